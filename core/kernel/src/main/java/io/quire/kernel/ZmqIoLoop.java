@@ -1,0 +1,303 @@
+package io.quire.kernel;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/*
+ * Owns the five ZeroMQ sockets of one kernel connection.
+ *
+ * JeroMQ sockets are not thread-safe and not interrupt-safe: an interrupt that lands while a thread is
+ * inside a JeroMQ call closes the NIO channels underneath and breaks the socket for good. So no caller
+ * thread ever touches a socket. Two dedicated platform threads, which nobody else can interrupt, do:
+ *
+ *  - the I/O thread owns shell, control, stdin (DEALERs sharing one identity), iopub (SUB, everything)
+ *    and heartbeat (REQ, relaxed + correlated so an unanswered ping never wedges it), plus the receiving
+ *    end of an inproc PAIR. It polls all six, sends queued frames, hands received frames to the sink and
+ *    pings the heartbeat.
+ *  - the waker thread blocks on a java.util.concurrent queue (interrupt-safe for callers) and, for each
+ *    batch of commands, moves them to the I/O thread's queue and sends one byte on the PAIR, which wakes
+ *    the poller at once.
+ *
+ * A poll timeout alone would have been simpler but adds up to one timeout of latency to every request,
+ * or burns CPU with a short timeout on a server holding many kernels; the waker costs one idle thread.
+ *
+ * The sink is called on the I/O thread and must not block.
+ */
+final class ZmqIoLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ZmqIoLoop.class);
+    private static final int MAX_BATCH = 256;
+
+    /** Receives what arrives; called on the I/O thread only. */
+    interface Sink {
+        void onFrames(Channel channel, List<byte[]> frames);
+
+        void onHeartbeat(boolean alive);
+    }
+
+    private sealed interface Command {
+    }
+
+    private record Send(Channel channel, List<byte[]> frames) implements Command {
+    }
+
+    private record ResetHeartbeat() implements Command {
+    }
+
+    private record Stop() implements Command {
+    }
+
+    private final ZContext context = new ZContext(1);
+    private final Map<Channel, ZMQ.Socket> sockets = new EnumMap<>(Channel.class);
+    private final ZMQ.Socket wakeReceiver;
+    private final ZMQ.Socket wakeSender;
+    private final BlockingQueue<Command> submitted = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Command> forIo = new ConcurrentLinkedQueue<>();
+    private final Sink sink;
+    private final long heartbeatNanos;
+    private final int heartbeatMisses;
+    private final Thread ioThread;
+    private final Thread wakerThread;
+    private volatile boolean stopping;
+
+    // heartbeat state, I/O thread only
+    private boolean everAnswered;
+    private boolean reportedDead;
+    private int misses;
+    private boolean awaitingPong;
+
+    ZmqIoLoop(ConnectionInfo info, Duration heartbeatInterval, int heartbeatMisses, Sink sink) {
+        this.sink = sink;
+        this.heartbeatNanos = heartbeatInterval.toNanos();
+        this.heartbeatMisses = heartbeatMisses;
+        byte[] identity = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
+        String wakeEndpoint = "inproc://quire-wake-" + UUID.randomUUID();
+        try {
+            sockets.put(Channel.SHELL, dealer(info, Channel.SHELL, identity));
+            sockets.put(Channel.STDIN, dealer(info, Channel.STDIN, identity));
+            sockets.put(Channel.CONTROL, dealer(info, Channel.CONTROL, UUID.randomUUID().toString()
+                    .getBytes(StandardCharsets.US_ASCII)));
+            ZMQ.Socket iopub = context.createSocket(SocketType.SUB);
+            iopub.setLinger(0);
+            iopub.subscribe(new byte[0]);
+            iopub.connect(info.endpoint(Channel.IOPUB));
+            sockets.put(Channel.IOPUB, iopub);
+            ZMQ.Socket hb = context.createSocket(SocketType.REQ);
+            hb.setLinger(0);
+            hb.setReqRelaxed(true);
+            hb.setReqCorrelate(true);
+            hb.connect(info.endpoint(Channel.HEARTBEAT));
+            sockets.put(Channel.HEARTBEAT, hb);
+            wakeReceiver = context.createSocket(SocketType.PAIR);
+            wakeReceiver.bind(wakeEndpoint);
+            wakeSender = context.createSocket(SocketType.PAIR);
+            wakeSender.setLinger(0);
+            wakeSender.connect(wakeEndpoint);
+        } catch (ZMQException e) {
+            context.close();
+            throw new KernelException("cannot open ZeroMQ sockets for " + info + ": " + e.getMessage(), e);
+        }
+        String name = info.kernelName().isEmpty() ? info.ip() + ":" + info.shellPort() : info.kernelName();
+        ioThread = Thread.ofPlatform().daemon().name("quire-kernel-io-" + name).unstarted(this::ioLoop);
+        wakerThread = Thread.ofPlatform().daemon().name("quire-kernel-waker-" + name).unstarted(this::wakeLoop);
+        ioThread.start();
+        wakerThread.start();
+    }
+
+    private ZMQ.Socket dealer(ConnectionInfo info, Channel channel, byte[] identity) {
+        ZMQ.Socket socket = context.createSocket(SocketType.DEALER);
+        socket.setLinger(0);
+        socket.setIdentity(identity);
+        socket.connect(info.endpoint(channel));
+        return socket;
+    }
+
+    /** Queues frames for sending; thread-safe, never blocks, never touches a socket. */
+    void send(Channel channel, List<byte[]> frames) {
+        if (stopping) {
+            throw new KernelException("client is closed");
+        }
+        submitted.add(new Send(channel, frames));
+    }
+
+    /** Forgets heartbeat history, e.g. after a kernel restart. */
+    void resetHeartbeat() {
+        if (!stopping) {
+            submitted.add(new ResetHeartbeat());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        submitted.add(new Stop());
+        join(wakerThread);
+        join(ioThread);
+    }
+
+    private static void join(Thread thread) {
+        if (thread == Thread.currentThread()) {
+            return;
+        }
+        try {
+            if (!thread.join(Duration.ofSeconds(5))) {
+                LOG.warn("thread {} did not stop within 5 s", thread.getName());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void wakeLoop() {
+        byte[] ping = {1};
+        try {
+            while (true) {
+                Command first = submitted.take();
+                List<Command> batch = new ArrayList<>();
+                batch.add(first);
+                submitted.drainTo(batch, MAX_BATCH);
+                forIo.addAll(batch);
+                wakeSender.send(ping, 0);
+                if (batch.stream().anyMatch(Stop.class::isInstance)) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            forIo.add(new Stop());
+            wakeSender.send(ping, 0);
+        } catch (ZMQException e) {
+            LOG.error("kernel waker thread failed", e);
+        }
+    }
+
+    private void ioLoop() {
+        List<Channel> order = List.of(Channel.CONTROL, Channel.SHELL, Channel.STDIN, Channel.IOPUB, Channel.HEARTBEAT);
+        ZMQ.Poller poller = context.createPoller(order.size() + 1);
+        int wakeIndex = poller.register(wakeReceiver, ZMQ.Poller.POLLIN);
+        int[] index = new int[order.size()];
+        for (int i = 0; i < order.size(); i++) {
+            index[i] = poller.register(sockets.get(order.get(i)), ZMQ.Poller.POLLIN);
+        }
+        long nextBeat = System.nanoTime();
+        try {
+            boolean running = true;
+            while (running) {
+                long waitMillis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(nextBeat - System.nanoTime()));
+                poller.poll(Math.max(1, waitMillis));
+                if (poller.pollin(wakeIndex)) {
+                    while (wakeReceiver.recv(ZMQ.DONTWAIT) != null) {
+                        // drained; the commands are in forIo
+                    }
+                }
+                Command command;
+                while ((command = forIo.poll()) != null) {
+                    switch (command) {
+                        case Send send -> sendFrames(sockets.get(send.channel()), send.frames());
+                        case ResetHeartbeat ignored -> {
+                            everAnswered = false;
+                            reportedDead = false;
+                            misses = 0;
+                            awaitingPong = false;
+                        }
+                        case Stop ignored -> running = false;
+                    }
+                }
+                if (!running) {
+                    break;
+                }
+                for (int i = 0; i < order.size(); i++) {
+                    if (poller.pollin(index[i])) {
+                        receiveAll(order.get(i));
+                    }
+                }
+                if (System.nanoTime() - nextBeat >= 0) {
+                    beat();
+                    nextBeat = System.nanoTime() + heartbeatNanos;
+                }
+            }
+        } catch (ZMQException | IllegalStateException e) {
+            if (!stopping) {
+                LOG.error("kernel I/O thread failed", e);
+            }
+        } finally {
+            poller.close();
+            context.close();
+        }
+    }
+
+    private void receiveAll(Channel channel) {
+        ZMQ.Socket socket = sockets.get(channel);
+        for (int n = 0; n < MAX_BATCH; n++) {
+            byte[] first = socket.recv(ZMQ.DONTWAIT);
+            if (first == null) {
+                return;
+            }
+            List<byte[]> frames = new ArrayList<>();
+            frames.add(first);
+            while (socket.hasReceiveMore()) {
+                frames.add(socket.recv());
+            }
+            if (channel == Channel.HEARTBEAT) {
+                pong();
+                continue;
+            }
+            try {
+                sink.onFrames(channel, frames);
+            } catch (RuntimeException e) {
+                LOG.error("dropping a {} message that failed in routing", channel, e);
+            }
+        }
+    }
+
+    private void beat() {
+        if (awaitingPong && everAnswered) {
+            misses++;
+            if (misses >= heartbeatMisses && !reportedDead) {
+                reportedDead = true;
+                sink.onHeartbeat(false);
+            }
+        }
+        awaitingPong = true;
+        sockets.get(Channel.HEARTBEAT).send("ping".getBytes(StandardCharsets.US_ASCII), ZMQ.DONTWAIT);
+    }
+
+    private void pong() {
+        awaitingPong = false;
+        everAnswered = true;
+        misses = 0;
+        if (reportedDead) {
+            reportedDead = false;
+            sink.onHeartbeat(true);
+        }
+    }
+
+    /** Never blocks the I/O thread: a full queue (peer gone for long) drops the message with a warning. */
+    private static void sendFrames(ZMQ.Socket socket, List<byte[]> frames) {
+        for (int i = 0; i < frames.size(); i++) {
+            int flags = ZMQ.DONTWAIT | (i < frames.size() - 1 ? ZMQ.SNDMORE : 0);
+            if (!socket.send(frames.get(i), flags)) {
+                LOG.warn("send queue full, dropped a message of {} frames", frames.size());
+                return;
+            }
+        }
+    }
+}

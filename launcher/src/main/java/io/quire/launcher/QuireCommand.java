@@ -1,0 +1,76 @@
+package io.quire.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code quire} command: the entry point of the distribution.
+ *
+ * <p>Subcommands: {@code run} (papermill-compatible headless execution). The desktop app and {@code server} arrive with
+ * their modules.
+ */
+@Command(name = "quire",
+        mixinStandardHelpOptions = true,
+        versionProvider = QuireCommand.Version.class,
+        description = "Quire: a Jupyter-compatible notebook platform on the JVM.",
+        subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+public final class QuireCommand implements Runnable {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /** Creates the command (picocli instantiates it). */
+    public QuireCommand() {
+    }
+
+    /**
+     * Entry point.
+     *
+     * @param args command-line arguments
+     */
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The configured command line, for the entry point and for tests.
+     *
+     * @return the command line
+     */
+    public static CommandLine commandLine() {
+        return new CommandLine(new QuireCommand())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
+                    commandLine.getErr().println("quire: " + exception.getMessage());
+                    return 1;
+                });
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The version of this build. */
+    static String version() {
+        Properties properties = new Properties();
+        try (InputStream in = QuireCommand.class.getResourceAsStream("/quire-version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            return "unknown";
+        }
+        return properties.getProperty("version", "unknown");
+    }
+
+    /** Supplies {@code --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"quire " + version(), "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}
