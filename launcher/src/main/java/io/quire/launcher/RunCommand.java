@@ -2,14 +2,13 @@ package io.quire.launcher;
 
 import io.quire.execution.NotebookRunner;
 import io.quire.execution.RunException;
-import io.quire.execution.RunKernel;
 import io.quire.execution.RunListener;
 import io.quire.execution.RunRequest;
 import io.quire.execution.RunResult;
 import io.quire.execution.parameters.ParameterException;
 import io.quire.execution.parameters.Parameters;
 import io.quire.execution.parameters.YamlParameters;
-import io.quire.execution.LocalRunKernels;
+import io.quire.execution.KernelStarter;
 import io.quire.notebook.Notebook;
 import io.quire.notebook.NotebookFormatException;
 import java.io.IOException;
@@ -31,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code quire run}: executes a notebook headless, papermill-compatible.
@@ -55,10 +53,10 @@ final class RunCommand implements Callable<Integer> {
     static final int EXIT_INTERRUPTED = 130;
     static final int EXIT_KERNEL_DIED = 138;
 
-    @Parameters(index = "0", paramLabel = "INPUT", description = "The notebook to run (.ipynb), or - for standard input.")
+    @CommandLine.Parameters(index = "0", paramLabel = "INPUT", description = "The notebook to run (.ipynb), or - for standard input.")
     private String input;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "OUTPUT",
+    @CommandLine.Parameters(index = "1", arity = "0..1", paramLabel = "OUTPUT",
             description = "Where to write the executed notebook, or - for standard output. "
                     + "May be left out when standard output is not a terminal (then it is -).")
     private String output;
@@ -154,16 +152,23 @@ final class RunCommand implements Callable<Integer> {
         NotebookRunner runner = NotebookRunner.create(kernelFactory(), QuireCommand.version());
         Progress progress = new Progress(err, terminal && progressBar && !logOutput, logOutput, target, input);
         CountDownLatch finished = new CountDownLatch(1);
-        Thread onCtrlC = new Thread(() -> {
+        Runnable stop = () -> {
             progress.interrupted();
             runner.cancel();
-            try {
-                finished.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "quire-run-interrupt");
-        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        };
+        Thread onShutdown = null;
+        if (!InterruptSignal.install(stop, EXIT_INTERRUPTED)) {
+            // No SIGINT handler on this JVM: a shutdown hook cancels the run and waits for the notebook to be written.
+            onShutdown = new Thread(() -> {
+                stop.run();
+                try {
+                    finished.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "quire-run-interrupt");
+            Runtime.getRuntime().addShutdownHook(onShutdown);
+        }
         try {
             RunResult result = runner.run(request, progress);
             progress.finish(result);
@@ -179,17 +184,19 @@ final class RunCommand implements Callable<Integer> {
             return EXIT_FAILED;
         } finally {
             finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(onCtrlC);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and waits for 'finished'
+            if (onShutdown != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onShutdown);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running and waits for 'finished'
+                }
             }
         }
     }
 
     /** The kernel factory; tests replace it. */
-    RunKernel.Factory kernelFactory() {
-        return LocalRunKernels.factory();
+    KernelStarter kernelFactory() {
+        return KernelStarter.localProcesses();
     }
 
     private Notebook readInput() {

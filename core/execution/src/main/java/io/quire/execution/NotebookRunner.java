@@ -8,6 +8,7 @@ import io.quire.kernel.IopubEvent;
 import io.quire.kernel.KernelDiedException;
 import io.quire.kernel.KernelException;
 import io.quire.kernel.PendingExecution;
+import io.quire.kernel.RunningKernel;
 import io.quire.notebook.Cell;
 import io.quire.notebook.CodeCell;
 import io.quire.notebook.Notebook;
@@ -37,15 +38,15 @@ import java.util.function.Supplier;
 public final class NotebookRunner {
     private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(5);
 
-    private final RunKernel.Factory kernels;
+    private final KernelStarter kernels;
     private final Clock clock;
     private final Supplier<String> cellIds;
     private final Duration saveInterval;
     private final String version;
     private volatile boolean cancelled;
-    private volatile RunKernel current;
+    private volatile RunningKernel current;
 
-    private NotebookRunner(RunKernel.Factory kernels, Clock clock, Supplier<String> cellIds, Duration saveInterval,
+    private NotebookRunner(KernelStarter kernels, Clock clock, Supplier<String> cellIds, Duration saveInterval,
             String version) {
         this.kernels = kernels;
         this.clock = clock;
@@ -61,7 +62,7 @@ public final class NotebookRunner {
      * @param version the version recorded in {@code metadata.papermill.version}
      * @return the runner
      */
-    public static NotebookRunner create(RunKernel.Factory kernels, String version) {
+    public static NotebookRunner create(KernelStarter kernels, String version) {
         return new NotebookRunner(kernels, Clock.systemUTC(),
                 () -> UUID.randomUUID().toString().replace("-", "").substring(0, 8), Duration.ofMillis(200), version);
     }
@@ -83,7 +84,7 @@ public final class NotebookRunner {
      */
     public void cancel() {
         cancelled = true;
-        RunKernel kernel = current;
+        RunningKernel kernel = current;
         if (kernel != null) {
             try {
                 kernel.interrupt();
@@ -140,7 +141,7 @@ public final class NotebookRunner {
         RunResult.Outcome outcome = RunResult.Outcome.SUCCEEDED;
         boolean addErrorCells = false;
         Instant lastSave = clock.instant();
-        try (RunKernel kernel = kernels.start(kernelName, request.cwd(), request.startTimeout())) {
+        try (RunningKernel kernel = kernels.start(kernelName, request.cwd(), request.startTimeout())) {
             current = kernel;
             if (cancelled) {
                 kernel.interrupt();
@@ -206,9 +207,10 @@ public final class NotebookRunner {
             }
             result = run.snapshot();
         }
-        int shift = addErrorCells ? 1 : 0;
+        // the error cells (one at the top, one right before the failing cell) move the failing cell down by two
+        int shift = addErrorCells ? 2 : 0;
         Optional<RunResult.CellFailure> reported = failure.map(f -> new RunResult.CellFailure(
-                f.cellIndex() + shift + (addErrorCells ? 1 : 0), f.executionCount(), f.ename(), f.evalue()));
+                f.cellIndex() + shift, f.executionCount(), f.ename(), f.evalue()));
         listener.save(result, true);
         return new RunResult(result, outcome, reported);
     }
@@ -217,7 +219,7 @@ public final class NotebookRunner {
         static final CellOutcome OK = new CellOutcome(RunResult.Outcome.SUCCEEDED, Optional.empty(), false);
     }
 
-    private CellOutcome executeCell(NotebookRun run, int index, CodeCell cell, RunKernel kernel,
+    private CellOutcome executeCell(NotebookRun run, int index, CodeCell cell, RunningKernel kernel,
             OutputCollector collector, RunRequest request, RunListener listener) {
         Object lock = run;
         synchronized (lock) {
@@ -233,7 +235,7 @@ public final class NotebookRunner {
                 }
             }
         };
-        PendingExecution pending = kernel.client().execute(
+        PendingExecution pending = kernel.execute(
                 ExecuteRequest.of(cell.source().text()).withAllowStdin(false), events);
         ExecuteReply reply;
         try {
@@ -335,7 +337,7 @@ public final class NotebookRunner {
                 textPlain(result.data()).ifPresent(text -> listener.output("display", text));
             }
             case IopubEvent.Error error -> collector.error(error.ename(), error.evalue(), error.traceback());
-            case IopubEvent.ClearOutput clear -> collector.clear(clear.wait());
+            case IopubEvent.ClearOutput clear -> collector.clear(clear.waitForNext());
             case IopubEvent.CommOpen ignored -> {
             }
             case IopubEvent.CommMsg ignored -> {

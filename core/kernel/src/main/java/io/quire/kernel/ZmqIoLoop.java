@@ -175,7 +175,7 @@ final class ZmqIoLoop implements AutoCloseable {
                 batch.add(first);
                 submitted.drainTo(batch, MAX_BATCH);
                 forIo.addAll(batch);
-                wakeSender.send(ping, 0);
+                wakeSender.send(ping, ZMQ.DONTWAIT);
                 if (batch.stream().anyMatch(Stop.class::isInstance)) {
                     return;
                 }
@@ -183,9 +183,11 @@ final class ZmqIoLoop implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             forIo.add(new Stop());
-            wakeSender.send(ping, 0);
+            wakeSender.send(ping, ZMQ.DONTWAIT);
         } catch (ZMQException e) {
-            LOG.error("kernel waker thread failed", e);
+            if (!stopping) {
+                LOG.error("kernel waker thread failed", e);
+            }
         }
     }
 
@@ -225,7 +227,12 @@ final class ZmqIoLoop implements AutoCloseable {
                     break;
                 }
                 for (int i = 0; i < order.size(); i++) {
-                    if (poller.pollin(index[i])) {
+                    if (!poller.pollin(index[i])) {
+                        continue;
+                    }
+                    if (order.get(i) == Channel.HEARTBEAT) {
+                        receiveHeartbeat();
+                    } else {
                         receiveAll(order.get(i));
                     }
                 }
@@ -240,6 +247,9 @@ final class ZmqIoLoop implements AutoCloseable {
             }
         } finally {
             poller.close();
+            stopping = true;
+            submitted.add(new Stop());
+            join(wakerThread); // the waker must be done with its socket before the context closes it
             context.close();
         }
     }
@@ -256,16 +266,25 @@ final class ZmqIoLoop implements AutoCloseable {
             while (socket.hasReceiveMore()) {
                 frames.add(socket.recv());
             }
-            if (channel == Channel.HEARTBEAT) {
-                pong();
-                continue;
-            }
             try {
                 sink.onFrames(channel, frames);
             } catch (RuntimeException e) {
                 LOG.error("dropping a {} message that failed in routing", channel, e);
             }
         }
+    }
+
+    /** A REQ socket holds at most one reply, and recv() after it fails (EFSM) rather than returning null. */
+    private void receiveHeartbeat() {
+        ZMQ.Socket hb = sockets.get(Channel.HEARTBEAT);
+        byte[] frame = hb.recv(ZMQ.DONTWAIT);
+        if (frame == null) {
+            return;
+        }
+        while (hb.hasReceiveMore()) {
+            hb.recv();
+        }
+        pong();
     }
 
     private void beat() {

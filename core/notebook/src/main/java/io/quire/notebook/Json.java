@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Helpers for the open JSON parts of a notebook (metadata, MIME bundles, unknown fields). */
 final class Json {
-    static final JsonNodeFactory FACTORY = JsonNodeFactory.withExactBigDecimals(true);
+    static final JsonNodeFactory FACTORY = JsonNodeFactory.instance;
 
     private Json() {
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -48,8 +50,13 @@ final class NotebookCodec {
                             .build())
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+                    // as Python's json module writes: lowercase hex escapes, characters beyond U+FFFF unescaped
+                    .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+                    .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
                     .build())
             .nodeFactory(Json.FACTORY)
+            // keep decimals exactly as written: 1.0 must stay a float, not become the integer 1
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
@@ -83,7 +90,8 @@ final class NotebookCodec {
                     : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
             throw new NotebookFormatException("$", "not valid JSON" + where + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // the bytes are in memory: any I/O failure here is undecodable input (e.g. a truncated UTF-32 sequence)
+            throw new NotebookFormatException("$", "not valid JSON: " + e.getMessage(), e);
         }
         if (root == null || root.isMissingNode()) {
             throw new NotebookFormatException("$", "not a notebook: the file is empty");
@@ -101,7 +109,7 @@ final class NotebookCodec {
         if (major == null) {
             throw new NotebookFormatException("$", "not a notebook: there is no 'nbformat' field");
         }
-        if (!major.canConvertToExactIntegral() || !major.isNumber()) {
+        if (!major.isIntegralNumber() || !major.canConvertToInt()) {
             throw new NotebookFormatException("$.nbformat", "must be an integer, got " + major);
         }
         int version = major.intValue();
@@ -117,7 +125,7 @@ final class NotebookCodec {
 
     private static Notebook readV4(ObjectNode root) {
         JsonNode minor = root.get("nbformat_minor");
-        if (minor == null || !minor.isIntegralNumber() || minor.intValue() < 0) {
+        if (minor == null || !minor.isIntegralNumber() || !minor.canConvertToInt() || minor.intValue() < 0) {
             throw new NotebookFormatException("$.nbformat_minor",
                     minor == null ? "is missing" : "must be a non-negative integer, got " + minor);
         }
@@ -224,7 +232,7 @@ final class NotebookCodec {
         if (count == null || count.isNull()) {
             return Optional.empty();
         }
-        if (!count.isIntegralNumber()) {
+        if (!count.isIntegralNumber() || !count.canConvertToInt()) {
             throw new NotebookFormatException(path + ".execution_count", "must be an integer or null, got " + count);
         }
         return Optional.of(count.intValue());
@@ -310,8 +318,7 @@ final class NotebookCodec {
 
     private static ObjectNode extra(ObjectNode node, Set<String> known) {
         ObjectNode extra = Json.object();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
             if (!known.contains(field.getKey())) {
                 extra.set(field.getKey(), field.getValue());
             }
@@ -383,12 +390,12 @@ final class NotebookCodec {
                 node.set("text", textNode(stream.text()));
             }
             case DisplayData display -> {
-                node.set("data", display.data().json());
+                node.set("data", display.data().toJson());
                 node.set("metadata", display.metadata());
             }
             case ExecuteResult result -> {
                 node.set("execution_count", count(result.executionCount()));
-                node.set("data", result.data().json());
+                node.set("data", result.data().toJson());
                 node.set("metadata", result.metadata());
             }
             case ErrorOutput error -> {
@@ -441,7 +448,8 @@ final class NotebookCodec {
                 for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                     names[i++] = it.next();
                 }
-                Arrays.sort(names);
+                // Python's sort_keys orders by code point; String.compareTo would order by UTF-16 unit
+                Arrays.sort(names, NotebookCodec::compareCodePoints);
                 for (String name : names) {
                     generator.writeFieldName(name);
                     writeSorted(generator, node.get(name));
@@ -457,6 +465,21 @@ final class NotebookCodec {
             }
             default -> MAPPER.writeTree(generator, node);
         }
+    }
+
+    private static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int x = a.codePointAt(i);
+            int y = b.codePointAt(j);
+            if (x != y) {
+                return Integer.compare(x, y);
+            }
+            i += Character.charCount(x);
+            j += Character.charCount(y);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     /** For tests and tools: parse JSON with the same settings as notebooks. */

@@ -93,9 +93,14 @@ final class V3Upgrade {
             case "heading" -> {
                 cell.put("cell_type", "markdown");
                 JsonNode level = cell.remove("level");
-                int hashes = level != null && level.canConvertToInt() ? level.intValue() : 1;
+                if (level != null && !(level.isIntegralNumber() && level.canConvertToInt()
+                        && level.intValue() >= 1 && level.intValue() <= 6)) {
+                    throw new NotebookFormatException(path + ".level", "a heading level must be an integer from 1 to 6, got "
+                            + level);
+                }
+                int hashes = level == null ? 1 : level.intValue();
                 String source = cell.has("source") ? NotebookCodec.text(cell.get("source"), path + ".source").text() : "";
-                cell.put("source", "#".repeat(hashes) + " " + String.join(" ", source.lines().toList()));
+                cell.put("source", "#".repeat(hashes) + " " + String.join(" ", pythonSplitLines(source)));
             }
             case "html" -> cell.put("cell_type", "markdown");
             default -> {
@@ -134,9 +139,10 @@ final class V3Upgrade {
                     }
                 }
                 JsonNode json = data.get("application/json");
-                if (json != null && json.isTextual()) {
+                if (json != null && (json.isTextual() || json.isArray())) {
+                    String text = NotebookCodec.text(json, path + ".json").text();
                     try {
-                        data.set("application/json", NotebookCodec.parseTree(json.textValue().getBytes(StandardCharsets.UTF_8)));
+                        data.set("application/json", NotebookCodec.parseTree(text.getBytes(StandardCharsets.UTF_8)));
                     } catch (IOException e) {
                         throw new NotebookFormatException(path + ".json", "is not valid JSON: " + e.getMessage(), e);
                     }
@@ -153,6 +159,16 @@ final class V3Upgrade {
             }
         }
         return output;
+    }
+
+    /** Python's {@code str.splitlines()}: breaks at every line boundary Python knows, no trailing empty line. */
+    private static List<String> pythonSplitLines(String text) {
+        List<String> lines = new ArrayList<>(List.of(
+                text.split("\r\n|[\n\r\u000B\u000C\u001C\u001D\u001E\u0085\u2028\u2029]", -1)));
+        if (!lines.isEmpty() && lines.getLast().isEmpty()) {
+            lines.removeLast();
+        }
+        return lines;
     }
 
     private static boolean truthy(JsonNode node) {

@@ -45,6 +45,39 @@ public final class Engines {
         return spec.orElseThrow();
     }
 
+    /**
+     * Requires Debian's system Python ({@code /usr/bin/python3}, else {@code python3} on the PATH) able to import
+     * the given modules, such as {@code nbformat} or {@code nbconvert}.
+     *
+     * @param modules the modules to import
+     * @return the interpreter to run
+     * @throws org.opentest4j.TestAbortedException when missing on a developer machine
+     * @throws org.opentest4j.AssertionFailedError when missing and {@code CI=true}
+     */
+    public static String requirePythonModules(String... modules) {
+        String interpreter = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+        String imports = "import " + String.join(", ", modules);
+        Optional<String> problem = PROBLEMS.computeIfAbsent(interpreter + ":" + imports, key -> {
+            try {
+                Process process = new ProcessBuilder(interpreter, "-c", imports).redirectErrorStream(true).start();
+                String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    return Optional.of(interpreter + " -c '" + imports + "' did not finish in 60 s");
+                }
+                return process.exitValue() == 0 ? Optional.empty()
+                        : Optional.of(interpreter + " cannot " + imports + ": " + output.strip());
+            } catch (IOException e) {
+                return Optional.of("cannot run " + interpreter + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.of("interrupted while probing " + interpreter);
+            }
+        });
+        problem.ifPresent(Engines::unavailable);
+        return interpreter;
+    }
+
     /** @return whether this run is on CI (environment variable {@code CI=true}) */
     public static boolean onCi() {
         return "true".equalsIgnoreCase(System.getenv("CI"));

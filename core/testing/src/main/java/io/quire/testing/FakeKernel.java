@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <h2>The mini-language</h2>
  * The code of an {@code execute_request} is split into lines; blank lines and lines starting with
- * {@code #} are ignored. Each line is {@code command} or {@code command:argument}. Lines run in order
+ * {@code #} are ignored, leading spaces are dropped and the argument keeps trailing spaces. Each line is {@code command} or {@code command:argument}. Lines run in order
  * and the first failing line stops the cell (the reply then has status {@code error}).
  * <table>
  *   <caption>Commands</caption>
@@ -602,7 +602,7 @@ public final class FakeKernel implements AutoCloseable {
             case "comm_open", "comm_msg", "comm_close" -> Optional.empty();
             default -> Optional.<ObjectNode>empty();
         };
-        boolean comm = msg.msgType().startsWith("comm_");
+        boolean comm = List.of("comm_open", "comm_msg", "comm_close").contains(msg.msgType());
         if (content.isEmpty() && !comm) {
             return; // unknown message types are ignored, as ipykernel does
         }
@@ -691,12 +691,12 @@ public final class FakeKernel implements AutoCloseable {
             return content.put("status", "incomplete").put("indent", "  ");
         }
         for (String line : code.split("\n")) {
-            String stripped = line.strip();
-            if (stripped.isEmpty() || stripped.startsWith("#")) {
+            String stripped = line.stripLeading().replace("\r", "");
+            if (stripped.isBlank() || stripped.startsWith("#")) {
                 continue;
             }
             int colon = stripped.indexOf(':');
-            String command = colon < 0 ? stripped : stripped.substring(0, colon);
+            String command = colon < 0 ? stripped.strip() : stripped.substring(0, colon);
             if (!BUILT_INS.contains(command) && !commands.containsKey(command)) {
                 return content.put("status", "invalid");
             }
@@ -783,22 +783,26 @@ public final class FakeKernel implements AutoCloseable {
         interruptLatch = new CountDownLatch(1);
         Cell cell = new Cell(request, count);
         for (String line : code.split("\n")) {
-            String stripped = line.strip();
-            if (stripped.isEmpty() || stripped.startsWith("#")) {
+            String stripped = line.stripLeading().replace("\r", "");
+            if (stripped.isBlank() || stripped.startsWith("#")) {
                 continue;
             }
             int colon = stripped.indexOf(':');
-            String command = colon < 0 ? stripped : stripped.substring(0, colon);
+            String command = colon < 0 ? stripped.strip() : stripped.substring(0, colon);
             String argument = colon < 0 ? "" : stripped.substring(colon + 1);
             if (command.equals("die")) {
                 die0();
                 return false;
             }
             CommandHandler handler = commands.get(command);
-            if (handler != null) {
-                handler.run(argument, cell);
-            } else {
-                builtIn(command, argument, cell);
+            try {
+                if (handler != null) {
+                    handler.run(argument, cell);
+                } else {
+                    builtIn(command, argument, cell);
+                }
+            } catch (RuntimeException e) {
+                cell.fail(e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
             }
             if (cell.failure != null || !running) {
                 break;

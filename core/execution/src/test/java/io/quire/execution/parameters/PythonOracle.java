@@ -34,7 +34,7 @@ final class PythonOracle {
                     + "for line in open(sys.argv[1], encoding='utf-8'):\n"
                     + "    x = json.loads(line)\n"
                     + "    print(json.dumps(" + perLineExpression + "))\n";
-            Process process = new ProcessBuilder("python3", "-c", program, in.toString())
+            Process process = new ProcessBuilder(Engines.requirePythonModules("json"), "-c", program, in.toString())
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             byte[] out = process.getInputStream().readAllBytes();
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -1,0 +1,137 @@
+package io.quire.execution;
+
+import io.quire.kernel.ConnectionInfo;
+import io.quire.kernel.KernelSpec;
+import io.quire.kernel.KernelSpecRegistry;
+import io.quire.kernel.spi.KernelExit;
+import io.quire.kernel.spi.KernelProvisioner;
+import io.quire.kernel.spi.LaunchRequest;
+import io.quire.kernel.spi.ProvisionedKernel;
+import io.quire.testing.FakeKernel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * A provisioner whose "kernel processes" are {@link FakeKernel}s in this JVM, so the real runner, launcher and
+ * ZeroMQ client are driven end to end without Python. Connection info handed in by the launcher (a restart) is
+ * honoured; otherwise the fake picks its own ports and key. Interrupts are meant to go over the control channel:
+ * the spec written by {@link #registry(Path)} says {@code interrupt_mode: message}.
+ */
+final class FakeKernelProvisioner implements KernelProvisioner {
+    /** The spec name of the fake kernel in {@link #registry(Path)}. */
+    static final String KERNEL_NAME = "fake";
+
+    private final Consumer<FakeKernel.Builder> configuration;
+    private final List<FakeKernel> launched = new CopyOnWriteArrayList<>();
+
+    private FakeKernelProvisioner(Consumer<FakeKernel.Builder> configuration) {
+        this.configuration = configuration;
+    }
+
+    /** @return a provisioner of plain fakes */
+    static FakeKernelProvisioner create() {
+        return new FakeKernelProvisioner(builder -> { });
+    }
+
+    /**
+     * @param configuration adjusts each fake before it starts (custom commands)
+     * @return a provisioner of configured fakes
+     */
+    static FakeKernelProvisioner configured(Consumer<FakeKernel.Builder> configuration) {
+        return new FakeKernelProvisioner(configuration);
+    }
+
+    /**
+     * Writes a kernel spec named {@value #KERNEL_NAME} (language python, interrupts by message) under a data dir.
+     *
+     * @param dataDir an empty directory
+     * @return a registry that finds only that spec
+     */
+    static KernelSpecRegistry registry(Path dataDir) {
+        Path specDir = dataDir.resolve("kernels").resolve(KERNEL_NAME);
+        try {
+            Files.createDirectories(specDir);
+            Files.writeString(specDir.resolve("kernel.json"), """
+                    {"argv": ["fake-kernel", "-f", "{connection_file}"], "display_name": "Fake", "language": "python",
+                     "interrupt_mode": "message"}
+                    """);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return KernelSpecRegistry.of(List.of(dataDir));
+    }
+
+    /** @return every fake launched so far, in order */
+    List<FakeKernel> launched() {
+        return List.copyOf(launched);
+    }
+
+    /** @return the one fake launched so far */
+    FakeKernel only() {
+        if (launched.size() != 1) {
+            throw new AssertionError("expected exactly one launched fake kernel but there are " + launched.size());
+        }
+        return launched.getFirst();
+    }
+
+    @Override
+    public ProvisionedKernel launch(KernelSpec spec, LaunchRequest request) {
+        FakeKernel.Builder builder = FakeKernel.builder();
+        request.connectionInfo().ifPresent(info -> builder.key(info.key())
+                .ports(info.shellPort(), info.iopubPort(), info.stdinPort(), info.controlPort(), info.hbPort()));
+        configuration.accept(builder);
+        FakeKernel fake = builder.start();
+        launched.add(fake);
+        return new FakeProcess(fake, ConnectionInfo.parse(fake.connectionFileJson()).withKernelName(spec.name()));
+    }
+
+    /** The provisioner's view of one fake: alive until it stops; an exit is "requested" after terminate. */
+    private static final class FakeProcess implements ProvisionedKernel {
+        private final FakeKernel fake;
+        private final ConnectionInfo info;
+        private final CompletableFuture<KernelExit> exit;
+        private volatile boolean terminateCalled;
+
+        FakeProcess(FakeKernel fake, ConnectionInfo info) {
+            this.fake = fake;
+            this.info = info;
+            this.exit = fake.terminated().thenApply(ignored -> new KernelExit(OptionalInt.empty(),
+                    terminateCalled || fake.shutdownRequest().isDone(), "fake kernel stopped"));
+        }
+
+        @Override
+        public ConnectionInfo connectionInfo() {
+            return info;
+        }
+
+        @Override
+        public boolean isAlive() {
+            return fake.isAlive();
+        }
+
+        @Override
+        public CompletableFuture<KernelExit> exit() {
+            return exit.copy();
+        }
+
+        @Override
+        public void sendInterruptSignal() {
+            throw new AssertionError("the fake kernel spec interrupts by message, not by signal");
+        }
+
+        @Override
+        public void terminate(Duration grace) {
+            terminateCalled = true;
+            fake.close();
+            exit.join();
+        }
+    }
+}
