@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Read and write throughput of a 10 MB notebook: 400 cells, a quarter with a ~20 KB PNG-like base64 image, the rest
+ * Read and write throughput of a 10 MB notebook: 400 cells, half with a ~40 KB PNG-like base64 image, the rest
  * with source and stream output. Run: {@code java -jar core/benchmarks/target/quire-benchmarks.jar NotebookCodec}.
  */
 @State(Scope.Benchmark)
@@ -84,7 +84,7 @@ public class NotebookCodecBenchmark {
     static Notebook tenMegabyteNotebook() {
         SplittableRandom random = new SplittableRandom(7);
         List<Cell> cells = new ArrayList<>();
-        byte[] image = new byte[20_000];
+        byte[] image = new byte[30_000];
         for (int i = 0; i < 400; i++) {
             if (i % 10 == 0) {
                 cells.add(MarkdownCell.of(Optional.of("md" + i), "## Section " + i + "\n\nSome *text* here.\n"));
@@ -96,7 +96,7 @@ public class NotebookCodecBenchmark {
                 stream.append("step ").append(line).append(" loss=").append(random.nextDouble()).append('\n');
             }
             outputs.add(StreamOutput.of("stdout", stream.toString()));
-            if (i % 4 == 1) {
+            if (i % 2 == 1) {
                 random.nextBytes(image);
                 ObjectNode data = JsonNodeFactory.instance.objectNode();
                 data.put("image/png", Base64.getEncoder().encodeToString(image));

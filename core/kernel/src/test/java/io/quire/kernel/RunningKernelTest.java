@@ -44,7 +44,7 @@ class RunningKernelTest {
     void start_waitsUntilReady() {
         RunningKernel running = start(InterruptMode.SIGNAL);
 
-        assertThat(running.state()).isEqualTo(KernelState.IDLE);
+        Await.until(TIMEOUT, "idle", () -> running.state() == KernelState.IDLE);
         assertThat(running.info().implementation()).isEqualTo("fake");
         assertThat(running.connectionInfo().kernelName()).isEqualTo("fake");
         assertThat(running.execute(ExecuteRequest.of("result:1"), ExecutionListener.IGNORE).await(TIMEOUT).status())
@@ -85,7 +85,7 @@ class RunningKernelTest {
         assertThat(provisioner.launched.getFirst().shutdownRequest()).isCompletedWithValue(true);
         assertThat(running.connectionInfo()).isEqualTo(before);
         assertThat(running.client()).isSameAs(client);
-        assertThat(running.state()).isEqualTo(KernelState.IDLE);
+        Await.until(TIMEOUT, "idle after the readiness statuses settle", () -> running.state() == KernelState.IDLE);
         ExecuteReply reply = running.execute(ExecuteRequest.of("print:c"), ExecutionListener.IGNORE).await(TIMEOUT);
         assertThat(reply.executionCount()).contains(1);
     }

@@ -463,6 +463,19 @@ final class NotebookCodec {
                 }
                 generator.writeEndArray();
             }
+            case STRING -> generator.writeString(node.textValue());
+            case BOOLEAN -> generator.writeBoolean(node.booleanValue());
+            case NULL -> generator.writeNull();
+            case NUMBER -> {
+                switch (node.numberType()) {
+                    case INT -> generator.writeNumber(node.intValue());
+                    case LONG -> generator.writeNumber(node.longValue());
+                    case BIG_INTEGER -> generator.writeNumber(node.bigIntegerValue());
+                    case BIG_DECIMAL -> generator.writeNumber(node.decimalValue());
+                    case FLOAT -> generator.writeNumber(node.floatValue());
+                    default -> generator.writeNumber(node.doubleValue());
+                }
+            }
             default -> MAPPER.writeTree(generator, node);
         }
     }
