@@ -105,6 +105,7 @@ public final class NotebookRunner {
     public RunResult run(RunRequest request, RunListener listener) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(listener, "listener");
+        cancelled = false;
         Notebook notebook = request.notebook();
         Optional<String> kernelName = request.kernelName().or(notebook::kernelName);
         Optional<String> injected = Optional.empty();
@@ -196,6 +197,15 @@ public final class NotebookRunner {
             synchronized (lock) {
                 run.languageInfo(kernel.info().raw().path("language_info"));
             }
+        } catch (RuntimeException e) {
+            // the kernel did not start or failed outside any cell: still leave a complete record of what ran
+            Notebook partial;
+            synchronized (lock) {
+                run.complete(clock.instant());
+                partial = run.snapshot();
+            }
+            listener.save(partial, true);
+            throw e;
         } finally {
             current = null;
         }
@@ -241,15 +251,21 @@ public final class NotebookRunner {
         try {
             reply = await(pending, request.executionTimeout());
         } catch (TimeoutException e) {
-            long seconds = request.executionTimeout().orElseThrow().toSeconds();
-            kernel.interrupt();
+            String limit = seconds(request.executionTimeout().orElseThrow());
+            try {
+                kernel.interrupt();
+            } catch (KernelException interruptFailed) {
+                return new CellOutcome(RunResult.Outcome.KERNEL_DIED, Optional.of(new RunResult.CellFailure(index,
+                        executionCount(run, index), "DeadKernel", "timed out after " + limit
+                        + " and could not be interrupted: " + interruptFailed.getMessage())), true);
+            }
             try {
                 await(pending, Optional.of(INTERRUPT_GRACE));
             } catch (TimeoutException | KernelDiedException ignored) {
                 // the cell is reported as timed out either way
             }
             return new CellOutcome(RunResult.Outcome.TIMED_OUT, Optional.of(new RunResult.CellFailure(index,
-                    executionCount(run, index), "Timeout", "timed out after " + seconds + " s and was interrupted")),
+                    executionCount(run, index), "Timeout", "timed out after " + limit + " and was interrupted")),
                     true);
         } catch (KernelDiedException e) {
             return new CellOutcome(RunResult.Outcome.KERNEL_DIED, Optional.of(new RunResult.CellFailure(index,
@@ -278,6 +294,11 @@ public final class NotebookRunner {
         }
         return new CellOutcome(RunResult.Outcome.CELL_FAILED, Optional.of(new RunResult.CellFailure(index,
                 executionCount(run, index), ename, evalue)), true);
+    }
+
+    private static String seconds(Duration duration) {
+        double seconds = duration.toNanos() / 1e9;
+        return (seconds == Math.rint(seconds) ? String.valueOf((long) seconds) : String.valueOf(seconds)) + " s";
     }
 
     private static Optional<Integer> executionCount(NotebookRun run, int index) {

@@ -96,7 +96,7 @@ class NotebookRunnerIpykernelTest {
         long pid = Long.parseLong(cwdAndPid.get(1));
         Await.until(Duration.ofSeconds(10), "kernel process " + pid + " to be gone",
                 () -> ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty());
-        assertThat(cells.get(4).path("execution_count").asInt()).isEqualTo(4);
+        assertThat(cells.get(4).path("execution_count").asInt()).isEqualTo(5);
     }
 
     @Test
@@ -122,7 +122,7 @@ class NotebookRunnerIpykernelTest {
         assertThat(text(failing.path("source"))).startsWith("def divide():");
         JsonNode error = failing.path("outputs").get(0);
         assertThat(error.path("output_type").asText()).isEqualTo("error");
-        String traceback = text(error.path("traceback"));
+        String traceback = text(error.path("traceback")).replaceAll("\u001b\\[[0-9;]*m", "");
         assertThat(traceback).contains("ZeroDivisionError", "divide()", "return x / 0");
         assertThat(cells.get(4).path("outputs")).isEmpty();
         assertThat(cells.get(4).path("metadata").path("papermill").path("status").asText()).isEqualTo("pending");

@@ -1,6 +1,8 @@
 package io.quire.execution.parameters;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -101,6 +103,13 @@ public final class PythonTranslator implements ParameterTranslator {
         }
         // Double.toString gives the shortest digits that round-trip (JDK 19+), like Python's repr.
         BigDecimal decimal = new BigDecimal(Double.toString(Math.abs(value))).stripTrailingZeros();
+        if (decimal.precision() == 2) {
+            // Double.toString never gives fewer than two digits (4.9E-324); Python gives one where one round-trips (5e-324)
+            BigDecimal oneDigit = new BigDecimal(Math.abs(value)).round(new MathContext(1, RoundingMode.HALF_EVEN));
+            if (oneDigit.doubleValue() == Math.abs(value)) {
+                decimal = oneDigit.stripTrailingZeros();
+            }
+        }
         String digits = decimal.unscaledValue().toString();
         int decimalPoint = digits.length() - decimal.scale(); // position of the point relative to the digits
         String sign = value < 0 ? "-" : "";
