@@ -1,5 +1,7 @@
 package io.quire.execution;
 
+import io.quire.kernel.FakeKernelProvisioner;
+
 import static io.quire.execution.TestNotebooks.cells;
 import static io.quire.execution.TestNotebooks.code;
 import static io.quire.execution.TestNotebooks.hasTag;

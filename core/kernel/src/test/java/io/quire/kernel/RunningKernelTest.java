@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RunningKernelTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private final FakeProvisioner provisioner = new FakeProvisioner();
+    private final FakeKernelProvisioner provisioner = FakeKernelProvisioner.create();
     private RunningKernel kernel;
 
     private static KernelSpec spec(InterruptMode mode) {
@@ -37,7 +37,7 @@ class RunningKernelTest {
         if (kernel != null) {
             kernel.close();
         }
-        provisioner.launched.forEach(fake -> fake.close());
+        provisioner.launched().forEach(fake -> fake.close());
     }
 
     @Test
@@ -81,8 +81,8 @@ class RunningKernelTest {
 
         running.restart(TIMEOUT);
 
-        assertThat(provisioner.launched).hasSize(2);
-        assertThat(provisioner.launched.getFirst().shutdownRequest()).isCompletedWithValue(true);
+        assertThat(provisioner.launched()).hasSize(2);
+        assertThat(provisioner.launched().getFirst().shutdownRequest()).isCompletedWithValue(true);
         assertThat(running.connectionInfo()).isEqualTo(before);
         assertThat(running.client()).isSameAs(client);
         Await.until(TIMEOUT, "idle after the readiness statuses settle", () -> running.state() == KernelState.IDLE);
@@ -105,7 +105,7 @@ class RunningKernelTest {
     void interrupt_usesSignalOrMessageAccordingToTheSpec() {
         RunningKernel bySignal = start(InterruptMode.SIGNAL);
         bySignal.interrupt();
-        assertThat(provisioner.signals).hasValue(1);
+        assertThat(provisioner.signals()).isEqualTo(1);
         assertThat(provisioner.current().interruptsReceived()).isZero();
         bySignal.close();
 
@@ -115,7 +115,7 @@ class RunningKernelTest {
         Await.until(TIMEOUT, "cell started", () -> listener.stdout().equals("go\n"));
         byMessage.interrupt();
         assertThat(pending.await(TIMEOUT).ename()).contains("KeyboardInterrupt");
-        assertThat(provisioner.signals).hasValue(1);
+        assertThat(provisioner.signals()).isEqualTo(1);
     }
 
     @Test

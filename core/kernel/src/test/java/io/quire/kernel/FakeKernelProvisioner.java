@@ -1,8 +1,5 @@
-package io.quire.execution;
+package io.quire.kernel;
 
-import io.quire.kernel.ConnectionInfo;
-import io.quire.kernel.KernelSpec;
-import io.quire.kernel.KernelSpecRegistry;
 import io.quire.kernel.spi.KernelExit;
 import io.quire.kernel.spi.KernelProvisioner;
 import io.quire.kernel.spi.LaunchRequest;
@@ -17,27 +14,30 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
  * A provisioner whose "kernel processes" are {@link FakeKernel}s in this JVM, so the real runner, launcher and
  * ZeroMQ client are driven end to end without Python. Connection info handed in by the launcher (a restart) is
  * honoured; otherwise the fake picks its own ports and key. Interrupts are meant to go over the control channel:
- * the spec written by {@link #registry(Path)} says {@code interrupt_mode: message}.
+ * the spec written by {@link #registry(Path)} says {@code interrupt_mode: message}; interrupt signals sent by a
+ * launcher are counted ({@link #signals()}). Shared by the tests of every module (quire-kernel's test jar).
  */
-final class FakeKernelProvisioner implements KernelProvisioner {
+public final class FakeKernelProvisioner implements KernelProvisioner {
     /** The spec name of the fake kernel in {@link #registry(Path)}. */
-    static final String KERNEL_NAME = "fake";
+    public static final String KERNEL_NAME = "fake";
 
     private final Consumer<FakeKernel.Builder> configuration;
     private final List<FakeKernel> launched = new CopyOnWriteArrayList<>();
+    private final AtomicInteger signals = new AtomicInteger();
 
     private FakeKernelProvisioner(Consumer<FakeKernel.Builder> configuration) {
         this.configuration = configuration;
     }
 
     /** @return a provisioner of plain fakes */
-    static FakeKernelProvisioner create() {
+    public static FakeKernelProvisioner create() {
         return new FakeKernelProvisioner(builder -> { });
     }
 
@@ -45,7 +45,7 @@ final class FakeKernelProvisioner implements KernelProvisioner {
      * @param configuration adjusts each fake before it starts (custom commands)
      * @return a provisioner of configured fakes
      */
-    static FakeKernelProvisioner configured(Consumer<FakeKernel.Builder> configuration) {
+    public static FakeKernelProvisioner configured(Consumer<FakeKernel.Builder> configuration) {
         return new FakeKernelProvisioner(configuration);
     }
 
@@ -55,7 +55,7 @@ final class FakeKernelProvisioner implements KernelProvisioner {
      * @param dataDir an empty directory
      * @return a registry that finds only that spec
      */
-    static KernelSpecRegistry registry(Path dataDir) {
+    public static KernelSpecRegistry registry(Path dataDir) {
         Path specDir = dataDir.resolve("kernels").resolve(KERNEL_NAME);
         try {
             Files.createDirectories(specDir);
@@ -70,12 +70,22 @@ final class FakeKernelProvisioner implements KernelProvisioner {
     }
 
     /** @return every fake launched so far, in order */
-    List<FakeKernel> launched() {
+    public List<FakeKernel> launched() {
         return List.copyOf(launched);
     }
 
+    /** @return how many interrupt signals launchers sent to the fakes */
+    public int signals() {
+        return signals.get();
+    }
+
+    /** @return the fake launched last */
+    public FakeKernel current() {
+        return launched.getLast();
+    }
+
     /** @return the one fake launched so far */
-    FakeKernel only() {
+    public FakeKernel only() {
         if (launched.size() != 1) {
             throw new AssertionError("expected exactly one launched fake kernel but there are " + launched.size());
         }
@@ -94,7 +104,7 @@ final class FakeKernelProvisioner implements KernelProvisioner {
     }
 
     /** The provisioner's view of one fake: alive until it stops; an exit is "requested" after terminate. */
-    private static final class FakeProcess implements ProvisionedKernel {
+    private final class FakeProcess implements ProvisionedKernel {
         private final FakeKernel fake;
         private final ConnectionInfo info;
         private final CompletableFuture<KernelExit> exit;
@@ -124,7 +134,7 @@ final class FakeKernelProvisioner implements KernelProvisioner {
 
         @Override
         public void sendInterruptSignal() {
-            throw new AssertionError("the fake kernel spec interrupts by message, not by signal");
+            signals.incrementAndGet();
         }
 
         @Override
