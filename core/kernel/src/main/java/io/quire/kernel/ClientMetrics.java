@@ -7,6 +7,7 @@ package io.quire.kernel;
  * @param badSignatures       messages dropped because their signature did not verify
  * @param malformedMessages   frames dropped because they were not a Jupyter message
  * @param unroutedMessages    valid replies/stdin messages whose parent request was unknown (e.g. timed out)
+ *                            and that no {@link KernelClient#onAnyMessage} listener received
  * @param heartbeatFailures   times the kernel was declared unresponsive
  */
 public record ClientMetrics(long messagesReceived, long badSignatures, long malformedMessages,

@@ -132,6 +132,35 @@ public interface KernelClient extends AutoCloseable {
     void shutdown(boolean restart);
 
     /**
+     * Signs and sends a message given as open JSON, unchanged: the header (msg_id, session, date, ...) is the
+     * caller's, so replies and IOPub messages parented to it carry the caller's session and msg_id. This is
+     * the pass-through a kernel WebSocket bridge needs; typed requests made through the other methods keep
+     * working alongside. Returns at once; answers reach {@link #onAnyMessage} listeners only (no typed
+     * request waits for them). {@code input_reply} messages go on {@link Channel#STDIN}, whose socket shares
+     * the shell identity, as the kernel requires.
+     *
+     * @param channel {@link Channel#SHELL}, {@link Channel#CONTROL} or {@link Channel#STDIN}
+     * @param message the message; its header must hold a non-empty {@code msg_id} and {@code msg_type}
+     * @throws IllegalArgumentException when the channel cannot be sent on, or msg_id or msg_type is missing
+     * @throws KernelDiedException      while the kernel is dead or unresponsive
+     * @throws KernelException          once the client is closed
+     */
+    void send(Channel channel, RawMessage message);
+
+    /**
+     * Registers a listener for every verified incoming message on every channel (shell and control replies,
+     * stdin input requests, IOPub), including messages answering requests this client did not make through
+     * its typed methods, e.g. those sent with {@link #send(Channel, RawMessage)}. Each listener has its own
+     * serial queue on the callback executor: it is called one message at a time, in arrival order per
+     * channel, never on the I/O thread, and a slow listener delays neither the sockets nor other listeners
+     * (its queue grows instead; a listener that may fall far behind should shed load itself).
+     *
+     * @param listener the listener
+     * @return removes it; messages already queued for it may still be delivered
+     */
+    Registration onAnyMessage(RawMessageListener listener);
+
+    /**
      * Registers a listener for every IOPub message.
      *
      * @param listener the listener

@@ -34,6 +34,17 @@ public final class KernelLauncher {
     }
 
     /**
+     * Looks up a spec by name without starting anything, e.g. to reject an unknown name before a start.
+     *
+     * @param specName the kernel spec name
+     * @return the spec
+     * @throws KernelSpecException when there is no such spec
+     */
+    public KernelSpec spec(String specName) {
+        return registry.require(specName);
+    }
+
+    /**
      * Starts a kernel by spec name and waits until it is ready.
      *
      * @param specName the kernel spec name, e.g. {@code python3}

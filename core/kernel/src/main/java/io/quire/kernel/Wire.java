@@ -30,8 +30,13 @@ final class Wire {
     sealed interface Decoded {
     }
 
-    /** A message whose signature verified. */
-    record Valid(Message message) implements Decoded {
+    /**
+     * A message whose signature verified, typed and raw (both share the parsed JSON objects).
+     *
+     * @param message the typed message, with identities
+     * @param raw     the same message as open JSON, header fields all kept
+     */
+    record Valid(Message message, RawMessage raw) implements Decoded {
     }
 
     /** Frames that were dropped, with the reason. */
@@ -86,6 +91,23 @@ final class Wire {
         return frames;
     }
 
+    /** Encodes a raw message (no identities: the DEALER socket adds its own). */
+    List<byte[]> encode(RawMessage message) {
+        byte[] header = Json.bytes(message.header());
+        byte[] parent = Json.bytes(message.parentHeader());
+        byte[] metadata = Json.bytes(message.metadata());
+        byte[] content = Json.bytes(message.content());
+        List<byte[]> frames = new ArrayList<>(5 + message.buffers().size());
+        frames.add(DELIMITER);
+        frames.add(signature(header, parent, metadata, content));
+        frames.add(header);
+        frames.add(parent);
+        frames.add(metadata);
+        frames.add(content);
+        frames.addAll(message.buffers());
+        return frames;
+    }
+
     Decoded decode(List<byte[]> frames) {
         int delimiter = -1;
         for (int i = 0; i < frames.size(); i++) {
@@ -115,9 +137,12 @@ final class Wire {
             Optional<Header> parentHeader = parentJson.isEmpty()
                     ? Optional.empty()
                     : Optional.of(Header.fromJson(parentJson));
+            ObjectNode metadataJson = Json.parseObject(metadata);
+            ObjectNode contentJson = Json.parseObject(content);
+            List<byte[]> buffers = List.copyOf(frames.subList(delimiter + 6, frames.size()));
             return new Valid(new Message(frames.subList(0, delimiter), Header.fromJson(headerJson), parentHeader,
-                    Json.parseObject(metadata), Json.parseObject(content),
-                    frames.subList(delimiter + 6, frames.size())));
+                    metadataJson, contentJson, buffers),
+                    new RawMessage(headerJson, parentJson, metadataJson, contentJson, buffers));
         } catch (IOException e) {
             return new Rejected(Reason.MALFORMED, "bad JSON frame: " + e.getMessage());
         }

@@ -29,6 +29,11 @@ import java.util.function.Consumer;
  * stdin input requests and IOPub messages find their tracker by parent msg_id. Messages whose parent is
  * unknown go to the client-wide IOPub listeners only (IOPub) or are counted as unrouted.
  *
+ * Pass-through: every verified message of every channel is also handed, as a RawMessage, to each
+ * onAnyMessage listener through that listener's own SerialExecutor (arrival order, off the I/O thread, one
+ * slow listener does not hold up another). Raw messages sent by callers are signed with this client's key
+ * but otherwise go out as given, so their answers carry the caller's header and reach only these listeners.
+ *
  * Liveness: the heartbeat (after its first answer) or the owner (markDead, e.g. on process exit) can
  * declare the kernel gone; every tracker then fails with KernelDiedException and new requests fail at
  * once until the heartbeat resumes or the owner revives the client after a restart.
@@ -42,6 +47,7 @@ final class ZmqKernelClient implements KernelClient, ZmqIoLoop.Sink {
     private final String session = UUID.randomUUID().toString();
     private final Map<String, Tracker> trackers = new ConcurrentHashMap<>();
     private final List<IopubListener> iopubListeners = new CopyOnWriteArrayList<>();
+    private final List<RawSubscriber> rawListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<ClientState>> stateListeners = new CopyOnWriteArrayList<>();
     private final SerialExecutor globalCallbacks;
     private final AtomicReference<ClientState> state = new AtomicReference<>(ClientState.CONNECTED);
@@ -212,6 +218,21 @@ final class ZmqKernelClient implements KernelClient, ZmqIoLoop.Sink {
         }
     }
 
+    @Override
+    public void send(Channel channel, RawMessage message) {
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(message, "message");
+        if (channel != Channel.SHELL && channel != Channel.CONTROL && channel != Channel.STDIN) {
+            throw new IllegalArgumentException("raw messages can be sent on shell, control or stdin, not " + channel);
+        }
+        if (message.msgId().isEmpty() || message.msgType().isEmpty()) {
+            throw new IllegalArgumentException("a raw message needs a non-empty msg_id and msg_type in its header but got "
+                    + message.header());
+        }
+        ensureUsable();
+        io.send(channel, wire.encode(message));
+    }
+
     private String fireAndForget(String msgType, ObjectNode content, List<byte[]> buffers) {
         ensureUsable();
         Header header = header(msgType);
@@ -360,8 +381,11 @@ final class ZmqKernelClient implements KernelClient, ZmqIoLoop.Sink {
                 }
                 LOG.warn("dropped a {} message from kernel {}: {}", channel, describe(), detail);
             }
-            case Wire.Valid(Message message) -> {
+            case Wire.Valid(Message message, RawMessage raw) -> {
                 received.increment();
+                for (RawSubscriber subscriber : rawListeners) {
+                    subscriber.queue.execute(() -> subscriber.listener.onMessage(channel, raw));
+                }
                 route(channel, message);
             }
         }
@@ -378,7 +402,9 @@ final class ZmqKernelClient implements KernelClient, ZmqIoLoop.Sink {
             return;
         }
         if (tracker.isEmpty()) {
-            unrouted.increment();
+            if (rawListeners.isEmpty()) {
+                unrouted.increment();
+            }
             return;
         }
         if (channel == Channel.STDIN) {
@@ -395,6 +421,25 @@ final class ZmqKernelClient implements KernelClient, ZmqIoLoop.Sink {
         Objects.requireNonNull(listener, "listener");
         iopubListeners.add(listener);
         return () -> iopubListeners.remove(listener);
+    }
+
+    @Override
+    public Registration onAnyMessage(RawMessageListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        RawSubscriber subscriber = new RawSubscriber(listener, new SerialExecutor(options.callbackExecutor()));
+        rawListeners.add(subscriber);
+        return () -> rawListeners.remove(subscriber);
+    }
+
+    /** One onAnyMessage listener and its own serial queue (identity semantics: one per registration). */
+    private static final class RawSubscriber {
+        final RawMessageListener listener;
+        final SerialExecutor queue;
+
+        RawSubscriber(RawMessageListener listener, SerialExecutor queue) {
+            this.listener = listener;
+            this.queue = queue;
+        }
     }
 
     @Override

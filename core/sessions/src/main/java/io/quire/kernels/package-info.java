@@ -1,0 +1,6 @@
+/**
+ * The kernel manager: many running kernels by id, their lifecycle (start, interrupt, restart, shutdown),
+ * execution state and activity tracked from IOPub, and counts of attached WebSocket connections, with the
+ * fields of Jupyter Server's kernel model.
+ */
+package io.quire.kernels;
