@@ -3,20 +3,21 @@ package io.quire.launcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code quire} command: the entry point of the distribution.
  *
- * <p>Subcommands: {@code run} (papermill-compatible headless execution). The desktop app and {@code server} arrive with
- * their modules.
+ * <p>Subcommands: {@code run} (papermill-compatible headless execution) and {@code server} (the headless server). The
+ * desktop app arrives with its module.
  */
 @Command(name = "quire",
         mixinStandardHelpOptions = true,
         versionProvider = QuireCommand.Version.class,
         description = "Quire: a Jupyter-compatible notebook platform on the JVM.",
-        subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ServerCommand.class, CommandLine.HelpCommand.class})
 public final class QuireCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -31,6 +32,9 @@ public final class QuireCommand implements Runnable {
      * @param args command-line arguments
      */
     public static void main(String[] args) {
+        // Helidon logs through java.util.logging: route it to SLF4J (Logback, configured by logback.xml)
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         System.exit(commandLine().execute(args));
     }
 

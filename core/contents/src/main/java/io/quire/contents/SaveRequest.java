@@ -10,6 +10,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -228,14 +229,14 @@ public sealed interface SaveRequest {
         if (typeName.equals("notebook")) {
             if (!content.isObject()) {
                 throw new ContentsBadRequestException(path, "notebook content for '" + path
-                        + "' must be a JSON object, got " + content.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+                        + "' must be a JSON object, got " + content.getNodeType().name().toLowerCase(Locale.ROOT));
             }
             return notebook(content);
         }
         String formatName = format == null || format.isNull() ? "" : format.asText();
         if (!formatName.equals("text") && !formatName.equals("base64")) {
-            throw new ContentsBadRequestException(path, "must specify format of file contents as 'text' or 'base64' for '"
-                    + path + "', got '" + formatName + "'");
+            throw new ContentsBadRequestException(path, "must specify format of file contents as 'text' or 'base64'"
+                    + " for '" + path + "', got '" + formatName + "'");
         }
         if (!content.isTextual()) {
             throw new ContentsBadRequestException(path, "file content for '" + path + "' must be a string");
