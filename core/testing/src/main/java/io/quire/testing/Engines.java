@@ -78,6 +78,36 @@ public final class Engines {
         return interpreter;
     }
 
+    /**
+     * Requires a command on the PATH that answers {@code --version} (for example {@code node} or {@code npm}).
+     *
+     * @param command the command name
+     * @return the command, to run
+     * @throws org.opentest4j.TestAbortedException when missing on a developer machine
+     * @throws org.opentest4j.AssertionFailedError when missing and {@code CI=true}
+     */
+    public static String requireCommand(String command) {
+        Optional<String> problem = PROBLEMS.computeIfAbsent("command:" + command, key -> {
+            try {
+                Process process = new ProcessBuilder(command, "--version").redirectErrorStream(true).start();
+                String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    return Optional.of(command + " --version did not finish in 60 s");
+                }
+                return process.exitValue() == 0 ? Optional.empty()
+                        : Optional.of(command + " --version failed: " + output.strip());
+            } catch (IOException e) {
+                return Optional.of(command + " is not on the PATH: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.of("interrupted while probing " + command);
+            }
+        });
+        problem.ifPresent(Engines::unavailable);
+        return command;
+    }
+
     /** @return whether this run is on CI (environment variable {@code CI=true}) */
     public static boolean onCi() {
         return "true".equalsIgnoreCase(System.getenv("CI"));

@@ -1,0 +1,73 @@
+package io.quire.sessions;
+
+import io.quire.kernels.KernelManager;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Jupyter sessions over a {@link KernelManager}. Thread-safe. Follows Jupyter Server: creating a session for
+ * a path that already has one returns that session; a session whose kernel is gone (shut down elsewhere) or
+ * dead is dropped when next read; deleting a session shuts its kernel down; switching a session to another
+ * kernel shuts the old kernel down.
+ */
+public interface SessionManager {
+
+    /**
+     * @param kernels the kernel manager
+     * @param store   where sessions are kept
+     * @param rootDir the directory API paths are relative to, used for kernel working directories; empty
+     *                leaves the working directory to the provisioner
+     * @return the session manager
+     */
+    static SessionManager create(KernelManager kernels, SessionStore store, Optional<Path> rootDir) {
+        return new SessionManagerImpl(kernels, store, rootDir);
+    }
+
+    /**
+     * Returns the session of the path if there is a live one, otherwise creates a session with a kernel as
+     * chosen. Parallel calls for the same path create one session.
+     *
+     * @param path   the API path (non-blank)
+     * @param name   the session name; may be empty
+     * @param type   the session type (non-blank), e.g. {@code notebook}
+     * @param kernel which kernel to use when a session is created
+     * @return the existing or new session
+     * @throws io.quire.kernels.KernelNotFoundException when an existing kernel is chosen that does not exist
+     * @throws io.quire.kernel.KernelSpecException      when the named spec does not exist
+     * @throws io.quire.kernel.KernelLaunchException    when the kernel cannot start
+     */
+    Session create(String path, String name, String type, KernelChoice kernel);
+
+    /** @return every live session, oldest first */
+    List<Session> list();
+
+    /**
+     * @param id a session id
+     * @return the session, or empty when unknown (or its kernel is gone)
+     */
+    Optional<Session> get(String id);
+
+    /**
+     * Changes a session. A kernel change to a new kernel starts it with the session's old path and name, then
+     * shuts the old kernel down (also when switching to another running kernel).
+     *
+     * @param id      a session id
+     * @param changes what to change
+     * @return the session after the change
+     * @throws SessionNotFoundException                  for an unknown id
+     * @throws io.quire.kernels.KernelNotFoundException when switching to a kernel id that does not exist
+     * @throws io.quire.kernel.KernelSpecException      when the named spec does not exist
+     * @throws io.quire.kernel.KernelLaunchException    when the new kernel cannot start
+     */
+    Session update(String id, SessionUpdate changes);
+
+    /**
+     * Deletes a session and shuts its kernel down.
+     *
+     * @param id a session id
+     * @throws SessionNotFoundException for an unknown id
+     */
+    void delete(String id);
+}
