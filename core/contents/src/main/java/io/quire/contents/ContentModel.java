@@ -86,7 +86,7 @@ public record ContentModel(
                 throw new IllegalArgumentException("a " + type + " cannot have " + node.getNodeType()
                         + " content in format " + f + ", for '" + path + "'");
             }
-            content = Optional.of(node.deepCopy());
+            content = Optional.of((JsonNode) node.deepCopy());
         }
     }
 
@@ -128,7 +128,7 @@ public record ContentModel(
         json.put("path", path);
         json.put("last_modified", Timestamps.format(lastModified));
         json.put("created", Timestamps.format(created));
-        json.set("content", content.map(JsonNode::deepCopy).orElse(f.nullNode()));
+        json.set("content", content.<JsonNode>map(JsonNode::deepCopy).orElse(f.nullNode()));
         json.set("format", format.<JsonNode>map(v -> f.textNode(v.wireName())).orElse(f.nullNode()));
         json.set("mimetype", mimetype.<JsonNode>map(f::textNode).orElse(f.nullNode()));
         json.set("size", size.<JsonNode>map(f::numberNode).orElse(f.nullNode()));
