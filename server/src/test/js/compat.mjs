@@ -114,8 +114,6 @@ await check('contents_checkpoints', async () => {
 
 let session;
 await check('sessions_startFindAndReuse', async () => {
-  await contents.save('session-test.ipynb', { type: 'notebook', format: 'json',
-    content: { cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 } });
   session = await sessionManager.startNew({ path: 'session-test.ipynb', name: 'session-test.ipynb', type: 'notebook',
     kernel: { name: kernelName } });
   assert(session.kernel, 'session without kernel');

@@ -3,7 +3,24 @@ package io.quire.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsRouting;
+import io.quire.contents.ContentsBadRequestException;
+import io.quire.contents.ContentsConflictException;
+import io.quire.contents.ContentsException;
+import io.quire.contents.ContentsForbiddenException;
+import io.quire.contents.ContentsManager;
+import io.quire.contents.ContentsNotFoundException;
+import io.quire.contents.ContentsStorageException;
+import io.quire.contents.fs.FileContentsManager;
+import io.quire.kernel.KernelClientOptions;
+import io.quire.kernel.KernelException;
+import io.quire.kernel.KernelLauncher;
+import io.quire.kernel.KernelSpecException;
 import io.quire.kernel.KernelSpecRegistry;
+import io.quire.kernel.local.LocalProcessProvisioner;
+import io.quire.kernel.spi.KernelProvisioner;
+import io.quire.kernels.KernelManager;
+import io.quire.kernels.KernelNotFoundException;
 import io.quire.server.http.ApiException;
 import io.quire.server.http.BodyLimit;
 import io.quire.server.http.ErrorResponses;
@@ -12,31 +29,45 @@ import io.quire.server.http.JsonDirectHandler;
 import io.quire.server.http.RequestIds;
 import io.quire.server.http.TokenAuth;
 import io.quire.server.jupyter.ApiRootService;
+import io.quire.server.jupyter.ContentsService;
+import io.quire.server.jupyter.KernelChannels;
 import io.quire.server.jupyter.KernelSpecsService;
+import io.quire.server.jupyter.KernelsService;
+import io.quire.server.jupyter.SessionsService;
+import io.quire.sessions.SessionException;
+import io.quire.sessions.SessionManager;
+import io.quire.sessions.SessionNotFoundException;
+import io.quire.sessions.SessionStore;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * A running Quire server: the Jupyter Server REST API under {@code /api}, health under {@code /health}.
+ * A running Quire server: the Jupyter Server REST and kernel WebSocket API under {@code /api}, health under
+ * {@code /health}.
  *
  * <p>Design: this class only wires things. Each resource has one thin service class that parses the request, calls
- * core, and maps the result; every failure becomes a JSON error in one place ({@link ErrorResponses}). Filters run in
- * this order: request id, body limit, token. The server listens on the configured address only (127.0.0.1 by
- * default).
+ * core, and maps the result; every failure becomes a JSON error in one place ({@link ErrorResponses} and
+ * {@link #toApiError}). Filters run in this order: request id, body limit, token. The server listens on the
+ * configured address only (127.0.0.1 by default). Closing it stops accepting, lets in-flight requests finish, and
+ * shuts every kernel down.
  */
 public final class QuireServer implements AutoCloseable {
     private final WebServer server;
     private final ServerConfig config;
+    private final KernelManager kernels;
 
-    private QuireServer(WebServer server, ServerConfig config) {
+    private QuireServer(WebServer server, ServerConfig config, KernelManager kernels) {
         this.server = server;
         this.config = config;
+        this.kernels = kernels;
     }
 
     /**
-     * Starts a server.
+     * Starts a server with local process kernels.
      *
      * @param config   how to run
      * @param registry where kernel specs are found
@@ -44,13 +75,33 @@ public final class QuireServer implements AutoCloseable {
      * @return the started server
      */
     public static QuireServer start(ServerConfig config, KernelSpecRegistry registry, String version) {
+        return start(config, registry, LocalProcessProvisioner.create(), version);
+    }
+
+    /**
+     * Starts a server.
+     *
+     * @param config      how to run
+     * @param registry    where kernel specs are found
+     * @param provisioner launches kernels (local processes, containers, ...)
+     * @param version     Quire's version, reported by {@code GET /api}
+     * @return the started server
+     */
+    public static QuireServer start(ServerConfig config, KernelSpecRegistry registry, KernelProvisioner provisioner,
+            String version) {
         Objects.requireNonNull(config, "config");
         if (!Files.isDirectory(config.root())) {
             throw new IllegalArgumentException("the server root " + config.root() + " is not a folder");
         }
         Clock clock = Clock.systemUTC();
+        KernelLauncher launcher = KernelLauncher.create(provisioner, registry, KernelClientOptions.defaults());
+        KernelManager kernels = KernelManager.builder(launcher).clock(clock).defaultKernelName(config.defaultKernel())
+                .startTimeout(Duration.ofSeconds(60)).build();
+        SessionManager sessions = SessionManager.create(kernels, SessionStore.inMemory(), Optional.of(config.root()));
+        KernelChannels channels = new KernelChannels(kernels, config.token());
+        ContentsManager contents = FileContentsManager.create(config.root());
         KernelSpecsService kernelSpecs = new KernelSpecsService(registry, config.defaultKernel());
-        ApiRootService root = new ApiRootService(version, clock, () -> 0, () -> 0,
+        ApiRootService root = new ApiRootService(version, clock, () -> kernels.list().size(), channels::connections,
                 System.getProperty("user.name", "quire"));
 
         HttpRouting.Builder routing = HttpRouting.builder()
@@ -61,12 +112,15 @@ public final class QuireServer implements AutoCloseable {
                 .get("/health/ready", (request, response) -> JsonBodies.ok(response, health("UP")))
                 .register("/api", root)
                 .register("/api/kernelspecs", kernelSpecs.api())
-                .register("/kernelspecs", kernelSpecs.resources())
-                .any((request, response) -> {
+                .register("/api/kernels", new KernelsService(kernels, config.root(), channels))
+                .register("/api/sessions", new SessionsService(sessions))
+                .register("/kernelspecs", kernelSpecs.resources());
+        new ContentsService(contents).register(routing);
+        routing.any((request, response) -> {
                     throw ApiException.notFound("no route for " + request.prologue().method().text() + " "
                             + request.path().rawPath());
                 });
-        ErrorResponses.register(routing, e -> null);
+        ErrorResponses.register(routing, QuireServer::toApiError);
 
         WebServer server = WebServer.builder()
                 .host(config.host())
@@ -75,9 +129,30 @@ public final class QuireServer implements AutoCloseable {
                 .directHandlers(JsonDirectHandler.all())
                 .shutdownHook(false)
                 .routing(routing)
+                .addRouting(WsRouting.builder().endpoint("/api/kernels/{id}/channels", channels::newConnection))
                 .build()
                 .start();
-        return new QuireServer(server, config);
+        return new QuireServer(server, config, kernels);
+    }
+
+    /** Maps the domain exceptions of core to API errors; null for anything unexpected (a 500). */
+    static ApiException toApiError(RuntimeException e) {
+        return switch (e) {
+            case ContentsException contents -> new ApiException(switch (contents) {
+                case ContentsNotFoundException ignored -> 404;
+                case ContentsConflictException ignored -> 409;
+                case ContentsForbiddenException ignored -> 403;
+                case ContentsBadRequestException ignored -> 400;
+                case ContentsStorageException ignored -> 500;
+            }, contents.code(), contents.getMessage());
+            case KernelNotFoundException notFound -> ApiException.notFound(notFound.getMessage());
+            case KernelSpecException spec -> ApiException.notFound(spec.getMessage());
+            case SessionNotFoundException notFound -> ApiException.notFound(notFound.getMessage());
+            case SessionException session -> ApiException.badRequest(session.getMessage());
+            case KernelException kernel -> new ApiException(500, "kernel_error", kernel.getMessage());
+            case IllegalArgumentException illegal -> ApiException.badRequest(illegal.getMessage());
+            default -> null;
+        };
     }
 
     private static ObjectNode health(String status) {
@@ -113,9 +188,13 @@ public final class QuireServer implements AutoCloseable {
         return url() + "?token=" + config.token();
     }
 
-    /** Stops accepting connections and finishes in-flight requests. */
+    /** Stops accepting connections, finishes in-flight requests, and shuts every kernel down. */
     @Override
     public void close() {
-        server.stop();
+        try {
+            server.stop();
+        } finally {
+            kernels.shutdownAll();
+        }
     }
 }

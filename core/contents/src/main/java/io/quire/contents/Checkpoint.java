@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
@@ -14,10 +15,10 @@ import java.util.Objects;
  */
 public record Checkpoint(String id, Instant lastModified) {
 
-    /** Checks the components. */
+    /** Checks the components and truncates the timestamp to microseconds, the precision of Jupyter's JSON. */
     public Checkpoint {
         Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(lastModified, "lastModified");
+        lastModified = Objects.requireNonNull(lastModified, "lastModified").truncatedTo(ChronoUnit.MICROS);
         if (id.isEmpty()) {
             throw new IllegalArgumentException("checkpoint id must not be empty");
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -49,7 +50,10 @@ public record ContentModel(
         Optional<String> hash,
         Optional<String> hashAlgorithm) {
 
-    /** Checks that the components are present and consistent with each other and with the type. */
+    /**
+     * Checks that the components are present and consistent with each other and with the type, copies the content
+     * tree, and truncates the timestamps to microseconds (the precision of Jupyter's JSON).
+     */
     public ContentModel {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(path, "path");
@@ -62,6 +66,8 @@ public record ContentModel(
         Objects.requireNonNull(content, "content");
         Objects.requireNonNull(hash, "hash");
         Objects.requireNonNull(hashAlgorithm, "hashAlgorithm");
+        created = created.truncatedTo(ChronoUnit.MICROS);
+        lastModified = lastModified.truncatedTo(ChronoUnit.MICROS);
         String lastSegment = path.substring(path.lastIndexOf('/') + 1);
         if (!name.equals(lastSegment)) {
             throw new IllegalArgumentException("name '" + name + "' is not the last segment of path '" + path + "'");
@@ -86,7 +92,7 @@ public record ContentModel(
                 throw new IllegalArgumentException("a " + type + " cannot have " + node.getNodeType()
                         + " content in format " + f + ", for '" + path + "'");
             }
-            content = Optional.of((JsonNode) node.deepCopy());
+            content = Optional.of(node.deepCopy());
         }
     }
 

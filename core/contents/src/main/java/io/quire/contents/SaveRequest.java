@@ -123,6 +123,12 @@ public sealed interface SaveRequest {
          * @throws ContentsBadRequestException if the content is not valid base64
          */
         public byte[] bytes(String path) {
+            long alphabet = base64.chars().filter(c -> c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+                    || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=').count();
+            if (alphabet % 4 != 0) {
+                throw new ContentsBadRequestException(path, "content for '" + path
+                        + "' is not valid base64: incorrect padding");
+            }
             try {
                 return Base64.getMimeDecoder().decode(base64);
             } catch (IllegalArgumentException e) {

@@ -1,0 +1,203 @@
+package io.quire.server.jupyter;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.quire.contents.Checkpoint;
+import io.quire.contents.ContentFormat;
+import io.quire.contents.ContentModel;
+import io.quire.contents.ContentType;
+import io.quire.contents.ContentsManager;
+import io.quire.contents.GetOptions;
+import io.quire.contents.SaveRequest;
+import io.quire.server.http.ApiException;
+import io.quire.server.http.JsonBodies;
+import java.util.Optional;
+
+/**
+ * {@code /api/contents}: files, notebooks and folders, and their checkpoints, in Jupyter Server's shapes, over any
+ * {@link ContentsManager} (a folder on disk now, the database later).
+ *
+ * <p>A contents path may hold slashes, so the routes are matched by prefix and the rest of the URL is parsed here:
+ * {@code /api/contents/PATH}, {@code /api/contents/PATH/checkpoints} and {@code /api/contents/PATH/checkpoints/ID}.
+ */
+public final class ContentsService {
+    private static final String PREFIX = "/api/contents";
+    private static final String CHECKPOINTS = "/checkpoints";
+
+    private final ContentsManager contents;
+
+    /**
+     * Creates the service.
+     *
+     * @param contents the contents backend
+     */
+    public ContentsService(ContentsManager contents) {
+        this.contents = contents;
+    }
+
+    /**
+     * Adds the routes.
+     *
+     * @param routing the routing builder
+     */
+    public void register(HttpRouting.Builder routing) {
+        routing.any(PREFIX, this::dispatch).any(PREFIX + "/*", this::dispatch);
+    }
+
+    private record Target(String path, Optional<String> checkpoint, boolean checkpoints) {
+    }
+
+    private static Target target(ServerRequest request) {
+        String rest = request.path().path().substring(PREFIX.length());
+        if (rest.startsWith("/")) {
+            rest = rest.substring(1);
+        }
+        int marker = rest.lastIndexOf("checkpoints");
+        if (rest.equals("checkpoints") || rest.endsWith(CHECKPOINTS) && marker >= 0) {
+            return new Target(strip(rest.substring(0, marker)), Optional.empty(), true);
+        }
+        int slash = rest.lastIndexOf('/');
+        if (slash > 0) {
+            String parent = rest.substring(0, slash);
+            if (parent.equals("checkpoints") || parent.endsWith(CHECKPOINTS)) {
+                String path = strip(parent.substring(0, parent.length() - "checkpoints".length()));
+                return new Target(path, Optional.of(rest.substring(slash + 1)), true);
+            }
+        }
+        return new Target(strip(rest), Optional.empty(), false);
+    }
+
+    private static String strip(String path) {
+        String stripped = path;
+        while (stripped.endsWith("/")) {
+            stripped = stripped.substring(0, stripped.length() - 1);
+        }
+        while (stripped.startsWith("/")) {
+            stripped = stripped.substring(1);
+        }
+        return stripped;
+    }
+
+    private void dispatch(ServerRequest request, ServerResponse response) {
+        Target target = target(request);
+        Method method = request.prologue().method();
+        if (target.checkpoints()) {
+            checkpoints(request, response, target, method);
+            return;
+        }
+        if (method == Method.GET) {
+            get(request, response, target.path());
+        } else if (method == Method.POST) {
+            create(request, response, target.path());
+        } else if (method == Method.PUT) {
+            save(request, response, target.path());
+        } else if (method == Method.PATCH) {
+            rename(request, response, target.path());
+        } else if (method == Method.DELETE) {
+            contents.delete(target.path());
+            response.status(Status.NO_CONTENT_204).send();
+        } else {
+            throw new ApiException(405, "method_not_allowed", method.text() + " is not allowed on " + PREFIX);
+        }
+    }
+
+    private void get(ServerRequest request, ServerResponse response, String path) {
+        GetOptions options = GetOptions.defaults();
+        Optional<String> type = request.query().first("type").asOptional();
+        if (type.isPresent()) {
+            options = options.withType(ContentType.fromWireName(type.get()));
+        }
+        Optional<String> format = request.query().first("format").asOptional();
+        if (format.isPresent()) {
+            options = options.withFormat(ContentFormat.fromWireName(format.get()));
+        }
+        options = options.withContent(flag(request, "content", true)).withHash(flag(request, "hash", false));
+        JsonBodies.ok(response, contents.get(path, options).toJson());
+    }
+
+    private static boolean flag(ServerRequest request, String name, boolean otherwise) {
+        Optional<String> value = request.query().first(name).asOptional();
+        if (value.isEmpty()) {
+            return otherwise;
+        }
+        return switch (value.get()) {
+            case "1", "true", "True" -> true;
+            case "0", "false", "False" -> false;
+            default -> throw ApiException.badRequest("'" + name + "' must be 0 or 1, got '" + value.get() + "'");
+        };
+    }
+
+    /** POST: a copy ({@code copy_from}) or a new untitled file, notebook or folder in the folder at {@code dir}. */
+    private void create(ServerRequest request, ServerResponse response, String dir) {
+        ObjectNode body = JsonBodies.readObject(request);
+        Optional<String> copyFrom = Requests.optionalText(body, "copy_from");
+        ContentModel created;
+        if (copyFrom.isPresent()) {
+            created = contents.copy(strip(copyFrom.get()), dir);
+        } else {
+            Optional<ContentType> type = Requests.optionalText(body, "type").map(ContentType::fromWireName);
+            created = contents.newUntitled(dir, type, Requests.optionalText(body, "ext").orElse(""));
+        }
+        created(response, created);
+    }
+
+    private void save(ServerRequest request, ServerResponse response, String path) {
+        ObjectNode body = JsonBodies.readObject(request);
+        Optional<String> copyFrom = Requests.optionalText(body, "copy_from");
+        if (copyFrom.isPresent()) {
+            created(response, contents.copy(strip(copyFrom.get()), path));
+            return;
+        }
+        boolean existed = contents.exists(path);
+        ContentModel saved = contents.save(path, SaveRequest.fromJson(path, body));
+        if (existed) {
+            JsonBodies.ok(response, saved.toJson());
+        } else {
+            created(response, saved);
+        }
+    }
+
+    private void rename(ServerRequest request, ServerResponse response, String path) {
+        ObjectNode body = JsonBodies.readObject(request);
+        String newPath = strip(Requests.requiredText(body, "path"));
+        JsonBodies.ok(response, contents.rename(path, newPath).toJson());
+    }
+
+    private static void created(ServerResponse response, ContentModel model) {
+        response.header(HeaderNames.LOCATION, PREFIX + "/" + model.path());
+        JsonBodies.send(response, Status.CREATED_201, model.toJson());
+    }
+
+    private void checkpoints(ServerRequest request, ServerResponse response, Target target, Method method) {
+        String path = target.path();
+        if (target.checkpoint().isEmpty()) {
+            if (method == Method.GET) {
+                ArrayNode list = JsonBodies.MAPPER.createArrayNode();
+                contents.listCheckpoints(path).forEach(checkpoint -> list.add(checkpoint.toJson()));
+                JsonBodies.ok(response, list);
+            } else if (method == Method.POST) {
+                Checkpoint checkpoint = contents.createCheckpoint(path);
+                response.header(HeaderNames.LOCATION, PREFIX + "/" + path + CHECKPOINTS + "/" + checkpoint.id());
+                JsonBodies.send(response, Status.CREATED_201, checkpoint.toJson());
+            } else {
+                throw new ApiException(405, "method_not_allowed", method.text() + " is not allowed on checkpoints");
+            }
+            return;
+        }
+        String id = target.checkpoint().get();
+        if (method == Method.POST) {
+            contents.restoreCheckpoint(path, id);
+        } else if (method == Method.DELETE) {
+            contents.deleteCheckpoint(path, id);
+        } else {
+            throw new ApiException(405, "method_not_allowed", method.text() + " is not allowed on a checkpoint");
+        }
+        response.status(Status.NO_CONTENT_204).send();
+    }
+}

@@ -1,0 +1,118 @@
+package io.quire.server.jupyter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.quire.server.http.ApiException;
+import io.quire.server.http.JsonBodies;
+import io.quire.sessions.KernelChoice;
+import io.quire.sessions.Session;
+import io.quire.sessions.SessionManager;
+import io.quire.sessions.SessionNotFoundException;
+import io.quire.sessions.SessionUpdate;
+import java.util.Optional;
+
+/**
+ * {@code /api/sessions}: a session binds a path to a kernel. Creating a session for a path that has one returns the
+ * existing session, as Jupyter Server does.
+ */
+public final class SessionsService implements HttpService {
+    private final SessionManager sessions;
+
+    /**
+     * Creates the service.
+     *
+     * @param sessions the session manager
+     */
+    public SessionsService(SessionManager sessions) {
+        this.sessions = sessions;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/", this::list)
+                .post("/", this::create)
+                .get("/{id}", this::get)
+                .patch("/{id}", this::update)
+                .delete("/{id}", this::delete);
+    }
+
+    private void list(ServerRequest request, ServerResponse response) {
+        ArrayNode models = JsonBodies.MAPPER.createArrayNode();
+        sessions.list().forEach(session -> models.add(session.toJson()));
+        JsonBodies.ok(response, models);
+    }
+
+    private void create(ServerRequest request, ServerResponse response) {
+        ObjectNode body = JsonBodies.readObject(request);
+        String path = Requests.optionalText(body, "path").or(() -> notebookPath(body))
+                .orElseThrow(() -> ApiException.badRequest("'path' is required"));
+        String type = Requests.optionalText(body, "type").orElse("notebook");
+        String name = Requests.optionalText(body, "name").orElse("");
+        KernelChoice kernel = kernelChoice(body).orElse(KernelChoice.defaultSpec());
+        Session session = sessions.create(path, name, type, kernel);
+        response.header(HeaderNames.LOCATION, "/api/sessions/" + session.id());
+        JsonBodies.send(response, Status.CREATED_201, session.toJson());
+    }
+
+    private void get(ServerRequest request, ServerResponse response) {
+        String id = request.path().pathParameters().get("id");
+        JsonBodies.ok(response, sessions.get(id).orElseThrow(() -> new SessionNotFoundException(id)).toJson());
+    }
+
+    private void update(ServerRequest request, ServerResponse response) {
+        String id = request.path().pathParameters().get("id");
+        ObjectNode body = JsonBodies.readObject(request);
+        SessionUpdate changes = SessionUpdate.none();
+        Optional<String> path = Requests.optionalText(body, "path").or(() -> notebookPath(body));
+        if (path.isPresent()) {
+            changes = changes.withPath(path.get());
+        }
+        Optional<String> name = Requests.optionalText(body, "name");
+        if (name.isPresent()) {
+            changes = changes.withName(name.get());
+        }
+        Optional<String> type = Requests.optionalText(body, "type");
+        if (type.isPresent()) {
+            changes = changes.withType(type.get());
+        }
+        Optional<KernelChoice> kernel = kernelChoice(body);
+        if (kernel.isPresent()) {
+            changes = changes.withKernel(kernel.get());
+        }
+        JsonBodies.ok(response, sessions.update(id, changes).toJson());
+    }
+
+    private void delete(ServerRequest request, ServerResponse response) {
+        sessions.delete(request.path().pathParameters().get("id"));
+        response.status(Status.NO_CONTENT_204).send();
+    }
+
+    /** The deprecated {@code notebook: {path}} form that old clients still send. */
+    private static Optional<String> notebookPath(ObjectNode body) {
+        JsonNode notebook = body.get("notebook");
+        return notebook instanceof ObjectNode object ? Requests.optionalText(object, "path") : Optional.empty();
+    }
+
+    /** {@code kernel: {id}} picks a running kernel (it wins over a name); {@code kernel: {name}} starts one. */
+    private static Optional<KernelChoice> kernelChoice(ObjectNode body) {
+        JsonNode kernel = body.get("kernel");
+        if (kernel == null || kernel.isNull()) {
+            return Optional.empty();
+        }
+        if (!(kernel instanceof ObjectNode object)) {
+            throw ApiException.badRequest("'kernel' must be an object with an 'id' or a 'name'");
+        }
+        Optional<String> id = Requests.optionalText(object, "id");
+        if (id.isPresent()) {
+            return Optional.of(KernelChoice.existing(id.get()));
+        }
+        return Requests.optionalText(object, "name").map(KernelChoice::named);
+    }
+}
