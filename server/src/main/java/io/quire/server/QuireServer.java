@@ -127,6 +127,8 @@ public final class QuireServer implements AutoCloseable {
                 .port(config.port())
                 .maxPayloadSize(config.maxBodyBytes())
                 .directHandlers(JsonDirectHandler.all())
+                // kernel messages are small and latency-bound: never let Nagle's algorithm hold them back
+                .connectionOptions(options -> options.tcpNoDelay(true))
                 .shutdownHook(false)
                 .routing(routing)
                 .addRouting(WsRouting.builder().endpoint("/api/kernels/{id}/channels", channels::newConnection))

@@ -43,13 +43,13 @@ public record KernelClientOptions(String username, Duration requestTimeout, Dura
 
     /**
      * Defaults: the OS user name, 30 s request timeout, heartbeat every 1 s with 3 misses allowed, nudge
-     * every 500 ms, 30 s IOPub grace, the UTC system clock, virtual-thread callbacks.
+     * every 100 ms, 30 s IOPub grace, the UTC system clock, virtual-thread callbacks.
      *
      * @return the default options
      */
     public static KernelClientOptions defaults() {
         return new KernelClientOptions(System.getProperty("user.name", "quire"), Duration.ofSeconds(30),
-                Duration.ofSeconds(1), 3, Duration.ofMillis(500), Duration.ofSeconds(30), Clock.systemUTC(),
+                Duration.ofSeconds(1), 3, Duration.ofMillis(100), Duration.ofSeconds(30), Clock.systemUTC(),
                 VIRTUAL_THREADS);
     }
 

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Measures Quire's server and Jupyter Server side by side, same machine, same run, same client (ServerBench):
+# GET/PUT of a 1 MB notebook at concurrency 16, the 1+1 execute round trip over the kernel WebSocket, kernel start.
+# Needs: python3-jupyter-server, python3-ipykernel, a built tree (./mvnw -q package -DskipTests).
+# Usage: core/benchmarks/scripts/server-vs-jupyter-server.sh [SECONDS] [CONCURRENCY] [EXECUTES] [STARTS]
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+seconds=${1:-15}; concurrency=${2:-16}; executes=${3:-300}; starts=${4:-5}
+work=$(mktemp -d)
+jupyter_pid=""; quire_pid=""
+cleanup() {
+    [ -n "$jupyter_pid" ] && kill "$jupyter_pid" 2>/dev/null || true
+    [ -n "$quire_pid" ] && kill "$quire_pid" 2>/dev/null || true
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+mkdir -p "$work/jupyter" "$work/quire"
+/usr/bin/python3 - "$work/jupyter/big.ipynb" <<'PY'
+import base64, json, random, sys
+random.seed(1)
+cells = []
+for i in range(40):
+    image = base64.b64encode(random.randbytes(18000)).decode()
+    cells.append({"cell_type": "code", "execution_count": i, "id": f"c{i}", "metadata": {},
+                  "outputs": [{"output_type": "display_data", "metadata": {},
+                               "data": {"image/png": image, "text/plain": ["<Figure>"]}}],
+                  "source": [f"plot({i})\n"]})
+nb = {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+      "nbformat": 4, "nbformat_minor": 5}
+json.dump(nb, open(sys.argv[1], "w"), indent=1)
+PY
+cp "$work/jupyter/big.ipynb" "$work/quire/big.ipynb"
+ls -l "$work/quire/big.ipynb" | awk '{print "notebook file: " $5 " bytes"}'
+
+token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+(cd "$work/jupyter" && exec /usr/bin/python3 -m jupyter_server --allow-root --no-browser --port=18899 \
+    --ServerApp.ip=127.0.0.1 --ServerApp.token="$token" --ServerApp.root_dir="$work/jupyter" \
+    > "$work/jupyter.log" 2>&1) & jupyter_pid=$!
+QUIRE_TOKEN="$token" launcher/target/quire/bin/quire server --port 18898 --root "$work/quire" > "$work/quire.log" 2>&1 &
+quire_pid=$!
+for url in http://127.0.0.1:18899/api http://127.0.0.1:18898/api; do
+    for _ in $(seq 1 100); do curl -sf -H "Authorization: token $token" "$url" >/dev/null && break; sleep 0.2; done
+done
+
+java=$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1); java=${java:-java}
+bench="$java -cp core/benchmarks/target/quire-benchmarks.jar io.quire.benchmarks.ServerBench"
+echo "== Jupyter Server $(/usr/bin/python3 -c 'import jupyter_server; print(jupyter_server.__version__)')"
+$bench http://127.0.0.1:18899/ "$token" big.ipynb "$seconds" "$concurrency" "$executes" "$starts"
+echo "== Quire"
+$bench http://127.0.0.1:18898/ "$token" big.ipynb "$seconds" "$concurrency" "$executes" "$starts"

@@ -1,0 +1,60 @@
+package io.quire.server.observe;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/** The readiness checks of Quire's own dependencies. */
+public final class HealthChecks {
+    private HealthChecks() {
+    }
+
+    /**
+     * Checks that the contents root of the filesystem backend is a folder Quire can list and write to. Writability is
+     * asked of the operating system ({@link Files#isWritable}); no probe file is created, so clients listing the root
+     * never see one. The details do not name the folder.
+     *
+     * @param root the contents root
+     * @return the check
+     */
+    public static HealthCheck contentsRoot(Path root) {
+        Objects.requireNonNull(root, "root");
+        return () -> {
+            if (!Files.isDirectory(root)) {
+                return HealthCheck.Result.down("the contents root is not a folder (any more)");
+            }
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+                Iterator<Path> iterator = entries.iterator();
+                if (iterator.hasNext()) {
+                    iterator.next();
+                }
+            } catch (IOException | SecurityException e) {
+                return HealthCheck.Result.down("the contents root cannot be listed: " + e.getClass().getSimpleName());
+            }
+            if (!Files.isWritable(root)) {
+                return HealthCheck.Result.down("the contents root is not writable");
+            }
+            return HealthCheck.Result.up("the contents root is readable and writable");
+        };
+    }
+
+    /**
+     * Checks that the kernel manager answers: {@code list} returns (within the deadline {@link HealthService}
+     * enforces) without failing.
+     *
+     * @param list lists the kernels, such as {@code kernelManager::list}
+     * @return the check
+     */
+    public static HealthCheck kernels(Supplier<? extends Collection<?>> list) {
+        Objects.requireNonNull(list, "list");
+        return () -> {
+            int count = list.get().size();
+            return HealthCheck.Result.up("the kernel manager answers; " + count + (count == 1 ? " kernel" : " kernels"));
+        };
+    }
+}
