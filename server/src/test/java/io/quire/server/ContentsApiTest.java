@@ -5,8 +5,10 @@ import static io.quire.server.FakeKernelServer.assertJsonErrorShape;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -220,6 +222,21 @@ class ContentsApiTest {
         assertThat(Files.readAllBytes(root.resolve("big.ipynb"))).isEqualTo(before);
     }
 
+    @Test
+    void put_chunkedBodyOverTheLimit_is413AndLeavesTheFileUnchanged() throws Exception {
+        assertThat(server.put("/api/contents/chunked.ipynb", saveNotebook("small")).statusCode()).isEqualTo(201);
+        byte[] before = Files.readAllBytes(root.resolve("chunked.ipynb"));
+        byte[] body = saveNotebook("x".repeat((int) BODY_LIMIT * 2)).getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> response = server.fixture.send(server.fixture.request("/api/contents/chunked.ipynb")
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build());
+
+        JsonNode error = assertJsonError(response, 413);
+        assertThat(error.path("code").asText()).isEqualTo("payload_too_large");
+        assertThat(Files.readAllBytes(root.resolve("chunked.ipynb"))).isEqualTo(before);
+    }
+
     // ------------------------------------------------------------------ bad queries and methods
 
     @ParameterizedTest(name = "{0}")
@@ -305,6 +322,20 @@ class ContentsApiTest {
         assertThat(URLDecoder.decode(uri.getRawPath(), StandardCharsets.UTF_8)).isEqualTo("/api/contents/" + name);
         HttpResponse<String> read = server.fixture.send(server.fixture.request(uri.getRawPath()).GET().build());
         assertThat(read.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void fileInAFolderNamedCheckpoints_canBeSavedAndRead() throws Exception {
+        // model training libraries write "checkpoints/" folders; Jupyter Server serves the files in them
+        Files.createDirectories(root.resolve("checkpoints"));
+
+        HttpResponse<String> saved = server.put("/api/contents/checkpoints/epoch-1.txt", saveText("weights"));
+        HttpResponse<String> read = server.get("/api/contents/checkpoints/epoch-1.txt");
+
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(201);
+        assertThat(root.resolve("checkpoints/epoch-1.txt")).hasContent("weights");
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        assertThat(ServerFixture.json(read).path("content").asText()).isEqualTo("weights");
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quire.testing.Await;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -383,6 +384,31 @@ class KernelChannelsTest {
             assertThat(server.post("/api/kernels/" + kernelId + "/restart", "").statusCode()).isEqualTo(200);
 
             assertPrintRoundTrip(socket, "after restart");
+        }
+    }
+
+    @Test
+    void deleteSession_closesTheSocketsOfItsKernel() throws Exception {
+        HttpResponse<String> created = server.post("/api/sessions",
+                "{\"path\": \"ws-session.ipynb\", \"type\": \"notebook\", \"kernel\": {\"name\": \"fake\"}}");
+        JsonNode session = ServerFixture.json(created);
+        try (KernelSocket socket = connect(session.path("kernel").path("id").asText())) {
+            assertThat(server.delete("/api/sessions/" + session.path("id").asText()).statusCode()).isEqualTo(204);
+
+            assertThat(socket.awaitClosedByServer()).isEqualTo(1000);
+        }
+    }
+
+    @Test
+    void patchSessionKernel_closesTheSocketsOfTheReplacedKernel() throws Exception {
+        HttpResponse<String> created = server.post("/api/sessions",
+                "{\"path\": \"ws-switch.ipynb\", \"type\": \"notebook\", \"kernel\": {\"name\": \"fake\"}}");
+        JsonNode session = ServerFixture.json(created);
+        try (KernelSocket socket = connect(session.path("kernel").path("id").asText())) {
+            assertThat(server.patch("/api/sessions/" + session.path("id").asText(),
+                    "{\"kernel\": {\"name\": \"fake\"}}").statusCode()).isEqualTo(200);
+
+            assertThat(socket.awaitClosedByServer()).isEqualTo(1000);
         }
     }
 

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.RoutingResponse;
 import io.quire.server.http.RequestIds;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +15,9 @@ import org.slf4j.MDC;
 
 /**
  * Writes one INFO line per HTTP request on the logger {@value #LOGGER_NAME}:
- * {@code GET /api/contents/a.ipynb 200 1234 B 3.2 ms}, with the request id in the logging context
- * ({@code requestId}) and the same fields as key-value pairs ({@code method}, {@code path}, {@code status},
+ * {@code GET /api/contents/a.ipynb 200 1234 3.2 ms} (method, raw path, status, body bytes or {@code -} when the
+ * length is not known up front, as for streamed responses, and milliseconds), with the request id in the logging
+ * context ({@code requestId}) and the same fields as key-value pairs ({@code method}, {@code path}, {@code status},
  * {@code bytes}, {@code durationMs}) for the JSON log format.
  *
  * <p>The path is the raw path <em>without the query string</em>: Jupyter clients send the token as
@@ -72,12 +74,13 @@ public final class AccessLog implements Filter {
     }
 
     private static void log(String method, String path, RoutingResponse response, long nanos) {
-        boolean restore = MDC.get(MDC_KEY) == null;
+        boolean restore = false;
         Optional<String> requestId = restore ? response.headers().first(RequestIds.HEADER) : Optional.empty();
         requestId.ifPresent(id -> MDC.put(MDC_KEY, id));
         try {
             int status = response.status().code();
-            long bytes = response.bytesWritten();
+            OptionalLong length = response.headers().contentLength();
+            String bytes = length.isPresent() ? Long.toString(length.getAsLong()) : "-";
             String duration = millis(nanos);
             LOG.atInfo()
                     .addKeyValue("method", method)
@@ -85,7 +88,7 @@ public final class AccessLog implements Filter {
                     .addKeyValue("status", status)
                     .addKeyValue("bytes", bytes)
                     .addKeyValue("durationMs", duration)
-                    .log("{} {} {} {} B {} ms", method, path, status, bytes, duration);
+                    .log("{} {} {} {} {} ms", method, path, status, bytes, duration);
         } catch (RuntimeException e) {
             LOG.warn("could not write the access log line of {} {}", method, path, e);
         } finally {

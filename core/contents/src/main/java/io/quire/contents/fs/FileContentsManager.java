@@ -166,6 +166,7 @@ public final class FileContentsManager implements ContentsManager {
     private final Options options;
     private final List<PathMatcher> hideMatchers;
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final NotebookCache notebooks = new NotebookCache(64L * 1024 * 1024);
 
     private FileContentsManager(Path root, Options options) {
         this.root = root;
@@ -264,11 +265,15 @@ public final class FileContentsManager implements ContentsManager {
     }
 
     private ContentModel notebookModel(String api, Path file, BasicFileAttributes attributes, GetOptions getOptions) {
-        byte[] bytes = getOptions.content() || getOptions.hash() ? read(api, file) : null;
-        Optional<JsonNode> content = Optional.empty();
-        if (getOptions.content()) {
+        Optional<JsonNode> cached = getOptions.content() && !getOptions.hash()
+                ? notebooks.get(file, attributes) : Optional.empty();
+        byte[] bytes = cached.isEmpty() && (getOptions.content() || getOptions.hash()) ? read(api, file) : null;
+        Optional<JsonNode> content = cached;
+        if (getOptions.content() && content.isEmpty()) {
             try {
-                content = Optional.of(Notebook.read(bytes).toJson());
+                JsonNode parsed = Notebook.read(bytes).toJson();
+                notebooks.put(file, attributes, parsed, bytes.length);
+                content = Optional.of(parsed);
             } catch (NotebookFormatException e) {
                 throw new ContentsBadRequestException(api, "unreadable notebook '" + api + "': " + e.getMessage(), e);
             }

@@ -1,0 +1,68 @@
+package io.quire.contents.fs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Parsed notebooks by file, so that reading an unchanged notebook again costs no parsing: an entry is valid only
+ * while the file's size, modification time and file key (inode) are those it was read with, so any write, by Quire
+ * or by another program, makes it miss. Bounded by the total size of the cached files; least recently used entries
+ * go first. The cached trees are shared: callers copy before changing them ({@code ContentModel} does).
+ */
+final class NotebookCache {
+    private record Stamp(long size, FileTime modified, Object fileKey) {
+        static Stamp of(BasicFileAttributes attributes) {
+            return new Stamp(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey());
+        }
+    }
+
+    private record Entry(Stamp stamp, JsonNode notebook, long bytes) {
+    }
+
+    private final long maxBytes;
+    private final Map<Path, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private long totalBytes;
+
+    NotebookCache(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    synchronized Optional<JsonNode> get(Path file, BasicFileAttributes attributes) {
+        Entry entry = entries.get(file);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        if (!Objects.equals(entry.stamp(), Stamp.of(attributes)) || entry.stamp().fileKey() == null) {
+            remove(file);
+            return Optional.empty();
+        }
+        return Optional.of(entry.notebook());
+    }
+
+    synchronized void put(Path file, BasicFileAttributes attributes, JsonNode notebook, long bytes) {
+        if (bytes > maxBytes / 4 || attributes.fileKey() == null) {
+            return;
+        }
+        remove(file);
+        entries.put(file, new Entry(Stamp.of(attributes), notebook, bytes));
+        totalBytes += bytes;
+        for (Iterator<Map.Entry<Path, Entry>> it = entries.entrySet().iterator(); totalBytes > maxBytes && it.hasNext(); ) {
+            totalBytes -= it.next().getValue().bytes();
+            it.remove();
+        }
+    }
+
+    private void remove(Path file) {
+        Entry removed = entries.remove(file);
+        if (removed != null) {
+            totalBytes -= removed.bytes();
+        }
+    }
+}
