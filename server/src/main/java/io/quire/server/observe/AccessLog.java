@@ -74,7 +74,7 @@ public final class AccessLog implements Filter {
     }
 
     private static void log(String method, String path, RoutingResponse response, long nanos) {
-        boolean restore = false;
+        boolean restore = MDC.get(MDC_KEY) == null;
         Optional<String> requestId = restore ? response.headers().first(RequestIds.HEADER) : Optional.empty();
         requestId.ifPresent(id -> MDC.put(MDC_KEY, id));
         try {
