@@ -113,7 +113,7 @@ public final class QuireServer implements AutoCloseable {
                 .register("/api", root)
                 .register("/api/kernelspecs", kernelSpecs.api())
                 .register("/api/kernels", new KernelsService(kernels, config.root(), channels))
-                .register("/api/sessions", new SessionsService(sessions))
+                .register("/api/sessions", new SessionsService(sessions, kernels, channels))
                 .register("/kernelspecs", kernelSpecs.resources());
         new ContentsService(contents).register(routing);
         routing.any((request, response) -> {

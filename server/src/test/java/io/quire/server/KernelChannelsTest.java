@@ -99,7 +99,7 @@ class KernelChannelsTest {
         String kernelId = newKernel();
 
         try (KernelSocket socket = KernelSocket.open(server.fixture.http,
-                URI.create(KernelSocket.uri(server.fixture, kernelId) + "?token=" + FakeKernelServer.TOKEN), false,
+                URI.create(KernelSocket.uri(server.fixture, kernelId) + "?session_id=abc&token=" + FakeKernelServer.TOKEN), false,
                 builder -> { }).get(KernelSocket.WAIT.toSeconds(), TimeUnit.SECONDS)) {
             assertPrintRoundTrip(socket, "query");
         }
@@ -127,6 +127,7 @@ class KernelChannelsTest {
         String kernelId = newKernel();
 
         try (KernelSocket socket = connect(kernelId)) {
+            assertThat(socket.isClosed()).isFalse();
             Await.until(KernelSocket.WAIT, "the kernel model to count one connection", () -> {
                 try {
                     return ServerFixture.json(server.get("/api/kernels/" + kernelId)).path("connections").asInt() == 1;

@@ -29,6 +29,8 @@ import java.util.Optional;
 public final class ContentsService {
     private static final String PREFIX = "/api/contents";
     private static final String CHECKPOINTS = "/checkpoints";
+    /** As Jupyter Server: only a last segment of word characters and dashes is a checkpoint id. */
+    private static final java.util.regex.Pattern CHECKPOINT_ID = java.util.regex.Pattern.compile("[\\w-]+");
 
     private final ContentsManager contents;
 
@@ -63,7 +65,7 @@ public final class ContentsService {
             return new Target(strip(rest.substring(0, marker)), Optional.empty(), true);
         }
         int slash = rest.lastIndexOf('/');
-        if (slash > 0) {
+        if (slash > 0 && CHECKPOINT_ID.matcher(rest.substring(slash + 1)).matches()) {
             String parent = rest.substring(0, slash);
             if (parent.equals("checkpoints") || parent.endsWith(CHECKPOINTS)) {
                 String path = strip(parent.substring(0, parent.length() - "checkpoints".length()));
@@ -170,8 +172,20 @@ public final class ContentsService {
     }
 
     private static void created(ServerResponse response, ContentModel model) {
-        response.header(HeaderNames.LOCATION, PREFIX + "/" + model.path());
+        response.header(HeaderNames.LOCATION, PREFIX + "/" + encodePath(model.path()));
         JsonBodies.send(response, Status.CREATED_201, model.toJson());
+    }
+
+    /** Percent-encodes each segment of a contents path (UTF-8), keeping the slashes: a valid ASCII URI path. */
+    static String encodePath(String path) {
+        StringBuilder encoded = new StringBuilder();
+        for (String segment : path.split("/", -1)) {
+            if (!encoded.isEmpty() || path.startsWith("/")) {
+                encoded.append('/');
+            }
+            encoded.append(java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return encoded.toString();
     }
 
     private void checkpoints(ServerRequest request, ServerResponse response, Target target, Method method) {
@@ -183,7 +197,8 @@ public final class ContentsService {
                 JsonBodies.ok(response, list);
             } else if (method == Method.POST) {
                 Checkpoint checkpoint = contents.createCheckpoint(path);
-                response.header(HeaderNames.LOCATION, PREFIX + "/" + path + CHECKPOINTS + "/" + checkpoint.id());
+                response.header(HeaderNames.LOCATION, PREFIX + "/" + encodePath(path) + CHECKPOINTS + "/"
+                        + encodePath(checkpoint.id()));
                 JsonBodies.send(response, Status.CREATED_201, checkpoint.toJson());
             } else {
                 throw new ApiException(405, "method_not_allowed", method.text() + " is not allowed on checkpoints");

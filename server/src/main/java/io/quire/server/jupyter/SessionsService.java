@@ -9,6 +9,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.quire.kernels.KernelManager;
 import io.quire.server.http.ApiException;
 import io.quire.server.http.JsonBodies;
 import io.quire.sessions.KernelChoice;
@@ -24,14 +25,20 @@ import java.util.Optional;
  */
 public final class SessionsService implements HttpService {
     private final SessionManager sessions;
+    private final KernelManager kernels;
+    private final KernelChannels channels;
 
     /**
      * Creates the service.
      *
      * @param sessions the session manager
+     * @param kernels  the kernel manager
+     * @param channels the WebSocket endpoint, told about kernels a session change shut down
      */
-    public SessionsService(SessionManager sessions) {
+    public SessionsService(SessionManager sessions, KernelManager kernels, KernelChannels channels) {
         this.sessions = sessions;
+        this.kernels = kernels;
+        this.channels = channels;
     }
 
     @Override
@@ -86,11 +93,24 @@ public final class SessionsService implements HttpService {
         if (kernel.isPresent()) {
             changes = changes.withKernel(kernel.get());
         }
-        JsonBodies.ok(response, sessions.update(id, changes).toJson());
+        String before = sessions.get(id).orElseThrow(() -> new SessionNotFoundException(id)).kernel().id();
+        Session updated = sessions.update(id, changes);
+        closeIfGone(before);
+        JsonBodies.ok(response, updated.toJson());
+    }
+
+    /** A kernel that a session change shut down: its WebSocket clients are told and disconnected. */
+    private void closeIfGone(String kernelId) {
+        if (kernels.get(kernelId).isEmpty()) {
+            channels.shutDown(kernelId);
+        }
     }
 
     private void delete(ServerRequest request, ServerResponse response) {
-        sessions.delete(request.path().pathParameters().get("id"));
+        String id = request.path().pathParameters().get("id");
+        String kernelId = sessions.get(id).orElseThrow(() -> new SessionNotFoundException(id)).kernel().id();
+        sessions.delete(id);
+        closeIfGone(kernelId);
         response.status(Status.NO_CONTENT_204).send();
     }
 

@@ -23,10 +23,11 @@ import org.slf4j.MDC;
  * <p>The path is the raw path <em>without the query string</em>: Jupyter clients send the token as
  * {@code ?token=...}, and tokens must never reach a log. Headers are not logged either.
  *
- * <p>Design: the line is written from a {@code whenSent} listener, so it has the final status also when an error
- * handler sent the response. Error handlers run after every filter has returned, when {@link RequestIds} has already
- * cleared the logging context; the listener then restores {@code requestId} from the response's
- * {@code X-Request-Id} header for the one line. Register this filter after {@link RequestIds}.
+ * <p>Design: the line is written from a {@code whenSent} listener, so it has the status actually sent also when an
+ * error handler sent the response. For an exception thrown by a filter, Helidon runs the error handler after every
+ * filter has returned, when {@link RequestIds} has already cleared the logging context; the listener then restores
+ * {@code requestId} from the response's {@code X-Request-Id} header for the one line. Register this filter after
+ * {@link RequestIds}.
  */
 public final class AccessLog implements Filter {
     /** The logger the lines go to. */

@@ -54,7 +54,8 @@ public final class HealthChecks {
         Objects.requireNonNull(list, "list");
         return () -> {
             int count = list.get().size();
-            return HealthCheck.Result.up("the kernel manager answers; " + count + (count == 1 ? " kernel" : " kernels"));
+            String kernels = count == 1 ? "1 kernel" : count + " kernels";
+            return HealthCheck.Result.up("the kernel manager answers; " + kernels);
         };
     }
 }

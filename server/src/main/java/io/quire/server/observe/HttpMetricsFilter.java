@@ -14,11 +14,12 @@ import org.slf4j.LoggerFactory;
  * ({@link RouteTemplates}, never the raw path) and the status code.
  *
  * <p>Design: the measurement is taken in a {@code whenSent} listener of the response rather than after
- * {@code chain.proceed()} returns. When a handler throws, the exception passes through this filter and Helidon's
- * error handler sends the error response only after every filter has returned; the listener still runs then, with
- * the final status (404, 500, ...). Responses sent by a filter itself (a 413 from the body limit, a 401 from the
- * token check) are recorded the same way. A request whose response is never sent (the connection dropped) is not
- * recorded. WebSocket upgrades are handled before HTTP routing and do not pass here.
+ * {@code chain.proceed()} returns, because the status is not always final then. Helidon 4.5 runs the error handlers
+ * of a route handler's exception inside the innermost {@code proceed()}, but those of an exception thrown by a
+ * filter only after every filter has returned; the listener runs in both cases, with the status actually sent (404,
+ * 500, ...). Responses sent by a filter itself (a 413 from the body limit, a 401 from the token check) are recorded
+ * the same way. A request whose response is never sent (the connection dropped) is not recorded. WebSocket upgrades
+ * are handled before HTTP routing and do not pass here.
  */
 public final class HttpMetricsFilter implements Filter {
     private static final Logger LOG = LoggerFactory.getLogger(HttpMetricsFilter.class);

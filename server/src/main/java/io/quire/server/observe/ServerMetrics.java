@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  *     <li>{@code quire_kernels{state}}, read from the kernel manager at scrape time (every state, zeros included);</li>
  *     <li>{@code quire_websocket_connections}, read from the kernel channels at scrape time;</li>
  *     <li>{@code quire_executions_total} and {@code quire_iopub_messages_total}, counted by the kernel channels
- *     through {@link #executionRequested()} and {@link #iopubMessage()}.</li>
+ *     through {@link #executionRequested()} and {@link #iopubMessage()} (IOPub per connection reached).</li>
  * </ul>
  * Thread-safe.
  */
@@ -45,7 +45,7 @@ public final class ServerMetrics {
         executions = registry.counter("quire_executions_total",
                 "Code execution requests (execute_request) sent to kernels.");
         iopubMessages = registry.counter("quire_iopub_messages_total",
-                "IOPub messages received from kernels and relayed to clients.");
+                "IOPub messages relayed from kernels to WebSocket clients (one per connection reached).");
     }
 
     /**
@@ -81,12 +81,15 @@ public final class ServerMetrics {
         durations.observe(durationNanos / 1e9, method, route);
     }
 
-    /** Counts one {@code execute_request} sent to a kernel. */
+    /** Counts one {@code execute_request} a client sent to a kernel (shell channel). */
     public void executionRequested() {
         executions.inc();
     }
 
-    /** Counts one IOPub message received from a kernel. */
+    /**
+     * Counts one IOPub message relayed from a kernel to one WebSocket connection; a message that reaches two
+     * connections counts twice.
+     */
     public void iopubMessage() {
         iopubMessages.inc();
     }

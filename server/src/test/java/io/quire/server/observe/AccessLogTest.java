@@ -116,14 +116,26 @@ class AccessLogTest {
     }
 
     @Test
+    void restoresTheRequestIdForAnErrorHandledAfterAllFiltersReturned() throws Exception {
+        HttpResponse<String> response = server.send(server.authorized("/api/kernels/k1")
+                .header(ObserveServer.THROW_IN_FILTER.defaultCase(), "yes").header("X-Request-Id", "req-429").GET()
+                .build());
+
+        assertThat(response.statusCode()).isEqualTo(429);
+        ILoggingEvent event = onlyEvent();
+        assertThat(event.getFormattedMessage()).startsWith("GET /api/kernels/k1 429 ");
+        assertThat(event.getMDCPropertyMap()).containsEntry("requestId", "req-429");
+    }
+
+    @Test
     void logsA413OfTheBodyLimitWithStructuredFields() throws Exception {
         server.send(server.authorized("/api/kernels/k1")
                 .POST(HttpRequest.BodyPublishers.ofString("y".repeat(100))).build());
 
         ILoggingEvent event = onlyEvent();
         assertThat(event.getKeyValuePairs()).extracting(pair -> pair.key + "=" + pair.value)
-                .containsExactly("method=POST", "path=/api/kernels/k1", "status=413", "bytes=" + event.getKeyValuePairs()
-                        .get(3).value, "durationMs=3.2");
+                .containsExactly("method=POST", "path=/api/kernels/k1", "status=413",
+                        "bytes=" + event.getKeyValuePairs().get(3).value, "durationMs=3.2");
         assertThat(event.getKeyValuePairs().get(3).value).isNotEqualTo("-");
     }
 

@@ -67,6 +67,15 @@ class HttpMetricsFilterTest {
     }
 
     @Test
+    void recordsTheStatusOfAnErrorThrownByALaterFilterAndHandledAfterAllFiltersReturned() throws Exception {
+        HttpResponse<String> response = server.send(server.authorized("/api/kernels/k")
+                .header(ObserveServer.THROW_IN_FILTER.defaultCase(), "yes").GET().build());
+
+        assertThat(response.statusCode()).isEqualTo(429);
+        Await.until(WAIT, "the 429 to be counted", () -> requests("GET", "/api/kernels/{id}", "429") == 1);
+    }
+
+    @Test
     void records404OfAnUnknownPathAsUnmatched() throws Exception {
         HttpResponse<String> response = server.send(server.authorized("/no/such/thing").GET().build());
 
@@ -111,6 +120,7 @@ class HttpMetricsFilterTest {
                         + "le=\"0.0025\"} 0\n")
                 .contains("quire_http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/kernels/{id}\","
                         + "le=\"0.005\"} 1\n")
-                .contains("quire_http_request_duration_seconds_sum{method=\"GET\",route=\"/api/kernels/{id}\"} 0.003\n");
+                .contains("quire_http_request_duration_seconds_sum{method=\"GET\",route=\"/api/kernels/{id}\"}"
+                        + " 0.003\n");
     }
 }

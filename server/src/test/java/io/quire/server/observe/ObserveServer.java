@@ -1,7 +1,12 @@
 package io.quire.server.observe;
 
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
 import io.quire.server.http.ApiException;
 import io.quire.server.http.BodyLimit;
 import io.quire.server.http.ErrorResponses;
@@ -18,11 +23,13 @@ import java.util.function.Consumer;
 
 /**
  * A small Helidon server with the filters in the order QuireServer is to use (request id, metrics, access log, body
- * limit, token), Quire's error handlers, a catch-all 404, and routes given by the test.
+ * limit, token), a test filter that throws on demand, Quire's error handlers, a catch-all 404, and routes given by
+ * the test.
  */
 final class ObserveServer implements AutoCloseable {
     static final String TOKEN = "t0k";
     static final long MAX_BODY = 16;
+    static final HeaderName THROW_IN_FILTER = HeaderNames.create("X-Throw-In-Filter");
 
     final WebServer server;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -39,6 +46,7 @@ final class ObserveServer implements AutoCloseable {
                 .addFilter(accessLog)
                 .addFilter(new BodyLimit(MAX_BODY))
                 .addFilter(TokenAuth.create(TOKEN, publicPrefixes))
+                .addFilter(ObserveServer::throwWhenAsked)
                 .register(MetricsService.PATH, MetricsService.create(metrics.registry()));
         routes.accept(routing);
         routing.any((request, response) -> {
@@ -48,6 +56,17 @@ final class ObserveServer implements AutoCloseable {
         WebServer server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false).routing(routing).build()
                 .start();
         return new ObserveServer(server);
+    }
+
+    /**
+     * Throws a 429 from a filter when the request has {@link #THROW_IN_FILTER}: Helidon handles exceptions of filters
+     * outside all filters, unlike those of route handlers, which it handles inside the innermost one.
+     */
+    private static void throwWhenAsked(FilterChain chain, RoutingRequest request, RoutingResponse response) {
+        if (request.headers().contains(THROW_IN_FILTER)) {
+            throw new ApiException(429, "too_many_requests", "thrown by a filter");
+        }
+        chain.proceed();
     }
 
     URI uri(String pathAndQuery) {
