@@ -1,6 +1,5 @@
 package io.quire.server;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;
@@ -24,7 +23,6 @@ import io.quire.kernels.KernelNotFoundException;
 import io.quire.server.http.ApiException;
 import io.quire.server.http.BodyLimit;
 import io.quire.server.http.ErrorResponses;
-import io.quire.server.http.JsonBodies;
 import io.quire.server.http.JsonDirectHandler;
 import io.quire.server.http.RequestIds;
 import io.quire.server.http.TokenAuth;
@@ -34,6 +32,12 @@ import io.quire.server.jupyter.KernelChannels;
 import io.quire.server.jupyter.KernelSpecsService;
 import io.quire.server.jupyter.KernelsService;
 import io.quire.server.jupyter.SessionsService;
+import io.quire.server.observe.AccessLog;
+import io.quire.server.observe.HealthChecks;
+import io.quire.server.observe.HealthService;
+import io.quire.server.observe.HttpMetricsFilter;
+import io.quire.server.observe.MetricsService;
+import io.quire.server.observe.ServerMetrics;
 import io.quire.sessions.SessionException;
 import io.quire.sessions.SessionManager;
 import io.quire.sessions.SessionNotFoundException;
@@ -47,7 +51,7 @@ import java.util.Optional;
 
 /**
  * A running Quire server: the Jupyter Server REST and kernel WebSocket API under {@code /api}, health under
- * {@code /health}.
+ * {@code /health}, Prometheus metrics at {@code /metrics}.
  *
  * <p>Design: this class only wires things. Each resource has one thin service class that parses the request, calls
  * core, and maps the result; every failure becomes a JSON error in one place ({@link ErrorResponses} and
@@ -97,19 +101,27 @@ public final class QuireServer implements AutoCloseable {
         KernelLauncher launcher = KernelLauncher.create(provisioner, registry, KernelClientOptions.defaults());
         KernelManager kernels = KernelManager.builder(launcher).clock(clock).defaultKernelName(config.defaultKernel())
                 .startTimeout(Duration.ofSeconds(60)).build();
+        ServerMetrics metrics = ServerMetrics.create(kernels::list);
         SessionManager sessions = SessionManager.create(kernels, SessionStore.inMemory(), Optional.of(config.root()));
-        KernelChannels channels = new KernelChannels(kernels, config.token());
+        KernelChannels channels = new KernelChannels(kernels, config.token(), metrics);
+        metrics.webSocketConnections(channels::connections);
         ContentsManager contents = FileContentsManager.create(config.root());
+        HealthService health = HealthService.builder()
+                .check("contents", HealthChecks.contentsRoot(config.root()))
+                .check("kernels", HealthChecks.kernels(kernels::list))
+                .build();
         KernelSpecsService kernelSpecs = new KernelSpecsService(registry, config.defaultKernel());
         ApiRootService root = new ApiRootService(version, clock, () -> kernels.list().size(), channels::connections,
                 System.getProperty("user.name", "quire"));
 
         HttpRouting.Builder routing = HttpRouting.builder()
                 .addFilter(new RequestIds())
+                .addFilter(HttpMetricsFilter.create(metrics))
+                .addFilter(AccessLog.create())
                 .addFilter(new BodyLimit(config.maxBodyBytes()))
                 .addFilter(TokenAuth.create(config.token(), List.of("/health/")))
-                .get("/health/live", (request, response) -> JsonBodies.ok(response, health("UP")))
-                .get("/health/ready", (request, response) -> JsonBodies.ok(response, health("UP")))
+                .register(HealthService.PATH, health)
+                .register(MetricsService.PATH, MetricsService.create(metrics.registry()))
                 .register("/api", root)
                 .register("/api/kernelspecs", kernelSpecs.api())
                 .register("/api/kernels", new KernelsService(kernels, config.root(), channels))
@@ -155,12 +167,6 @@ public final class QuireServer implements AutoCloseable {
             case IllegalArgumentException illegal -> ApiException.badRequest(illegal.getMessage());
             default -> null;
         };
-    }
-
-    private static ObjectNode health(String status) {
-        ObjectNode body = JsonBodies.MAPPER.createObjectNode();
-        body.put("status", status);
-        return body;
     }
 
     /**

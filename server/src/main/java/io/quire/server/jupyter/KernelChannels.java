@@ -19,6 +19,7 @@ import io.quire.kernels.KernelConnection;
 import io.quire.kernels.KernelManager;
 import io.quire.kernels.KernelNotFoundException;
 import io.quire.server.http.JsonBodies;
+import io.quire.server.observe.ServerMetrics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -55,6 +56,7 @@ public final class KernelChannels {
 
     private final KernelManager kernels;
     private final byte[] token;
+    private final ServerMetrics metrics;
     private final Map<String, Set<Connection>> byKernel = new ConcurrentHashMap<>();
 
     /**
@@ -62,10 +64,12 @@ public final class KernelChannels {
      *
      * @param kernels the kernel manager
      * @param token   the server token
+     * @param metrics counts executions and IOPub messages
      */
-    public KernelChannels(KernelManager kernels, String token) {
+    public KernelChannels(KernelManager kernels, String token, ServerMetrics metrics) {
         this.kernels = kernels;
         this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.metrics = metrics;
     }
 
     /**
@@ -219,6 +223,9 @@ public final class KernelChannels {
         }
 
         private void fromKernel(Channel channel, RawMessage message) {
+            if (channel == Channel.IOPUB) {
+                metrics.iopubMessage();
+            }
             if (channel == Channel.IOPUB || message.parentMsgId().filter(requests::contains).isPresent()) {
                 deliver(channel, message);
             }
@@ -272,6 +279,9 @@ public final class KernelChannels {
             requests.add(msgId);
             try {
                 client.send(frame.channel(), frame.message());
+                if (frame.channel() == Channel.SHELL && frame.message().msgType().equals("execute_request")) {
+                    metrics.executionRequested();
+                }
             } catch (KernelException | IllegalArgumentException e) {
                 LOG.debug("could not send a {} message to kernel {}: {}", frame.channel(), kernelId, e.getMessage());
             }
