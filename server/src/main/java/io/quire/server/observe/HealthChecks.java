@@ -23,6 +23,11 @@ public final class HealthChecks {
      * @return the check
      */
     public static HealthCheck contentsRoot(Path root) {
+        return contentsRoot(root, Files::isWritable);
+    }
+
+    /** As {@link #contentsRoot(Path)}, with the writability test given (a test cannot make a folder unwritable to root). */
+    static HealthCheck contentsRoot(Path root, java.util.function.Predicate<Path> writable) {
         Objects.requireNonNull(root, "root");
         return () -> {
             if (!Files.isDirectory(root)) {
@@ -36,7 +41,7 @@ public final class HealthChecks {
             } catch (IOException | SecurityException e) {
                 return HealthCheck.Result.down("the contents root cannot be listed: " + e.getClass().getSimpleName());
             }
-            if (!Files.isWritable(root)) {
+            if (!writable.test(root)) {
                 return HealthCheck.Result.down("the contents root is not writable");
             }
             return HealthCheck.Result.up("the contents root is readable and writable");

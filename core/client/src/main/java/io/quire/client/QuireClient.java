@@ -1,0 +1,415 @@
+package io.quire.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A client of Quire's v1 API ({@code /api/v1}): files by id, notebook content, server-side runs, kernel specs.
+ *
+ * <pre>{@code
+ * QuireClient quire = QuireClient.builder().baseUrl(URI.create("http://127.0.0.1:8888/")).token(token).build();
+ * FileInfo file = quire.fileByPath("reports/daily.ipynb");
+ * Run run = quire.startRun(file.id(), RunOptions.builder().parameter("day", "2026-11-26").build());
+ * Run done = quire.awaitRun(run.id(), Duration.ofMinutes(10));
+ * }</pre>
+ *
+ * <p>Every method sends one request (except {@link #awaitRun}, which polls) and throws {@link QuireApiException}
+ * for an error response, {@link QuireTransportException} when no response arrived, and {@link QuireException} when
+ * the response cannot be read. Ids are opaque strings: pass them back as they came. Instances are immutable and
+ * thread-safe; share one per server.
+ */
+public final class QuireClient {
+    private static final String V1 = "api/v1/";
+
+    private final URI baseUrl;
+    private final Optional<String> token;
+    private final HttpClient http;
+    private final Duration requestTimeout;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final Duration firstPoll;
+    private final Duration maxPoll;
+
+    private QuireClient(Builder builder) {
+        String base = builder.baseUrl.toString();
+        this.baseUrl = URI.create(base.endsWith("/") ? base : base + "/");
+        this.token = builder.token;
+        this.http = builder.http.orElseGet(() -> HttpClient.newBuilder().connectTimeout(builder.requestTimeout).build());
+        this.requestTimeout = builder.requestTimeout;
+        this.clock = builder.clock;
+        this.sleeper = builder.sleeper;
+        this.firstPoll = builder.firstPoll;
+        this.maxPoll = builder.maxPoll;
+    }
+
+    /**
+     * A builder; {@link Builder#baseUrl(URI)} is required.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The server this client talks to.
+     *
+     * @return the base URL, ending in {@code /}
+     */
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    /**
+     * Looks a file up by its path.
+     *
+     * @param path the path relative to the server's root, {@code /}-separated, such as {@code reports/daily.ipynb}
+     * @return the file
+     * @throws QuireApiException 404 if there is no such file, 403 for a path the server refuses
+     */
+    public FileInfo fileByPath(String path) {
+        Objects.requireNonNull(path, "path");
+        return FileInfo.create(send("GET", V1 + "files?path=" + encode(path), Optional.empty()));
+    }
+
+    /**
+     * Reads a file resource by id.
+     *
+     * @param id the file's id
+     * @return the file
+     * @throws QuireApiException 404 if there is no such file
+     */
+    public FileInfo file(String id) {
+        return FileInfo.create(send("GET", V1 + "files/" + segment(id), Optional.empty()));
+    }
+
+    /**
+     * Reads a notebook's JSON (nbformat 4).
+     *
+     * @param id the notebook's file id
+     * @return the notebook as a JSON tree; for a file that is not a notebook, an object with {@code format}
+     *         ({@code text} or {@code base64}), {@code mimetype} and {@code content}
+     * @throws QuireApiException 404 if there is no such file, 400 for a notebook the server cannot read
+     */
+    public JsonNode notebook(String id) {
+        return send("GET", V1 + "files/" + segment(id) + "/content", Optional.empty());
+    }
+
+    /**
+     * Replaces a notebook's content. The server validates it and writes it atomically.
+     *
+     * @param id       the notebook's file id
+     * @param notebook the notebook JSON (nbformat 4)
+     * @return the file after the save
+     * @throws QuireApiException 400 naming the JSON path of the problem when the notebook is malformed, 404 if there
+     *                           is no such file
+     */
+    public FileInfo saveNotebook(String id, JsonNode notebook) {
+        Objects.requireNonNull(notebook, "notebook");
+        return FileInfo.create(send("PUT", V1 + "files/" + segment(id) + "/content", Optional.of(notebook)));
+    }
+
+    /**
+     * Starts a run of a whole notebook on the server. The server saves outputs into the notebook as the run goes,
+     * whether or not anyone polls.
+     *
+     * @param fileId  the notebook's file id
+     * @param options kernel, parameters and timeout
+     * @return the run, usually {@link RunStatus#QUEUED}
+     * @throws QuireApiException 404 if there is no such file; 400 for an unknown kernel, bad parameters, or a file
+     *                           that is not a notebook; 409 while another run of the same notebook is going
+     */
+    public Run startRun(String fileId, RunOptions options) {
+        Objects.requireNonNull(options, "options");
+        return Run.create(send("POST", V1 + "files/" + segment(fileId) + "/runs", Optional.of(options.toJson())));
+    }
+
+    /**
+     * Reads a run.
+     *
+     * @param runId the run's id
+     * @return the run
+     * @throws QuireApiException 404 if there is no such run
+     */
+    public Run run(String runId) {
+        return Run.create(send("GET", V1 + "runs/" + segment(runId), Optional.empty()));
+    }
+
+    /**
+     * Lists the runs of a notebook, oldest first.
+     *
+     * @param fileId the notebook's file id
+     * @return the runs
+     * @throws QuireApiException 404 if there is no such file
+     */
+    public List<Run> runs(String fileId) {
+        return list(send("GET", V1 + "files/" + segment(fileId) + "/runs", Optional.empty()), Run::create);
+    }
+
+    /**
+     * Asks a run to stop: the kernel is interrupted and the run ends {@link RunStatus#INTERRUPTED} after the current
+     * cell. Cancelling a finished run changes nothing.
+     *
+     * @param runId the run's id
+     * @return the run as it stands (it may still be running for a moment)
+     * @throws QuireApiException 404 if there is no such run
+     */
+    public Run cancelRun(String runId) {
+        return Run.create(send("POST", V1 + "runs/" + segment(runId) + "/cancel", Optional.empty()));
+    }
+
+    /**
+     * Polls a run until it finishes, waiting longer between polls as time goes on (from the first poll interval,
+     * doubling, up to the maximum; see {@link Builder#pollIntervals}).
+     *
+     * @param runId   the run's id
+     * @param timeout how long to wait at most
+     * @return the finished run
+     * @throws QuireTimeoutException    if the run did not finish in time (it goes on on the server)
+     * @throws QuireTransportException  if the thread is interrupted while waiting
+     * @throws QuireApiException        404 if there is no such run
+     */
+    public Run awaitRun(String runId, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        Instant deadline = clock.instant().plus(timeout);
+        Duration delay = firstPoll;
+        while (true) {
+            Run run = run(runId);
+            if (run.isFinished()) {
+                return run;
+            }
+            Duration left = Duration.between(clock.instant(), deadline);
+            if (left.isNegative() || left.isZero()) {
+                throw new QuireTimeoutException("run " + runId + " did not finish within " + timeout + " (status "
+                        + run.status().wireName() + ", " + run.cellsDone() + "/" + run.cellsTotal() + " cells)", run);
+            }
+            try {
+                sleeper.sleep(delay.compareTo(left) < 0 ? delay : left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new QuireTransportException("interrupted while waiting for run " + runId, e);
+            }
+            Duration doubled = delay.multipliedBy(2);
+            delay = doubled.compareTo(maxPoll) < 0 ? doubled : maxPoll;
+        }
+    }
+
+    /**
+     * Lists the kernels the server can start.
+     *
+     * @return the kernel specs, by name
+     */
+    public List<KernelSpecInfo> kernelSpecs() {
+        return list(send("GET", V1 + "kernelspecs", Optional.empty()), KernelSpecInfo::create);
+    }
+
+    private static <T> List<T> list(JsonNode json, Function<JsonNode, T> reader) {
+        if (!json.isArray()) {
+            throw new QuireException("the server sent " + json.getNodeType() + " where a list was expected: " + json);
+        }
+        List<T> items = new ArrayList<>(json.size());
+        json.forEach(item -> items.add(reader.apply(item)));
+        return List.copyOf(items);
+    }
+
+    private JsonNode send(String method, String relative, Optional<JsonNode> body) {
+        URI uri = baseUrl.resolve(relative);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(requestTimeout)
+                .header("Accept", "application/json");
+        token.ifPresent(value -> request.header("Authorization", "Bearer " + value));
+        if (body.isPresent()) {
+            byte[] bytes;
+            try {
+                bytes = Wire.JSON.writeValueAsBytes(body.get());
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("cannot serialise the request body: " + e.getOriginalMessage(), e);
+            }
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        String what = method + " " + uri.getRawPath();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new QuireTransportException(what + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QuireTransportException(what + " was interrupted", e);
+        }
+        if (response.statusCode() >= 400) {
+            throw new QuireApiException(what, ApiError.create(response.statusCode(),
+                    new String(response.body(), StandardCharsets.UTF_8)));
+        }
+        try {
+            JsonNode json = Wire.JSON.readTree(response.body());
+            if (json == null || json.isMissingNode()) {
+                throw new QuireException(what + " answered " + response.statusCode() + " without a JSON body");
+            }
+            return json;
+        } catch (IOException e) {
+            throw new QuireException(what + " answered " + response.statusCode() + " with a body that is not JSON: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String segment(String id) {
+        Objects.requireNonNull(id, "id");
+        if (id.isEmpty()) {
+            throw new IllegalArgumentException("an id must not be empty");
+        }
+        return encode(id);
+    }
+
+    /** Settings of a {@link QuireClient}. Not thread-safe. */
+    public static final class Builder {
+        private URI baseUrl;
+        private Optional<String> token = Optional.empty();
+        private Optional<HttpClient> http = Optional.empty();
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper = Sleeper.system();
+        private Duration firstPoll = Duration.ofMillis(50);
+        private Duration maxPoll = Duration.ofSeconds(2);
+
+        private Builder() {
+        }
+
+        /**
+         * The server's URL, such as {@code http://127.0.0.1:8888/}; API paths are resolved against it.
+         *
+         * @param value an absolute http or https URL
+         * @return this builder
+         * @throws IllegalArgumentException if the URL is not absolute http(s)
+         */
+        public Builder baseUrl(URI value) {
+            Objects.requireNonNull(value, "baseUrl");
+            if (!"http".equals(value.getScheme()) && !"https".equals(value.getScheme())) {
+                throw new IllegalArgumentException("the base URL must be http or https, got " + value);
+            }
+            this.baseUrl = value;
+            return this;
+        }
+
+        /**
+         * The server's token, sent as {@code Authorization: Bearer TOKEN}.
+         *
+         * @param value the token
+         * @return this builder
+         */
+        public Builder token(String value) {
+            Objects.requireNonNull(value, "token");
+            if (value.isBlank()) {
+                throw new IllegalArgumentException("the token must not be blank");
+            }
+            this.token = Optional.of(value);
+            return this;
+        }
+
+        /**
+         * The JDK HTTP client to use instead of a new one.
+         *
+         * @param value the client
+         * @return this builder
+         */
+        public Builder httpClient(HttpClient value) {
+            this.http = Optional.of(Objects.requireNonNull(value, "httpClient"));
+            return this;
+        }
+
+        /**
+         * How long one request may take (default 30 s); also the connect timeout of a client made here.
+         *
+         * @param value a positive duration
+         * @return this builder
+         */
+        public Builder requestTimeout(Duration value) {
+            this.requestTimeout = positive("requestTimeout", value);
+            return this;
+        }
+
+        /**
+         * The clock {@link #awaitRun} measures its deadline with (default: the system clock).
+         *
+         * @param value the clock
+         * @return this builder
+         */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
+         * How {@link #awaitRun} waits between polls (default: {@link Sleeper#system()}).
+         *
+         * @param value the sleeper
+         * @return this builder
+         */
+        public Builder sleeper(Sleeper value) {
+            this.sleeper = Objects.requireNonNull(value, "sleeper");
+            return this;
+        }
+
+        /**
+         * The backoff of {@link #awaitRun}: the first wait, doubled after each poll up to the maximum (defaults
+         * 50 ms and 2 s).
+         *
+         * @param first the first wait, positive
+         * @param max   the longest wait, at least {@code first}
+         * @return this builder
+         */
+        public Builder pollIntervals(Duration first, Duration max) {
+            positive("first", first);
+            positive("max", max);
+            if (max.compareTo(first) < 0) {
+                throw new IllegalArgumentException("the maximum poll interval " + max + " is shorter than the first "
+                        + first);
+            }
+            this.firstPoll = first;
+            this.maxPoll = max;
+            return this;
+        }
+
+        /**
+         * Builds the client.
+         *
+         * @return the client
+         * @throws IllegalStateException if no base URL was given
+         */
+        public QuireClient build() {
+            if (baseUrl == null) {
+                throw new IllegalStateException("a base URL is required: call baseUrl(URI) first");
+            }
+            return new QuireClient(this);
+        }
+
+        private static Duration positive(String name, Duration value) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, got " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The Java SDK for Quire's v1 API ({@code /api/v1}): {@link io.quire.client.QuireClient} and the typed records it
+ * returns. The module depends on jackson-databind only; notebooks travel as JSON trees, so callers need no Quire
+ * model classes.
+ */
+package io.quire.client;

@@ -1,0 +1,113 @@
+package io.quire.server.v1;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quire.contents.ContentModel;
+import io.quire.contents.ContentType;
+import io.quire.contents.ContentsManager;
+import io.quire.contents.ContentsNotFoundException;
+import io.quire.contents.GetOptions;
+import io.quire.contents.SaveRequest;
+import io.quire.server.http.ApiException;
+import io.quire.server.http.JsonBodies;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * {@code /api/v1/files}: file resources by opaque id ({@link FileIds}), a notebook's JSON, and saving a notebook.
+ * Failures of the contents backend propagate as its domain exceptions; unknown ids are 404.
+ */
+final class FilesService {
+    private final ContentsManager contents;
+
+    FilesService(ContentsManager contents) {
+        this.contents = contents;
+    }
+
+    /** {@code GET /api/v1/files?path=P}. */
+    void byPath(ServerRequest request, ServerResponse response) {
+        String path = request.query().first("path").asOptional()
+                .orElseThrow(() -> ApiException.badRequest("the query parameter 'path' is required"));
+        String normalised = strip(path);
+        JsonBodies.ok(response, resource(contents.get(normalised, GetOptions.metadataOnly())));
+    }
+
+    /** {@code GET /api/v1/files/{id}}. */
+    void get(ServerRequest request, ServerResponse response) {
+        JsonBodies.ok(response, resource(require(id(request), GetOptions.metadataOnly())));
+    }
+
+    /** {@code GET /api/v1/files/{id}/content}. */
+    void content(ServerRequest request, ServerResponse response) {
+        String id = id(request);
+        ContentModel model = require(id, GetOptions.defaults());
+        switch (model.type()) {
+            case NOTEBOOK -> JsonBodies.ok(response, model.content().orElseThrow());
+            case FILE -> {
+                ObjectNode body = JsonBodies.MAPPER.createObjectNode();
+                body.put("format", model.format().orElseThrow().wireName());
+                body.put("mimetype", model.mimetype().orElse("application/octet-stream"));
+                body.set("content", model.content().orElseThrow());
+                JsonBodies.ok(response, body);
+            }
+            case DIRECTORY -> throw ApiException.badRequest("file " + id + " is a folder, which has no content");
+        }
+    }
+
+    /** {@code PUT /api/v1/files/{id}/content}: replaces an existing notebook. */
+    void save(ServerRequest request, ServerResponse response) {
+        String id = id(request);
+        ContentModel existing = require(id, GetOptions.metadataOnly());
+        if (existing.type() != ContentType.NOTEBOOK) {
+            throw ApiException.badRequest("file " + id + " is a " + existing.type().wireName()
+                    + "; only notebooks can be saved through this API");
+        }
+        ObjectNode notebook = JsonBodies.readObject(request);
+        JsonBodies.ok(response, resource(contents.save(existing.path(), SaveRequest.notebook(notebook))));
+    }
+
+    /**
+     * The model of the file an id stands for.
+     *
+     * @throws ApiException 404 for an unknown id or a file that no longer exists
+     */
+    ContentModel require(String id, GetOptions options) {
+        String path = FileIds.path(id).orElseThrow(() -> noFile(id));
+        try {
+            return contents.get(path, options);
+        } catch (ContentsNotFoundException e) {
+            throw noFile(id);
+        }
+    }
+
+    static ApiException noFile(String id) {
+        return ApiException.notFound("no file with id '" + id + "'");
+    }
+
+    static String id(ServerRequest request) {
+        return request.path().pathParameters().get("id");
+    }
+
+    /** The file resource: {id, path, name, type, size, last_modified, writable}. */
+    static ObjectNode resource(ContentModel model) {
+        ObjectNode json = JsonBodies.MAPPER.createObjectNode();
+        json.put("id", FileIds.of(model.path()));
+        json.put("path", model.path());
+        json.put("name", model.name());
+        json.put("type", model.type().wireName());
+        json.put("size", model.size().orElse(null));
+        json.put("last_modified", model.lastModified().toString());
+        json.put("writable", model.writable());
+        return json;
+    }
+
+    private static String strip(String path) {
+        String stripped = path.strip();
+        while (stripped.startsWith("/")) {
+            stripped = stripped.substring(1);
+        }
+        while (stripped.endsWith("/")) {
+            stripped = stripped.substring(0, stripped.length() - 1);
+        }
+        return stripped;
+    }
+}

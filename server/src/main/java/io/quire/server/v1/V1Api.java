@@ -1,0 +1,206 @@
+package io.quire.server.v1;
+
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRouting;
+import io.quire.contents.ContentsManager;
+import io.quire.execution.KernelStarter;
+import io.quire.kernel.KernelSpecRegistry;
+import io.quire.kernels.KernelManager;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * Quire's API v1 ({@code /api/v1}) and its OpenAPI document ({@code /openapi}): wiring only. One thin service per
+ * resource ({@link FilesService}, {@link RunsService}, {@link KernelSpecsService}, {@link OpenApiService}); runs are
+ * executed by a {@link RunExecutor} and kept in a {@link RunRegistry}.
+ *
+ * <p>Register it before any catch-all route and close it when the server stops:
+ * <pre>{@code
+ * V1Api v1 = V1Api.builder(contents, kernels, registry).root(config.root()).version(version).build();
+ * v1.register(routing);
+ * ...
+ * v1.close();
+ * }</pre>
+ * Errors are thrown as {@link io.quire.server.http.ApiException} or as core's domain exceptions; the server's
+ * {@code ErrorResponses} turns them into the JSON error shape.
+ */
+public final class V1Api implements AutoCloseable {
+    private final FilesService files;
+    private final RunsService runs;
+    private final KernelSpecsService kernelSpecs;
+    private final OpenApiService openApi;
+    private final RunExecutor executor;
+    private final ExecutorService threads;
+
+    private V1Api(Builder builder) {
+        this.threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("quire-run-", 0).factory());
+        this.files = new FilesService(builder.contents);
+        this.executor = new RunExecutor(builder.contents, builder.starter.orElseGet(
+                () -> new ManagedKernelStarter(builder.kernels)), builder.runs, threads, builder.clock, builder.ids,
+                builder.version);
+        this.runs = new RunsService(files, executor, builder.runs, builder.specs, builder.root);
+        this.kernelSpecs = new KernelSpecsService(builder.specs);
+        this.openApi = OpenApiService.create();
+    }
+
+    /**
+     * A builder over the server's backends.
+     *
+     * @param contents where files live
+     * @param kernels  starts each run's kernel (and lists it with the others)
+     * @param specs    the kernel specs runs may use
+     * @return the builder
+     */
+    public static Builder builder(ContentsManager contents, KernelManager kernels, KernelSpecRegistry specs) {
+        return new Builder(contents, kernels, specs);
+    }
+
+    /**
+     * Every route of the v1 API, as registered by {@link #register}.
+     *
+     * @return the routes
+     */
+    public static List<V1Route> routes() {
+        return Arrays.asList(V1Route.values());
+    }
+
+    /**
+     * Adds every route of {@link #routes()} to a routing.
+     *
+     * @param routing the routing builder; call before any catch-all route
+     */
+    public void register(HttpRouting.Builder routing) {
+        for (V1Route route : V1Route.values()) {
+            routing.route(route.method(), route.template(), handler(route));
+        }
+    }
+
+    private Handler handler(V1Route route) {
+        return switch (route) {
+            case FILE_BY_PATH -> files::byPath;
+            case FILE -> files::get;
+            case FILE_CONTENT -> files::content;
+            case SAVE_FILE_CONTENT -> files::save;
+            case START_RUN -> runs::start;
+            case FILE_RUNS -> runs::ofFile;
+            case RUN -> runs::get;
+            case CANCEL_RUN -> runs::cancel;
+            case KERNEL_SPECS -> kernelSpecs::list;
+            case OPENAPI -> openApi::handle;
+        };
+    }
+
+    /**
+     * Cancels every active run and stops accepting new ones. Runs save what they have as they stop; their kernels are
+     * shut down by the kernel manager.
+     */
+    @Override
+    public void close() {
+        executor.cancelAll();
+        threads.shutdown();
+    }
+
+    /** Settings of a {@link V1Api}; only the three backends are required. Not thread-safe. */
+    public static final class Builder {
+        private final ContentsManager contents;
+        private final KernelManager kernels;
+        private final KernelSpecRegistry specs;
+        private Optional<Path> root = Optional.empty();
+        private Optional<KernelStarter> starter = Optional.empty();
+        private RunRegistry runs = RunRegistry.inMemory();
+        private Clock clock = Clock.systemUTC();
+        private Supplier<String> ids = () -> UUID.randomUUID().toString();
+        private String version = "unknown";
+
+        private Builder(ContentsManager contents, KernelManager kernels, KernelSpecRegistry specs) {
+            this.contents = Objects.requireNonNull(contents, "contents");
+            this.kernels = Objects.requireNonNull(kernels, "kernels");
+            this.specs = Objects.requireNonNull(specs, "specs");
+        }
+
+        /**
+         * The folder on disk that contents paths are relative to; a run's kernel then starts in the notebook's folder.
+         * Without it, kernels start in the provisioner's default folder.
+         *
+         * @param folder the contents root
+         * @return this builder
+         */
+        public Builder root(Path folder) {
+            this.root = Optional.of(Objects.requireNonNull(folder, "root"));
+            return this;
+        }
+
+        /**
+         * Starts run kernels with this instead of through the kernel manager.
+         *
+         * @param value the starter
+         * @return this builder
+         */
+        public Builder kernelStarter(KernelStarter value) {
+            this.starter = Optional.of(Objects.requireNonNull(value, "kernelStarter"));
+            return this;
+        }
+
+        /**
+         * Where runs are kept (default: in memory).
+         *
+         * @param value the registry
+         * @return this builder
+         */
+        public Builder runRegistry(RunRegistry value) {
+            this.runs = Objects.requireNonNull(value, "runRegistry");
+            return this;
+        }
+
+        /**
+         * The clock of run timestamps (default: system UTC).
+         *
+         * @param value the clock
+         * @return this builder
+         */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
+         * Makes run ids (default: random UUIDs).
+         *
+         * @param value the id supplier; must not repeat
+         * @return this builder
+         */
+        public Builder runIds(Supplier<String> value) {
+            this.ids = Objects.requireNonNull(value, "runIds");
+            return this;
+        }
+
+        /**
+         * Quire's version, recorded in {@code metadata.papermill.version} of run notebooks.
+         *
+         * @param value the version
+         * @return this builder
+         */
+        public Builder version(String value) {
+            this.version = Objects.requireNonNull(value, "version");
+            return this;
+        }
+
+        /**
+         * Builds the API.
+         *
+         * @return the API, ready to {@link V1Api#register}
+         * @throws IllegalStateException if {@code openapi.yaml} is missing or malformed
+         */
+        public V1Api build() {
+            return new V1Api(this);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.quire.server.v1;
+
+import io.helidon.http.Method;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Every route of the v1 API, once. {@link V1Api} registers exactly these (an exhaustive switch gives each a
+ * handler), {@code openapi.yaml} must document exactly these (checked by a test), and metrics use
+ * {@link #templates()} as route labels.
+ */
+public enum V1Route {
+    /** {@code GET /api/v1/files?path=P}: a file resource looked up by path. */
+    FILE_BY_PATH(Method.GET, "/api/v1/files"),
+    /** {@code GET /api/v1/files/{id}}: a file resource. */
+    FILE(Method.GET, "/api/v1/files/{id}"),
+    /** {@code GET /api/v1/files/{id}/content}: a notebook's JSON, or a file's text or base64. */
+    FILE_CONTENT(Method.GET, "/api/v1/files/{id}/content"),
+    /** {@code PUT /api/v1/files/{id}/content}: replaces a notebook. */
+    SAVE_FILE_CONTENT(Method.PUT, "/api/v1/files/{id}/content"),
+    /** {@code POST /api/v1/files/{id}/runs}: starts a run of a notebook. */
+    START_RUN(Method.POST, "/api/v1/files/{id}/runs"),
+    /** {@code GET /api/v1/files/{id}/runs}: the runs of a notebook. */
+    FILE_RUNS(Method.GET, "/api/v1/files/{id}/runs"),
+    /** {@code GET /api/v1/runs/{id}}: a run. */
+    RUN(Method.GET, "/api/v1/runs/{id}"),
+    /** {@code POST /api/v1/runs/{id}/cancel}: asks a run to stop. */
+    CANCEL_RUN(Method.POST, "/api/v1/runs/{id}/cancel"),
+    /** {@code GET /api/v1/kernelspecs}: the kernels runs can use. */
+    KERNEL_SPECS(Method.GET, "/api/v1/kernelspecs"),
+    /** {@code GET /openapi}: the OpenAPI document of this API. */
+    OPENAPI(Method.GET, "/openapi");
+
+    private final Method method;
+    private final String template;
+
+    V1Route(Method method, String template) {
+        this.method = Objects.requireNonNull(method);
+        this.template = Objects.requireNonNull(template);
+    }
+
+    /**
+     * The HTTP method.
+     *
+     * @return the method
+     */
+    public Method method() {
+        return method;
+    }
+
+    /**
+     * The path template, with {@code {name}} for a path parameter (one segment), as Helidon and OpenAPI write it.
+     *
+     * @return the template
+     */
+    public String template() {
+        return template;
+    }
+
+    /**
+     * The distinct path templates, most specific first, for {@code RouteTemplates.quire().and(...)}.
+     *
+     * @return the templates
+     */
+    public static List<String> templates() {
+        return java.util.Arrays.stream(values()).map(V1Route::template).distinct().toList();
+    }
+}
