@@ -37,7 +37,10 @@ import io.quire.server.observe.HealthChecks;
 import io.quire.server.observe.HealthService;
 import io.quire.server.observe.HttpMetricsFilter;
 import io.quire.server.observe.MetricsService;
+import io.quire.server.observe.RouteTemplates;
 import io.quire.server.observe.ServerMetrics;
+import io.quire.server.v1.V1Api;
+import io.quire.server.v1.V1Route;
 import io.quire.sessions.SessionException;
 import io.quire.sessions.SessionManager;
 import io.quire.sessions.SessionNotFoundException;
@@ -50,8 +53,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A running Quire server: the Jupyter Server REST and kernel WebSocket API under {@code /api}, health under
- * {@code /health}, Prometheus metrics at {@code /metrics}.
+ * A running Quire server: the Jupyter Server REST and kernel WebSocket API under {@code /api}, Quire's own API under
+ * {@code /api/v1} (described at {@code /openapi}), health under {@code /health}, Prometheus metrics at
+ * {@code /metrics}.
  *
  * <p>Design: this class only wires things. Each resource has one thin service class that parses the request, calls
  * core, and maps the result; every failure becomes a JSON error in one place ({@link ErrorResponses} and
@@ -63,11 +67,13 @@ public final class QuireServer implements AutoCloseable {
     private final WebServer server;
     private final ServerConfig config;
     private final KernelManager kernels;
+    private final V1Api v1;
 
-    private QuireServer(WebServer server, ServerConfig config, KernelManager kernels) {
+    private QuireServer(WebServer server, ServerConfig config, KernelManager kernels, V1Api v1) {
         this.server = server;
         this.config = config;
         this.kernels = kernels;
+        this.v1 = v1;
     }
 
     /**
@@ -106,6 +112,7 @@ public final class QuireServer implements AutoCloseable {
         KernelChannels channels = new KernelChannels(kernels, config.token(), metrics);
         metrics.webSocketConnections(channels::connections);
         ContentsManager contents = FileContentsManager.create(config.root());
+        V1Api v1 = V1Api.builder(contents, kernels, registry).root(config.root()).version(version).build();
         HealthService health = HealthService.builder()
                 .check("contents", HealthChecks.contentsRoot(config.root()))
                 .check("kernels", HealthChecks.kernels(kernels::list))
@@ -116,7 +123,7 @@ public final class QuireServer implements AutoCloseable {
 
         HttpRouting.Builder routing = HttpRouting.builder()
                 .addFilter(new RequestIds())
-                .addFilter(HttpMetricsFilter.create(metrics))
+                .addFilter(HttpMetricsFilter.create(metrics, RouteTemplates.quire().and(V1Route.templates()), System::nanoTime))
                 .addFilter(AccessLog.create())
                 .addFilter(new BodyLimit(config.maxBodyBytes()))
                 .addFilter(TokenAuth.create(config.token(), List.of("/health/")))
@@ -128,6 +135,7 @@ public final class QuireServer implements AutoCloseable {
                 .register("/api/sessions", new SessionsService(sessions, kernels, channels))
                 .register("/kernelspecs", kernelSpecs.resources());
         new ContentsService(contents).register(routing);
+        v1.register(routing);
         routing.any((request, response) -> {
                     throw ApiException.notFound("no route for " + request.prologue().method().text() + " "
                             + request.path().rawPath());
@@ -146,11 +154,16 @@ public final class QuireServer implements AutoCloseable {
                 .addRouting(WsRouting.builder().endpoint("/api/kernels/{id}/channels", channels::newConnection))
                 .build()
                 .start();
-        return new QuireServer(server, config, kernels);
+        return new QuireServer(server, config, kernels, v1);
     }
 
-    /** Maps the domain exceptions of core to API errors; null for anything unexpected (a 500). */
-    static ApiException toApiError(RuntimeException e) {
+    /**
+     * Maps the domain exceptions of core to API errors.
+     *
+     * @param e the exception
+     * @return the API error, or null for anything unexpected (answered with a 500)
+     */
+    public static ApiException toApiError(RuntimeException e) {
         return switch (e) {
             case ContentsException contents -> new ApiException(switch (contents) {
                 case ContentsNotFoundException ignored -> 404;
@@ -200,6 +213,7 @@ public final class QuireServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            v1.close();
             server.stop();
         } finally {
             kernels.shutdownAll();

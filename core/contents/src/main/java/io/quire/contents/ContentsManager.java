@@ -167,4 +167,16 @@ public interface ContentsManager {
      * @throws ContentsNotFoundException if the checkpoint does not exist
      */
     void deleteCheckpoint(String path, String checkpointId);
+
+    /**
+     * The notebook at a path as the JSON bytes the backend stores, when it can hand them out without parsing and
+     * serialising again: a fast path for reads of unchanged notebooks. The bytes are guaranteed to be a valid
+     * nbformat 4 notebook that {@link #get} would return as the same JSON data (not necessarily byte for byte).
+     *
+     * @param path the notebook's API path
+     * @return the stored bytes, or empty when the backend has no verified copy (then use {@link #get})
+     */
+    default Optional<byte[]> storedNotebookJson(String path) {
+        return Optional.empty();
+    }
 }

@@ -120,7 +120,46 @@ public final class ContentsService {
             options = options.withFormat(ContentFormat.fromWireName(format.get()));
         }
         options = options.withContent(flag(request, "content", true)).withHash(flag(request, "hash", false));
+        if (options.content() && !options.hash() && options.format().map(f -> f == ContentFormat.JSON).orElse(true)
+                && options.type().map(t -> t == ContentType.NOTEBOOK).orElse(path.endsWith(".ipynb"))
+                && sendStored(response, path, options)) {
+            return;
+        }
         JsonBodies.ok(response, contents.get(path, options).toJson());
+    }
+
+    /**
+     * The fast path for reading an unchanged notebook: the model's fields, then the stored notebook JSON spliced in
+     * as {@code content} without parsing and serialising it again.
+     */
+    private boolean sendStored(ServerResponse response, String path, GetOptions options) {
+        Optional<byte[]> stored = contents.storedNotebookJson(path);
+        if (stored.isEmpty()) {
+            return false;
+        }
+        ContentModel model = contents.get(path, options.withContent(false));
+        if (model.type() != ContentType.NOTEBOOK) {
+            return false;
+        }
+        ObjectNode json = model.toJson();
+        json.remove("content");
+        json.put("format", "json");
+        byte[] head;
+        try {
+            head = JsonBodies.MAPPER.writeValueAsBytes(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a contents model", e);
+        }
+        byte[] field = ",\"content\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = stored.get();
+        byte[] out = new byte[head.length - 1 + field.length + body.length + 1];
+        System.arraycopy(head, 0, out, 0, head.length - 1);
+        System.arraycopy(field, 0, out, head.length - 1, field.length);
+        System.arraycopy(body, 0, out, head.length - 1 + field.length, body.length);
+        out[out.length - 1] = '}';
+        response.header(HeaderNames.CONTENT_TYPE, "application/json");
+        response.send(out);
+        return true;
     }
 
     private static boolean flag(ServerRequest request, String name, boolean otherwise) {

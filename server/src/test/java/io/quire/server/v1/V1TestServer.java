@@ -14,20 +14,16 @@ import io.quire.kernel.KernelSpecRegistry;
 import io.quire.kernel.spi.KernelProvisioner;
 import io.quire.kernels.KernelManager;
 import io.quire.server.QuireServer;
-import io.quire.server.http.ApiException;
 import io.quire.server.http.ErrorResponses;
 import io.quire.server.http.TokenAuth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 /**
  * A minimal Helidon server with only the v1 API, the token filter and the server's error mapping (QuireServer's
@@ -60,29 +56,12 @@ final class V1TestServer implements AutoCloseable {
                     .build();
             HttpRouting.Builder routing = HttpRouting.builder().addFilter(TokenAuth.create(TOKEN, List.of()));
             api.register(routing);
-            ErrorResponses.register(routing, serverErrorMapping());
+            ErrorResponses.register(routing, QuireServer::toApiError);
             WebServer server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false).routing(routing)
                     .build().start();
             return new V1TestServer(root, kernels, api, server);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** QuireServer.toApiError is package-private; the test uses the real mapping rather than a copy of it. */
-    private static Function<RuntimeException, ApiException> serverErrorMapping() {
-        try {
-            Method method = QuireServer.class.getDeclaredMethod("toApiError", RuntimeException.class);
-            method.setAccessible(true);
-            return e -> {
-                try {
-                    return (ApiException) method.invoke(null, e);
-                } catch (IllegalAccessException | InvocationTargetException reflection) {
-                    throw new IllegalStateException(reflection);
-                }
-            };
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException("QuireServer.toApiError(RuntimeException) is gone", e);
         }
     }
 

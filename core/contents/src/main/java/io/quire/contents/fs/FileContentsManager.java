@@ -228,6 +228,25 @@ public final class FileContentsManager implements ContentsManager {
     }
 
     @Override
+    public Optional<byte[]> storedNotebookJson(String path) {
+        String api = check(path);
+        Path file = resolve(api);
+        return io(api, () -> {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                return Optional.<byte[]>empty();
+            }
+            BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!notebooks.verified(file, before)) {
+                return Optional.<byte[]>empty();
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            // the file must not have changed while it was read
+            return notebooks.verified(file, after) && after.size() == bytes.length ? Optional.of(bytes) : Optional.<byte[]>empty();
+        });
+    }
+
+    @Override
     public boolean exists(String path) {
         String api = check(path);
         return Files.exists(resolve(api));

@@ -23,7 +23,7 @@ final class NotebookCache {
         }
     }
 
-    private record Entry(Stamp stamp, JsonNode notebook, long bytes) {
+    private record Entry(Stamp stamp, JsonNode notebook, long bytes, boolean storedAsRead) {
     }
 
     private final long maxBytes;
@@ -46,12 +46,24 @@ final class NotebookCache {
         return Optional.of(entry.notebook());
     }
 
+    /**
+     * Whether the file, as it is now, was verified to be a notebook whose stored JSON is what reading returns (an
+     * nbformat 4 file; a v3 file is upgraded on reading, so its bytes differ).
+     */
+    synchronized boolean verified(Path file, BasicFileAttributes attributes) {
+        Entry entry = entries.get(file);
+        return entry != null && entry.storedAsRead() && attributes.fileKey() != null
+                && Objects.equals(entry.stamp(), Stamp.of(attributes));
+    }
+
     synchronized void put(Path file, BasicFileAttributes attributes, JsonNode notebook, long bytes) {
         if (bytes > maxBytes / 4 || attributes.fileKey() == null) {
             return;
         }
         remove(file);
-        entries.put(file, new Entry(Stamp.of(attributes), notebook, bytes));
+        boolean storedAsRead = notebook.path("nbformat").asInt() == 4 && notebook.path("nbformat_minor").asInt(-1) >= 0
+                && !notebook.path("metadata").has("orig_nbformat");
+        entries.put(file, new Entry(Stamp.of(attributes), notebook, bytes, storedAsRead));
         totalBytes += bytes;
         for (Iterator<Map.Entry<Path, Entry>> it = entries.entrySet().iterator(); totalBytes > maxBytes && it.hasNext(); ) {
             totalBytes -= it.next().getValue().bytes();
