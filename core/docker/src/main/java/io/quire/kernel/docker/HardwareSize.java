@@ -1,0 +1,69 @@
+package io.quire.kernel.docker;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The resources one kernel container may use: turned into Docker's memory limit (swap disabled), pids limit and
+ * CPU quota.
+ *
+ * @param name        a name shown to users and put on the container label {@code io.quire.size}, e.g. {@code small}
+ * @param cpus        CPU cores, e.g. {@code 0.5} or {@code 2}; a quota, not a reservation
+ * @param memoryBytes memory limit in bytes, at least 16 MiB; the kernel is killed (out of memory) beyond it
+ * @param pidsLimit   the most processes and threads the container may run at once, at least 16
+ */
+public record HardwareSize(String name, double cpus, long memoryBytes, long pidsLimit) {
+    private static final long MIB = 1024L * 1024L;
+    private static final long GIB = 1024L * MIB;
+
+    /**
+     * Validates.
+     *
+     * @throws IllegalArgumentException when the name is blank or a limit is out of range
+     */
+    public HardwareSize {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("hardware size name must not be blank");
+        }
+        if (!(cpus > 0) || cpus > 1024) {
+            throw new IllegalArgumentException("hardware size '" + name + "': cpus must be in (0, 1024] but was " + cpus);
+        }
+        if (memoryBytes < 16 * MIB) {
+            throw new IllegalArgumentException("hardware size '" + name + "': memoryBytes must be at least 16 MiB but was "
+                    + memoryBytes);
+        }
+        if (pidsLimit < 16) {
+            throw new IllegalArgumentException("hardware size '" + name + "': pidsLimit must be at least 16 but was "
+                    + pidsLimit);
+        }
+    }
+
+    /** @return Quire's default size: 1 CPU, 2 GiB, 512 processes/threads */
+    public static HardwareSize defaults() {
+        return new HardwareSize("default", 1.0, 2 * GIB, 512);
+    }
+
+    /** @return the memory limit for people, e.g. {@code 2 GiB} or {@code 256 MiB} */
+    public String memoryText() {
+        return bytesText(memoryBytes);
+    }
+
+    /** @return the CPU quota as Docker's {@code NanoCpus} */
+    long nanoCpus() {
+        return Math.round(cpus * 1_000_000_000d);
+    }
+
+    static String bytesText(long bytes) {
+        if (bytes % GIB == 0) {
+            return bytes / GIB + " GiB";
+        }
+        if (bytes >= GIB) {
+            return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) GIB);
+        }
+        if (bytes % MIB == 0) {
+            return bytes / MIB + " MiB";
+        }
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) MIB);
+    }
+}
