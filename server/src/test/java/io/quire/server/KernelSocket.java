@@ -43,11 +43,18 @@ final class KernelSocket implements WebSocket.Listener, AutoCloseable {
     private final AtomicInteger binaryFrames = new AtomicInteger();
     private final StringBuilder text = new StringBuilder();
     private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
-    private final String session = UUID.randomUUID().toString();
+    private final String session;
+    private volatile boolean paused;
     private volatile WebSocket socket;
 
     private KernelSocket(boolean v1) {
+        this(v1, UUID.randomUUID().toString(), false);
+    }
+
+    private KernelSocket(boolean v1, String session, boolean paused) {
         this.v1 = v1;
+        this.session = session;
+        this.paused = paused;
     }
 
     /**
@@ -71,7 +78,32 @@ final class KernelSocket implements WebSocket.Listener, AutoCloseable {
      * @return a future of the open socket; it fails when the upgrade is refused
      */
     static CompletableFuture<KernelSocket> open(HttpClient http, URI uri, boolean v1, Consumer<WebSocket.Builder> configure) {
-        KernelSocket listener = new KernelSocket(v1);
+        return open(http, uri, new KernelSocket(v1), configure);
+    }
+
+    /**
+     * Connects to a kernel as a member of a Jupyter session: {@code ?session_id=} on the URL and the same
+     * {@code session} in the headers it sends, as JupyterLab does.
+     *
+     * @param http      the client
+     * @param port      the server's port
+     * @param token     the server's token
+     * @param kernelId  the kernel
+     * @param sessionId the session id
+     * @param paused    whether to start without reading anything (until {@link #resume()}), as a stalled client
+     * @return the open socket
+     */
+    static KernelSocket connectSession(HttpClient http, int port, String token, String kernelId, String sessionId,
+            boolean paused) throws Exception {
+        URI uri = URI.create("ws://127.0.0.1:" + port + "/api/kernels/" + kernelId + "/channels?session_id="
+                + sessionId + "&token=" + token);
+        return open(http, uri, new KernelSocket(false, sessionId, paused), builder -> { })
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private static CompletableFuture<KernelSocket> open(HttpClient http, URI uri, KernelSocket listener,
+            Consumer<WebSocket.Builder> configure) {
+        boolean v1 = listener.v1;
         WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         if (v1) {
             builder.subprotocols(V1);
@@ -244,9 +276,34 @@ final class KernelSocket implements WebSocket.Listener, AutoCloseable {
         return binaryFrames.get();
     }
 
+    /** Starts reading again after a paused start. */
+    void resume() {
+        paused = false;
+        socket.request(1);
+    }
+
+    /**
+     * Waits until the connection ended, whether the server closed it cleanly or it broke.
+     *
+     * @return the close code, or -1 when it broke
+     */
+    int awaitEnded() throws Exception {
+        try {
+            return closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return -1;
+        }
+    }
+
+    private void requestMore(WebSocket webSocket) {
+        if (!paused) {
+            webSocket.request(1);
+        }
+    }
+
     @Override
     public void onOpen(WebSocket webSocket) {
-        webSocket.request(1);
+        requestMore(webSocket);
     }
 
     @Override
@@ -264,7 +321,7 @@ final class KernelSocket implements WebSocket.Listener, AutoCloseable {
                 }
             }
         }
-        webSocket.request(1);
+        requestMore(webSocket);
         return null;
     }
 
@@ -281,7 +338,7 @@ final class KernelSocket implements WebSocket.Listener, AutoCloseable {
                 received.add(v1 ? decodeV1(frame) : decodeLegacy(frame));
             }
         }
-        webSocket.request(1);
+        requestMore(webSocket);
         return null;
     }
 

@@ -6,6 +6,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.WritableHeaders;
+import io.helidon.webserver.ConnectionContext;
 import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
@@ -20,18 +21,31 @@ import io.quire.kernels.KernelManager;
 import io.quire.kernels.KernelNotFoundException;
 import io.quire.server.http.JsonBodies;
 import io.quire.server.observe.ServerMetrics;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.Collections;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -41,23 +55,59 @@ import org.slf4j.LoggerFactory;
  * The kernel channels WebSocket, {@code /api/kernels/{id}/channels}: relays Jupyter messages between WebSocket
  * clients and a kernel, as Jupyter Server does.
  *
- * <p>Design: all WebSocket connections of one kernel share the kernel's one ZeroMQ client. A client's messages are
- * signed and sent unchanged (its header, and so its {@code session} and {@code msg_id}, kept); IOPub goes to every
- * connection; shell, control and stdin messages go only to the connection whose request they answer (by parent
- * {@code msg_id}, remembered per connection). Both wire formats are served: JSON text frames, and the binary
- * {@code v1.kernel.websocket.jupyter.org} subprotocol when the client offers it. The token is checked on the upgrade
- * request ({@code ?token=} or {@code Authorization}), since HTTP filters do not see WebSocket upgrades. A frame that
- * is not a kernel message closes the connection with 1007; the server keeps serving.
+ * <p>Design. All WebSocket connections of one kernel share the kernel's one ZeroMQ client, through one <em>relay</em>
+ * per kernel that listens to it ({@link KernelClient#onAnyMessage}) and dispatches under its lock: IOPub to every
+ * connection (and to every buffering session); shell, control and stdin messages only to the session whose request
+ * they answer (by parent {@code msg_id}, remembered per session). A client's messages are signed and sent unchanged
+ * (its header, and so its {@code session} and {@code msg_id}, kept). Both wire formats are served: JSON text frames,
+ * and the binary {@code v1.kernel.websocket.jupyter.org} subprotocol when the client offers it. The token is checked
+ * on the upgrade request ({@code ?token=} or {@code Authorization}), since HTTP filters do not see WebSocket
+ * upgrades. Fragmented client messages are joined (up to 100 MiB, else 1009). A message that is not a kernel message
+ * closes the connection with 1007; the server keeps serving.
+ *
+ * <p>Backpressure. The relay never writes to a socket: each connection has a bounded {@link OutboundQueue} drained by
+ * its own virtual thread, so a stalled client delays neither the kernel nor other clients. A connection whose queue
+ * overflows is closed with 1008 (its writer sends the close once it can; after {@link ChannelsOptions#closeGrace()}
+ * the socket is aborted), and what it had not written yet is kept for its session as below.
+ *
+ * <p>Rate limiting. Each connection has an {@link IopubRateLimiter}; while a limit is exceeded, output messages are
+ * dropped and the client gets a synthesized stderr {@code stream} saying so, and another when output resumes.
+ *
+ * <p>Reconnection. A connection belongs to the session named by its {@code session_id} query parameter (or to a
+ * private one without it). When the last connection of a named session goes away, the relay buffers that session's
+ * IOPub and replies (bounded, oldest dropped) for {@link ChannelsOptions#bufferTimeout()}; a connection that comes
+ * back with the same {@code session_id} gets the buffer replayed in order before live messages, and replies to
+ * requests of its predecessor. Other sessions never get a session's replies. A relay with neither connections nor
+ * buffering sessions stops listening and is dropped.
  */
 public final class KernelChannels {
     private static final Logger LOG = LoggerFactory.getLogger(KernelChannels.class);
     private static final Pattern PATH = Pattern.compile("^/api/kernels/([^/]+)/channels/?$");
     private static final int REMEMBERED_REQUESTS = 10_000;
+    private static final int MAX_BUFFERING_SESSIONS = 16;
+    /** The largest message a client may send, as the HTTP body limit's default (Jupyter Server has the same). */
+    private static final long MAX_INCOMING_MESSAGE = 100L * 1024 * 1024;
 
     private final KernelManager kernels;
     private final byte[] token;
     private final ServerMetrics metrics;
-    private final Map<String, Set<Connection>> byKernel = new ConcurrentHashMap<>();
+    private final ChannelsOptions options;
+    private final LongSupplier ticker;
+    private final Map<String, Relay> relays = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofVirtual().name("quire-channels-timer").factory());
+
+    /**
+     * Creates the endpoint with {@link ChannelsOptions#defaults()}.
+     *
+     * @param kernels the kernel manager
+     * @param token   the server token
+     * @param metrics counts executions and IOPub messages
+     */
+    public KernelChannels(KernelManager kernels, String token, ServerMetrics metrics) {
+        this(kernels, token, metrics, ChannelsOptions.defaults(), System::nanoTime);
+    }
 
     /**
      * Creates the endpoint.
@@ -65,11 +115,16 @@ public final class KernelChannels {
      * @param kernels the kernel manager
      * @param token   the server token
      * @param metrics counts executions and IOPub messages
+     * @param options queue, rate and buffering limits
+     * @param ticker  the current time in nanoseconds, such as {@code System::nanoTime} (rate windows, buffer expiry)
      */
-    public KernelChannels(KernelManager kernels, String token, ServerMetrics metrics) {
-        this.kernels = kernels;
+    public KernelChannels(KernelManager kernels, String token, ServerMetrics metrics, ChannelsOptions options,
+            LongSupplier ticker) {
+        this.kernels = Objects.requireNonNull(kernels, "kernels");
         this.token = token.getBytes(StandardCharsets.UTF_8);
-        this.metrics = metrics;
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.options = Objects.requireNonNull(options, "options");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
     }
 
     /**
@@ -87,7 +142,7 @@ public final class KernelChannels {
      * @return the count
      */
     public int connections() {
-        return byKernel.values().stream().mapToInt(Set::size).sum();
+        return open.get();
     }
 
     /**
@@ -97,65 +152,380 @@ public final class KernelChannels {
      * @param kernelId the kernel
      */
     public void restarting(String kernelId) {
-        broadcastStatus(kernelId, "restarting");
+        Relay relay = relays.get(kernelId);
+        if (relay != null) {
+            relay.dispatch(Channel.IOPUB, status("restarting"));
+        }
     }
 
     /**
-     * After a restart, re-attaches every connection of a kernel to its (possibly new) client.
+     * After a restart, re-attaches the kernel's connections to its (possibly new) client.
      *
      * @param kernelId the kernel
      */
     public void restarted(String kernelId) {
-        for (Connection connection : byKernel.getOrDefault(kernelId, Set.of())) {
-            connection.bind();
+        Relay relay = relays.get(kernelId);
+        if (relay != null) {
+            try {
+                relay.bind();
+            } catch (KernelException e) {
+                relay.shutDown(WsCloseCodes.UNEXPECTED_CONDITION, "kernel unavailable after restart: " + e.getMessage());
+            }
         }
     }
 
     /**
-     * Closes every connection of a kernel that was shut down.
+     * Closes every connection of a kernel that was shut down (after a synthesized {@code status: dead}) and drops
+     * what was buffered for its sessions.
      *
      * @param kernelId the kernel
      */
     public void shutDown(String kernelId) {
-        broadcastStatus(kernelId, "dead");
-        for (Connection connection : byKernel.getOrDefault(kernelId, Set.of())) {
-            connection.close(WsCloseCodes.NORMAL_CLOSE, "kernel shut down");
+        Relay relay = relays.get(kernelId);
+        if (relay != null) {
+            relay.dispatch(Channel.IOPUB, status("dead"));
+            relay.shutDown(WsCloseCodes.NORMAL_CLOSE, "kernel shut down");
         }
     }
 
-    private void broadcastStatus(String kernelId, String state) {
-        for (Connection connection : byKernel.getOrDefault(kernelId, Set.of())) {
-            ObjectNode header = JsonBodies.MAPPER.createObjectNode();
-            header.put("msg_id", UUID.randomUUID().toString());
-            header.put("msg_type", "status");
-            header.put("session", "quire-server");
-            header.put("username", "quire");
-            header.put("date", Instant.now().toString());
-            header.put("version", "5.3");
-            ObjectNode content = JsonBodies.MAPPER.createObjectNode();
-            content.put("execution_state", state);
-            connection.deliver(Channel.IOPUB, new RawMessage(header, JsonBodies.MAPPER.createObjectNode(),
-                    JsonBodies.MAPPER.createObjectNode(), content, List.of()));
+    private static RawMessage status(String state) {
+        ObjectNode content = JsonBodies.MAPPER.createObjectNode();
+        content.put("execution_state", state);
+        return synthesized("status", JsonBodies.MAPPER.createObjectNode(), content);
+    }
+
+    private static RawMessage stderr(ObjectNode parentHeader, String text) {
+        ObjectNode content = JsonBodies.MAPPER.createObjectNode();
+        content.put("name", "stderr");
+        content.put("text", text);
+        return synthesized("stream", parentHeader, content);
+    }
+
+    private static RawMessage synthesized(String msgType, ObjectNode parentHeader, ObjectNode content) {
+        ObjectNode header = JsonBodies.MAPPER.createObjectNode();
+        header.put("msg_id", UUID.randomUUID().toString());
+        header.put("msg_type", msgType);
+        header.put("session", "quire-server");
+        header.put("username", "quire");
+        header.put("date", Instant.now().toString());
+        header.put("version", "5.3");
+        return new RawMessage(header, parentHeader, JsonBodies.MAPPER.createObjectNode(), content, List.of());
+    }
+
+    private String exceededText(IopubRateLimiter.Limit limit) {
+        String window = formatNumber(options.rateLimitWindow().toMillis() / 1000.0);
+        return switch (limit) {
+            case MESSAGES -> "Quire paused this kernel's output: it sent more than "
+                    + formatNumber(options.iopubMsgRateLimit()) + " output messages per second (averaged over "
+                    + window + " s), more than the browser should be asked to render. Output is dropped until the "
+                    + "rate falls; the code keeps running. The limit is the server setting iopub-msg-rate-limit.\n";
+            case DATA -> "Quire paused this kernel's output: it printed more than "
+                    + formatNumber(options.iopubDataRateLimit()) + " bytes per second (averaged over " + window
+                    + " s), more than the browser should be asked to render. Output is dropped until the rate "
+                    + "falls; the code keeps running. The limit is the server setting iopub-data-rate-limit.\n";
+        };
+    }
+
+    /** A close reason fits a control frame (123 bytes of UTF-8) on one line. */
+    static String closeReason(String reason) {
+        String line = reason.replaceAll("\\s+", " ").strip();
+        while (line.getBytes(StandardCharsets.UTF_8).length > 120) {
+            line = line.substring(0, line.length() - 1);
+        }
+        return line;
+    }
+
+    private static String formatNumber(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+
+    /** One session: the requests it sent, its open connections, and its buffer while it has none. */
+    private static final class SessionRoute {
+        final String key;
+        final boolean named;
+        final Map<String, Connection> requests = new LinkedHashMap<>(256, 0.75f, false) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Connection> eldest) {
+                return size() > REMEMBERED_REQUESTS;
+            }
+        };
+        final Set<Connection> live = new LinkedHashSet<>();
+        ReplayBuffer buffer;
+        long deadline;
+
+        SessionRoute(String key, boolean named) {
+            this.key = key;
+            this.named = named;
+        }
+    }
+
+    /** The kernel side: one listener on the kernel's client, dispatching to connections and session buffers. */
+    private final class Relay {
+        private final String kernelId;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final List<Connection> live = new ArrayList<>();
+        private final Map<String, SessionRoute> sessions = new HashMap<>();
+        private KernelClient client;
+        private Registration registration;
+        private boolean retired;
+
+        Relay(String kernelId) {
+            this.kernelId = kernelId;
+        }
+
+        /**
+         * Listens to the kernel's current client, unless already listening to it.
+         *
+         * @throws KernelException when the kernel is not running
+         */
+        void bind() {
+            KernelClient current = kernels.running(kernelId).client();
+            lock.lock();
+            try {
+                if (retired || (current == client && registration != null)) {
+                    return;
+                }
+                if (registration != null) {
+                    registration.close();
+                }
+                client = current;
+                registration = current.onAnyMessage(this::dispatch);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Adds a connection, replaying its session's buffer first; false when this relay was retired. */
+        boolean join(Connection connection) {
+            lock.lock();
+            try {
+                if (retired) {
+                    return false;
+                }
+                expireBuffers();
+                SessionRoute session = sessions.computeIfAbsent(connection.sessionKey,
+                        key -> new SessionRoute(key, connection.named));
+                if (session.buffer != null) {
+                    replay(session, connection);
+                }
+                session.live.add(connection);
+                live.add(connection);
+                connection.route = session;
+                open.incrementAndGet();
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void replay(SessionRoute session, Connection connection) {
+            ReplayBuffer buffer = session.buffer;
+            session.buffer = null;
+            List<Outbound> messages = buffer.messages();
+            LOG.debug("replaying {} messages ({} dropped) to session {} of kernel {}", messages.size(),
+                    buffer.dropped(), session.key, kernelId);
+            if (buffer.dropped() > 0) {
+                ObjectNode parent = messages.isEmpty() ? JsonBodies.MAPPER.createObjectNode()
+                        : messages.getFirst().message().parentHeader();
+                connection.enqueue(new Outbound(Channel.IOPUB, stderr(parent, "Quire dropped " + buffer.dropped()
+                        + " kernel messages while this client was disconnected (it keeps the last "
+                        + options.maxBufferedMessages() + " messages or " + options.maxBufferedBytes()
+                        + " bytes); what follows is the rest.\n")));
+            }
+            for (Outbound message : messages) {
+                connection.enqueue(message);
+            }
+        }
+
+        /** Remembers that a connection sent a request, so the replies find its session. */
+        void remember(Connection connection, String msgId) {
+            lock.lock();
+            try {
+                SessionRoute session = connection.route;
+                if (session != null) {
+                    session.requests.put(msgId, connection);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * Removes a connection. Its unsent messages, when asked, start the buffer of its session if it was the
+         * session's last connection.
+         */
+        void leave(Connection connection, List<Outbound> unsent, boolean buffer) {
+            boolean retire;
+            lock.lock();
+            try {
+                if (!live.remove(connection)) {
+                    return;
+                }
+                open.decrementAndGet();
+                SessionRoute session = connection.route;
+                session.live.remove(connection);
+                if (session.live.isEmpty()) {
+                    if (buffer && session.named && options.bufferTimeout().toNanos() > 0) {
+                        startBuffering(session, unsent);
+                    } else {
+                        sessions.remove(session.key);
+                    }
+                }
+                retire = retireIfIdle();
+            } finally {
+                lock.unlock();
+            }
+            if (retire) {
+                relays.remove(kernelId, this);
+            }
+        }
+
+        private void startBuffering(SessionRoute session, List<Outbound> unsent) {
+            session.buffer = new ReplayBuffer(options.maxBufferedMessages(), options.maxBufferedBytes());
+            unsent.forEach(session.buffer::add);
+            session.deadline = ticker.getAsLong() + options.bufferTimeout().toNanos();
+            LOG.debug("buffering for session {} of kernel {} for {}", session.key, kernelId, options.bufferTimeout());
+            List<SessionRoute> buffering = sessions.values().stream().filter(other -> other.buffer != null).toList();
+            if (buffering.size() > MAX_BUFFERING_SESSIONS) {
+                buffering.stream().min((a, b) -> Long.compare(a.deadline, b.deadline))
+                        .ifPresent(oldest -> sessions.remove(oldest.key));
+            }
+            timer.schedule(this::expire, options.bufferTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        /** Drops the buffers whose time is up; retires the relay when nothing is left. */
+        void expire() {
+            boolean retire;
+            lock.lock();
+            try {
+                expireBuffers();
+                retire = retireIfIdle();
+            } finally {
+                lock.unlock();
+            }
+            if (retire) {
+                relays.remove(kernelId, this);
+            }
+        }
+
+        private void expireBuffers() {
+            long now = ticker.getAsLong();
+            Iterator<SessionRoute> sessionsLeft = sessions.values().iterator();
+            while (sessionsLeft.hasNext()) {
+                SessionRoute session = sessionsLeft.next();
+                if (session.buffer != null && now - session.deadline >= 0) {
+                    LOG.debug("dropping the buffer of session {} of kernel {}: nobody reconnected in {}", session.key,
+                            kernelId, options.bufferTimeout());
+                    sessionsLeft.remove();
+                }
+            }
+        }
+
+        private boolean retireIfIdle() {
+            if (retired || !live.isEmpty() || !sessions.isEmpty()) {
+                return false;
+            }
+            retired = true;
+            if (registration != null) {
+                registration.close();
+                registration = null;
+            }
+            return true;
+        }
+
+        /** Sends a client's message to the kernel. */
+        void send(Channel channel, RawMessage message) {
+            KernelClient current;
+            lock.lock();
+            try {
+                current = client;
+            } finally {
+                lock.unlock();
+            }
+            if (current == null) {
+                throw new KernelException("kernel " + kernelId + " has no client");
+            }
+            current.send(channel, message);
+        }
+
+        /** Routes one kernel message (called one at a time by the kernel client, and for synthesized messages). */
+        void dispatch(Channel channel, RawMessage message) {
+            Outbound outbound = new Outbound(channel, message);
+            lock.lock();
+            try {
+                if (channel == Channel.IOPUB) {
+                    // taken first: a connection that overflows below starts a buffer that already holds this message
+                    List<ReplayBuffer> buffers = sessions.values().stream().map(session -> session.buffer)
+                            .filter(Objects::nonNull).toList();
+                    for (Connection connection : List.copyOf(live)) {
+                        connection.relayIopub(outbound);
+                    }
+                    buffers.forEach(buffer -> buffer.add(outbound));
+                    return;
+                }
+                Optional<String> parent = message.parentMsgId();
+                if (parent.isEmpty()) {
+                    return;
+                }
+                for (SessionRoute session : sessions.values()) {
+                    Connection sender = session.requests.get(parent.get());
+                    if (sender == null && !session.requests.containsKey(parent.get())) {
+                        continue;
+                    }
+                    if (session.live.contains(sender)) {
+                        sender.enqueue(outbound);
+                    } else if (!session.live.isEmpty()) {
+                        session.live.iterator().next().enqueue(outbound);
+                    } else if (session.buffer != null) {
+                        session.buffer.add(outbound);
+                    }
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Closes every connection and forgets every session. */
+        void shutDown(int code, String reason) {
+            List<Connection> closing;
+            lock.lock();
+            try {
+                closing = List.copyOf(live);
+                open.addAndGet(-live.size());
+                live.clear();
+                sessions.clear();
+                retireIfIdle();
+            } finally {
+                lock.unlock();
+            }
+            relays.remove(kernelId, this);
+            for (Connection connection : closing) {
+                connection.closeAfterPending(code, reason);
+            }
         }
     }
 
     /** One WebSocket connection. */
     private final class Connection implements WsListener {
-        private final Set<String> requests = Collections.newSetFromMap(Collections.synchronizedMap(
-                new LinkedHashMap<>(256, 0.75f, false) {
-                    private static final long serialVersionUID = 1L;
-
-                    @Override
-                    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                        return size() > REMEMBERED_REQUESTS;
-                    }
-                }));
+        private final AtomicBoolean detached = new AtomicBoolean();
+        private final StringBuilder textFragments = new StringBuilder();
+        private final ByteArrayOutputStream binaryFragments = new ByteArrayOutputStream();
         private volatile String kernelId;
+        private volatile String sessionKey;
+        private volatile boolean named;
         private volatile WsSession session;
         private volatile boolean v1;
         private volatile KernelConnection attachment;
-        private volatile Registration registration;
-        private volatile KernelClient client;
+        private volatile Relay relay;
+        private volatile OutboundQueue queue;
+        private volatile Thread writer;
+        /** Guarded by the relay's lock. */
+        private SessionRoute route;
+        /** Touched only under the relay's lock. */
+        private IopubRateLimiter limiter;
 
         @Override
         public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
@@ -175,6 +545,9 @@ public final class KernelChannels {
                 throw new WsUpgradeException("no kernel with id " + id);
             }
             kernelId = id;
+            Optional<String> sessionId = prologue.query().first("session_id").asOptional().filter(s -> !s.isBlank());
+            named = sessionId.isPresent();
+            sessionKey = sessionId.orElseGet(() -> "\u0000private-" + UUID.randomUUID());
             boolean offered = headers.first(HeaderNames.create("Sec-WebSocket-Protocol"))
                     .map(value -> List.of(value.split("\\s*,\\s*")).contains(WsFrames.V1)).orElse(false);
             if (!offered) {
@@ -199,73 +572,138 @@ public final class KernelChannels {
                 wsSession.close(WsCloseCodes.VIOLATED_POLICY, "no such kernel");
                 return;
             }
-            byKernel.computeIfAbsent(kernelId, key -> ConcurrentHashMap.newKeySet()).add(this);
-            bind();
+            limiter = IopubRateLimiter.create(options, ticker);
+            queue = new OutboundQueue(options.maxQueuedMessages(), options.maxQueuedBytes());
+            writer = Thread.ofVirtual().name("quire-ws-writer-" + kernelId).start(this::write);
+            while (true) {
+                Relay candidate = relays.computeIfAbsent(kernelId, Relay::new);
+                try {
+                    candidate.bind();
+                } catch (KernelException e) {
+                    candidate.expire();
+                    closeAfterPending(WsCloseCodes.UNEXPECTED_CONDITION, "kernel unavailable: " + e.getMessage());
+                    return;
+                }
+                if (candidate.join(this)) {
+                    relay = candidate;
+                    return;
+                }
+                relays.remove(kernelId, candidate);
+            }
         }
 
-        /** Listens to the kernel's current client (again, after a restart that replaced it). */
-        synchronized void bind() {
-            KernelClient current;
+        /** The writer thread: writes queued messages in order until told to close or the socket fails. */
+        private void write() {
             try {
-                current = kernels.running(kernelId).client();
-            } catch (KernelException e) {
-                close(WsCloseCodes.UNEXPECTED_CONDITION, "kernel unavailable: " + e.getMessage());
-                return;
+                while (true) {
+                    Optional<OutboundQueue.Item> item = queue.take(1, TimeUnit.HOURS);
+                    if (item.isEmpty()) {
+                        continue;
+                    }
+                    switch (item.get()) {
+                        case OutboundQueue.Write write -> write.message().sendTo(session, v1);
+                        case OutboundQueue.Close close -> {
+                            session.close(close.code(), closeReason(close.reason()));
+                            return;
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                LOG.debug("the writer of a WebSocket of kernel {} was interrupted", kernelId);
+            } catch (RuntimeException e) {
+                LOG.debug("writing to a WebSocket of kernel {} failed; closing it", kernelId, e);
+                detach(true);
             }
-            if (current == client && registration != null) {
-                return;
-            }
-            if (registration != null) {
-                registration.close();
-            }
-            client = current;
-            registration = current.onAnyMessage(this::fromKernel);
         }
 
-        private void fromKernel(Channel channel, RawMessage message) {
-            if (channel == Channel.IOPUB) {
+        /** An IOPub message: through the rate limiter, with notices of its transitions. Under the relay's lock. */
+        void relayIopub(Outbound outbound) {
+            RawMessage message = outbound.message();
+            String type = message.msgType();
+            long size = type.equals("stream") ? outbound.size() : 0;
+            IopubRateLimiter.Decision decision = limiter.admit(type,
+                    message.content().path("execution_state").asText(""), size);
+            for (IopubRateLimiter.Transition transition : decision.transitions()) {
+                String text = switch (transition) {
+                    case IopubRateLimiter.Exceeded exceeded -> exceededText(exceeded.limit());
+                    case IopubRateLimiter.Resumed resumed -> "Quire resumed this kernel's output; " + resumed.dropped()
+                            + " output messages were not shown.\n";
+                };
+                LOG.info("kernel {}: {}", kernelId, text.strip());
+                enqueue(new Outbound(Channel.IOPUB, stderr(message.parentHeader(), text)));
+            }
+            if (decision.relay() && enqueue(outbound)) {
                 metrics.iopubMessage();
             }
-            if (channel == Channel.IOPUB || message.parentMsgId().filter(requests::contains).isPresent()) {
-                deliver(channel, message);
-            }
         }
 
-        void deliver(Channel channel, RawMessage message) {
-            WsSession current = session;
-            if (current == null) {
-                return;
+        /** Queues a message; a full queue closes this connection as too slow. Under the relay's lock. */
+        boolean enqueue(Outbound outbound) {
+            OutboundQueue current = queue;
+            if (detached.get()) {
+                return false;
             }
-            try {
-                if (v1) {
-                    current.send(BufferData.create(bytes(WsFrames.toV1(channel, message))), true);
-                } else if (message.buffers().isEmpty()) {
-                    current.send(WsFrames.toJsonText(channel, message), true);
-                } else {
-                    current.send(BufferData.create(bytes(WsFrames.toLegacyBinary(channel, message))), true);
-                }
-            } catch (RuntimeException e) {
-                LOG.debug("could not deliver a {} message to a closed WebSocket of kernel {}", channel, kernelId, e);
+            if (current.offer(outbound)) {
+                return true;
             }
+            List<Outbound> unsent = new ArrayList<>(current.drain());
+            unsent.add(outbound);
+            LOG.warn("closing a WebSocket of kernel {} (session {}): the client fell more than {} messages or {} "
+                    + "bytes behind", kernelId, named ? sessionKey : "none", options.maxQueuedMessages(),
+                    options.maxQueuedBytes());
+            requestClose(WsCloseCodes.VIOLATED_POLICY, "client too slow: more than " + options.maxQueuedMessages()
+                    + " messages or " + options.maxQueuedBytes() + " bytes waiting");
+            detach(true, unsent);
+            return false;
         }
 
         @Override
         public void onMessage(WsSession wsSession, String text, boolean last) {
-            handle(() -> WsFrames.fromJsonText(text));
+            // clients may split a message into fragments (the JDK client does above 16 KiB): join them first
+            if (!last || textFragments.length() > 0) {
+                if (textFragments.length() + (long) text.length() > MAX_INCOMING_MESSAGE) {
+                    closeAfterPending(WsCloseCodes.TOO_BIG, "message larger than " + MAX_INCOMING_MESSAGE + " bytes");
+                    return;
+                }
+                textFragments.append(text);
+                if (!last) {
+                    return;
+                }
+            }
+            String whole = textFragments.length() > 0 ? textFragments.toString() : text;
+            textFragments.setLength(0);
+            handle(() -> WsFrames.fromJsonText(whole));
         }
 
         @Override
         public void onMessage(WsSession wsSession, BufferData buffer, boolean last) {
             byte[] data = buffer.readBytes();
-            handle(() -> v1 ? WsFrames.fromV1(ByteBuffer.wrap(data)) : WsFrames.fromLegacyBinary(ByteBuffer.wrap(data)));
+            if (!last || binaryFragments.size() > 0) {
+                if (binaryFragments.size() + (long) data.length > MAX_INCOMING_MESSAGE) {
+                    closeAfterPending(WsCloseCodes.TOO_BIG, "message larger than " + MAX_INCOMING_MESSAGE + " bytes");
+                    return;
+                }
+                binaryFragments.writeBytes(data);
+                if (!last) {
+                    return;
+                }
+                data = binaryFragments.toByteArray();
+                binaryFragments.reset();
+            }
+            byte[] whole = data;
+            handle(() -> v1 ? WsFrames.fromV1(ByteBuffer.wrap(whole)) : WsFrames.fromLegacyBinary(ByteBuffer.wrap(whole)));
         }
 
-        private void handle(java.util.function.Supplier<WsFrames.Frame> decode) {
+        private void handle(Supplier<WsFrames.Frame> decode) {
+            Relay current = relay;
+            if (current == null || detached.get()) {
+                return;
+            }
             WsFrames.Frame frame;
             try {
                 frame = decode.get();
             } catch (WsFrames.FrameException e) {
-                close(WsCloseCodes.NOT_CONSISTENT, "not a kernel message: " + e.getMessage());
+                closeAfterPending(WsCloseCodes.NOT_CONSISTENT, "not a kernel message: " + e.getMessage());
                 return;
             }
             if (frame.channel() == Channel.IOPUB) {
@@ -273,12 +711,12 @@ public final class KernelChannels {
             }
             String msgId = frame.message().header().path("msg_id").asText("");
             if (msgId.isEmpty() || frame.message().header().path("msg_type").asText("").isEmpty()) {
-                close(WsCloseCodes.NOT_CONSISTENT, "a kernel message needs header.msg_id and header.msg_type");
+                closeAfterPending(WsCloseCodes.NOT_CONSISTENT, "a kernel message needs header.msg_id and header.msg_type");
                 return;
             }
-            requests.add(msgId);
+            current.remember(this, msgId);
             try {
-                client.send(frame.channel(), frame.message());
+                current.send(frame.channel(), frame.message());
                 if (frame.channel() == Channel.SHELL && frame.message().msgType().equals("execute_request")) {
                     metrics.executionRequested();
                 }
@@ -287,51 +725,75 @@ public final class KernelChannels {
             }
         }
 
-        void close(int code, String reason) {
-            WsSession current = session;
-            if (current != null) {
-                try {
-                    current.close(code, reason.length() > 120 ? reason.substring(0, 120) : reason);
-                } catch (RuntimeException e) {
-                    LOG.debug("closing a WebSocket failed", e);
+        /** Writes what is queued, then closes; nothing is buffered for the session. */
+        void closeAfterPending(int code, String reason) {
+            requestClose(code, reason);
+            detach(false);
+        }
+
+        /** Tells the writer to close; aborts the socket when the close is not written within the grace. */
+        private void requestClose(int code, String reason) {
+            OutboundQueue current = queue;
+            if (current == null) {
+                WsSession wsSession = session;
+                if (wsSession != null) {
+                    wsSession.close(code, closeReason(reason));
                 }
+                return;
             }
-            cleanUp();
+            if (current.close(code, reason)) {
+                timer.schedule(this::abortIfStuck, options.closeGrace().toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+
+        private void abortIfStuck() {
+            Thread current = writer;
+            if (current == null || !current.isAlive()) {
+                return;
+            }
+            LOG.warn("aborting a WebSocket of kernel {}: its close was not written within {}", kernelId,
+                    options.closeGrace());
+            try {
+                if (session.socketContext() instanceof ConnectionContext context) {
+                    context.serverSocket().close();
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("aborting a WebSocket socket failed", e);
+            }
+            current.interrupt();
         }
 
         @Override
         public void onClose(WsSession wsSession, int status, String reason) {
-            cleanUp();
+            detach(true);
+            requestClose(WsCloseCodes.NORMAL_CLOSE, "closed");
         }
 
         @Override
         public void onError(WsSession wsSession, Throwable error) {
             LOG.debug("WebSocket error on kernel {}", kernelId, error);
-            cleanUp();
+            detach(true);
+            requestClose(WsCloseCodes.UNEXPECTED_CONDITION, "error");
         }
 
-        private synchronized void cleanUp() {
-            session = null;
-            if (registration != null) {
-                registration.close();
-                registration = null;
+        private void detach(boolean buffer) {
+            OutboundQueue current = queue;
+            detach(buffer, buffer && current != null ? current.drain() : List.of());
+        }
+
+        /** Leaves the relay once (unsent messages go to the session's buffer when asked) and the kernel's count. */
+        private void detach(boolean buffer, List<Outbound> unsent) {
+            if (!detached.compareAndSet(false, true)) {
+                return;
             }
-            if (attachment != null) {
-                attachment.close();
-                attachment = null;
+            Relay current = relay;
+            if (current != null) {
+                current.leave(this, unsent, buffer);
             }
-            if (kernelId != null) {
-                Set<Connection> connections = byKernel.get(kernelId);
-                if (connections != null) {
-                    connections.remove(this);
-                }
+            KernelConnection counted = attachment;
+            if (counted != null) {
+                counted.close();
             }
         }
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        return bytes;
     }
 }
