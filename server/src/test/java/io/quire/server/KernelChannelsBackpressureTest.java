@@ -34,8 +34,7 @@ class KernelChannelsBackpressureTest {
 
     /** Waits for the idle status of a request, describing the wait briefly (the messages are large). */
     static void awaitIdle(KernelSocket socket, String msgId) {
-        Await.until(KernelSocket.WAIT, "idle for " + msgId + " (" + socket.received().size() + " messages so far, "
-                + "closed: " + socket.isClosed() + ")", () -> socket.received().stream().anyMatch(message
+        Await.until(KernelSocket.WAIT, "idle for " + msgId, () -> socket.received().stream().anyMatch(message
                         -> KernelSocket.isChild(message, msgId, "status")
                         && message.path("content").path("execution_state").asText().equals("idle")));
     }

@@ -94,6 +94,10 @@ final class ZmqIoLoop implements AutoCloseable {
                     .getBytes(StandardCharsets.US_ASCII)));
             ZMQ.Socket iopub = context.createSocket(SocketType.SUB);
             iopub.setLinger(0);
+            // Never let ZeroMQ drop IOPub silently (its default high-water mark is 1,000 messages): a lost 'idle'
+            // status leaves every client of the kernel waiting. Floods are shed above, by rate limits and bounded
+            // per-client queues that tell the client what they dropped.
+            iopub.setRcvHWM(0);
             iopub.subscribe(new byte[0]);
             iopub.connect(info.endpoint(Channel.IOPUB));
             sockets.put(Channel.IOPUB, iopub);

@@ -269,6 +269,8 @@ public final class FakeKernel implements AutoCloseable {
         try {
             this.shell = bind(SocketType.ROUTER, builder.ports[0]);
             this.iopub = bind(SocketType.PUB, builder.ports[1]);
+            // a test flood must not lose messages inside ZeroMQ (default high-water mark: 1,000)
+            this.iopub.setSndHWM(0);
             this.stdin = bind(SocketType.ROUTER, builder.ports[2]);
             this.control = bind(SocketType.ROUTER, builder.ports[3]);
             this.hb = bind(SocketType.REP, builder.ports[4]);
