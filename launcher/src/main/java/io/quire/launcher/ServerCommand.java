@@ -3,6 +3,8 @@ package io.quire.launcher;
 import io.quire.kernel.KernelSpecRegistry;
 import io.quire.server.QuireServer;
 import io.quire.server.ServerConfig;
+import io.quire.server.kernels.KernelBackend;
+import io.quire.server.kernels.KernelsConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -22,7 +24,8 @@ import picocli.CommandLine.Option;
             "Run Quire headless: the Jupyter Server API (JupyterLab, VS Code and @jupyterlab/services can connect)",
             "on 127.0.0.1 unless told otherwise. Prints the URL with its token, like Jupyter.",
             "Configuration: --config FILE (YAML, keys under 'server:'), then QUIRE_HOST, QUIRE_PORT, QUIRE_ROOT,",
-            "QUIRE_TOKEN, QUIRE_MAX_BODY_BYTES, QUIRE_DEFAULT_KERNEL, then these options."})
+            "QUIRE_TOKEN, QUIRE_MAX_BODY_BYTES, QUIRE_DEFAULT_KERNEL, then these options.",
+            "Kernels (local processes, Docker images, sizes): the 'kernels:' section of the same file, see the README."})
 final class ServerCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "A YAML configuration file.")
     private Path configFile;
@@ -47,8 +50,10 @@ final class ServerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         ServerConfig config;
+        KernelsConfig kernelsConfig;
         try {
             config = ServerConfig.load(Optional.ofNullable(configFile), System.getenv());
+            kernelsConfig = KernelsConfig.load(Optional.ofNullable(configFile), System.getenv());
             if (host != null) {
                 config = config.with("host", host, "--");
             }
@@ -65,7 +70,8 @@ final class ServerCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("quire server: " + e.getMessage());
             return 2;
         }
-        QuireServer server = QuireServer.start(config, KernelSpecRegistry.create(), QuireCommand.version());
+        QuireServer server = QuireServer.start(config, KernelBackend.create(kernelsConfig, KernelSpecRegistry.create()),
+                QuireCommand.version());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -32,6 +32,7 @@ import io.quire.server.jupyter.KernelChannels;
 import io.quire.server.jupyter.KernelSpecsService;
 import io.quire.server.jupyter.KernelsService;
 import io.quire.server.jupyter.SessionsService;
+import io.quire.server.kernels.KernelBackend;
 import io.quire.server.observe.AccessLog;
 import io.quire.server.observe.HealthChecks;
 import io.quire.server.observe.HealthService;
@@ -68,12 +69,14 @@ public final class QuireServer implements AutoCloseable {
     private final ServerConfig config;
     private final KernelManager kernels;
     private final V1Api v1;
+    private final KernelBackend backend;
 
-    private QuireServer(WebServer server, ServerConfig config, KernelManager kernels, V1Api v1) {
+    private QuireServer(WebServer server, ServerConfig config, KernelManager kernels, V1Api v1, KernelBackend backend) {
         this.server = server;
         this.config = config;
         this.kernels = kernels;
         this.v1 = v1;
+        this.backend = backend;
     }
 
     /**
@@ -99,7 +102,22 @@ public final class QuireServer implements AutoCloseable {
      */
     public static QuireServer start(ServerConfig config, KernelSpecRegistry registry, KernelProvisioner provisioner,
             String version) {
+        return start(config, KernelBackend.of(registry, provisioner), version);
+    }
+
+    /**
+     * Starts a server on a kernel backend (e.g. one built from the {@code kernels:} configuration, with Docker
+     * kernels). Closing the server closes the backend.
+     *
+     * @param config  how to run
+     * @param backend the kernel specs offered and where they run
+     * @param version Quire's version, reported by {@code GET /api}
+     * @return the started server
+     */
+    public static QuireServer start(ServerConfig config, KernelBackend backend, String version) {
         Objects.requireNonNull(config, "config");
+        KernelSpecRegistry registry = backend.registry();
+        KernelProvisioner provisioner = backend.provisioner();
         if (!Files.isDirectory(config.root())) {
             throw new IllegalArgumentException("the server root " + config.root() + " is not a folder");
         }
@@ -154,7 +172,7 @@ public final class QuireServer implements AutoCloseable {
                 .addRouting(WsRouting.builder().endpoint("/api/kernels/{id}/channels", channels::newConnection))
                 .build()
                 .start();
-        return new QuireServer(server, config, kernels, v1);
+        return new QuireServer(server, config, kernels, v1, backend);
     }
 
     /**
@@ -216,7 +234,11 @@ public final class QuireServer implements AutoCloseable {
             v1.close();
             server.stop();
         } finally {
-            kernels.shutdownAll();
+            try {
+                kernels.shutdownAll();
+            } finally {
+                backend.close();
+            }
         }
     }
 }

@@ -3,6 +3,9 @@ package io.quire.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quire.kernel.KernelSpecRegistry;
+import io.quire.kernel.local.LocalProcessProvisioner;
+import io.quire.server.kernels.KernelBackend;
+import io.quire.server.kernels.KernelsConfig;
 import io.quire.testing.Engines;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Drives a Quire server with the real {@code @jupyterlab/services} client (Node.js), the way JupyterLab does, over a
- * real ipykernel. Each check of {@code src/test/js/compat.mjs} becomes one test named after the capability it
+ * real ipykernel, as local processes and in Docker containers. Each check of {@code src/test/js/compat.mjs} becomes one test named after the capability it
  * covers, so a failure says what broke. The same script passes against Jupyter Server itself.
  */
 class JupyterCompatTest {
@@ -33,16 +37,33 @@ class JupyterCompatTest {
     @TestFactory
     Stream<DynamicTest> jupyterlabServicesChecks() throws Exception {
         Engines.requireIpykernel();
+        return checks(KernelBackend.of(KernelSpecRegistry.create(), LocalProcessProvisioner.create()), "python3");
+    }
+
+    /** The same checks with every kernel in a hardened Docker container (the kernels: configuration of a server). */
+    @TestFactory
+    Stream<DynamicTest> jupyterlabServicesChecksWithDockerKernels() throws Exception {
+        DockerKernels.requireImage(DockerKernels.IMAGE);
+        KernelsConfig kernels = KernelsConfig.parse(Map.of(
+                "local-specs", false,
+                "docker", Map.of("scope", "compat-test-" + ProcessHandle.current().pid()),
+                "sizes", Map.of("small", Map.of("cpus", 1, "memory", "1GiB", "pids", 256)),
+                "images", List.of(Map.of("name", "python3-docker", "display-name", "Python 3 (Docker)",
+                        "image", DockerKernels.IMAGE))), Map.of());
+        return checks(KernelBackend.create(kernels, KernelSpecRegistry.create()), "python3-docker");
+    }
+
+    private Stream<DynamicTest> checks(KernelBackend backend, String kernelName) throws Exception {
         String node = Engines.requireCommand("node");
         String npm = Engines.requireCommand("npm");
         Path work = prepareClient(npm);
         String token = ServerConfig.randomToken();
         ServerConfig config = ServerConfig.defaults().with("port", "0", "test").with("root", root.toString(), "test")
-                .with("token", token, "test");
+                .with("token", token, "test").with("default-kernel", kernelName, "test");
         List<String> lines = new ArrayList<>();
         int exit;
-        try (QuireServer server = QuireServer.start(config, KernelSpecRegistry.create(), "test")) {
-            Process process = new ProcessBuilder(node, "compat.mjs", server.url(), token, "python3")
+        try (QuireServer server = QuireServer.start(config, backend, "test")) {
+            Process process = new ProcessBuilder(node, "compat.mjs", server.url(), token, kernelName)
                     .directory(work.toFile()).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(process.waitFor(10, TimeUnit.MINUTES)).as("compat.mjs finished").isTrue();

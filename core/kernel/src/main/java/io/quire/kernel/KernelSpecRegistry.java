@@ -20,6 +20,9 @@ import java.util.stream.Stream;
  * {@link Problem} and skipped, never fatal; like in Jupyter it still shadows specs of the same name in
  * later directories, so what runs never silently depends on which file happens to be valid. The registry re-reads the disk on every call, so newly
  * installed kernels appear without a restart.
+ *
+ * <p>A registry may also hold <em>declared</em> specs, given in memory (e.g. kernel images declared in a server's
+ * configuration, see {@link #withDeclared(List)}). They come first and shadow discovered specs of the same name.
  */
 public final class KernelSpecRegistry {
 
@@ -52,9 +55,17 @@ public final class KernelSpecRegistry {
     }
 
     private final List<Path> dataDirs;
+    private final List<KernelSpec> declared;
 
-    private KernelSpecRegistry(List<Path> dataDirs) {
+    private KernelSpecRegistry(List<Path> dataDirs, List<KernelSpec> declared) {
         this.dataDirs = List.copyOf(dataDirs);
+        this.declared = List.copyOf(declared);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (KernelSpec spec : this.declared) {
+            if (!names.add(spec.name().toLowerCase(Locale.ROOT))) {
+                throw new KernelSpecException("kernel spec '" + spec.name() + "' is declared twice");
+            }
+        }
     }
 
     /**
@@ -64,7 +75,8 @@ public final class KernelSpecRegistry {
      * @see #standardDataPath(Map, Path)
      */
     public static KernelSpecRegistry create() {
-        return new KernelSpecRegistry(standardDataPath(System.getenv(), Path.of(System.getProperty("user.home"))));
+        return new KernelSpecRegistry(standardDataPath(System.getenv(), Path.of(System.getProperty("user.home"))),
+                List.of());
     }
 
     /**
@@ -74,7 +86,26 @@ public final class KernelSpecRegistry {
      * @return the registry
      */
     public static KernelSpecRegistry of(List<Path> dataDirs) {
-        return new KernelSpecRegistry(dataDirs);
+        return new KernelSpecRegistry(dataDirs, List.of());
+    }
+
+    /**
+     * This registry with specs given in memory, searched before the data directories (they shadow discovered specs
+     * of the same name, compared case-insensitively).
+     *
+     * @param specs the declared specs; names must be unique
+     * @return the new registry
+     * @throws KernelSpecException when two declared specs share a name
+     */
+    public KernelSpecRegistry withDeclared(List<KernelSpec> specs) {
+        List<KernelSpec> all = new ArrayList<>(declared);
+        all.addAll(specs);
+        return new KernelSpecRegistry(dataDirs, all);
+    }
+
+    /** @return the declared specs, in order */
+    public List<KernelSpec> declared() {
+        return declared;
     }
 
     /**
@@ -115,6 +146,11 @@ public final class KernelSpecRegistry {
         Map<String, KernelSpec> specs = new LinkedHashMap<>();
         List<Problem> problems = new ArrayList<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
+        for (KernelSpec spec : declared) {
+            String name = spec.name().toLowerCase(Locale.ROOT);
+            seen.add(name);
+            specs.put(name, spec);
+        }
         for (Path dataDir : dataDirs) {
             Path kernels = dataDir.resolve("kernels");
             if (!Files.isDirectory(kernels)) {
@@ -170,6 +206,8 @@ public final class KernelSpecRegistry {
                 .filter(p -> p.file().getParent().getFileName().toString().equalsIgnoreCase(name))
                 .map(p -> "; " + p.reason())
                 .reduce("", String::concat);
-        throw new KernelSpecException("no kernel spec named '" + name + "' in " + dataDirs + problems);
+        String where = declared.isEmpty() ? dataDirs.toString()
+                : "the declared specs " + declared.stream().map(KernelSpec::name).toList() + " or " + dataDirs;
+        throw new KernelSpecException("no kernel spec named '" + name + "' in " + where + problems);
     }
 }

@@ -131,4 +131,20 @@ class KernelSpecRegistryTest {
         assertThat(registry.find("PY")).isPresent();
         assertThat(registry.find("ruby")).isEmpty();
     }
+
+    @Test
+    void declaredSpecs_comeFirstAndShadowDiscoveredOnes() throws IOException {
+        spec(root, "py", json("Py on disk"));
+        spec(root, "r", json("R"));
+        KernelSpec declared = new KernelSpec("py", "Py in Docker", "python", List.of("python3", "{connection_file}"),
+                Map.of(), InterruptMode.SIGNAL, Json.object(), root, Map.of());
+        KernelSpecRegistry registry = KernelSpecRegistry.of(List.of(root)).withDeclared(List.of(declared));
+
+        assertThat(registry.discover().specs().keySet()).containsExactly("py", "r");
+        assertThat(registry.require("PY").displayName()).isEqualTo("Py in Docker");
+        assertThat(registry.declared()).containsExactly(declared);
+        assertThatThrownBy(() -> registry.withDeclared(List.of(declared)))
+                .isInstanceOf(KernelSpecException.class).hasMessageContaining("declared twice");
+        assertThatThrownBy(() -> registry.require("julia")).hasMessageContaining("the declared specs [py]");
+    }
 }

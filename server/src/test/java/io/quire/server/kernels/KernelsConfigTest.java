@@ -1,0 +1,167 @@
+package io.quire.server.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quire.kernel.InterruptMode;
+import io.quire.kernel.KernelSpec;
+import io.quire.kernel.KernelSpecRegistry;
+import io.quire.kernel.docker.HardwareSize;
+import io.quire.kernel.docker.PullPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KernelsConfigTest {
+    private static final long GIB = 1024L * 1024 * 1024;
+
+    @TempDir
+    Path dir;
+
+    private KernelsConfig load(String yaml, Map<String, String> env) throws IOException {
+        Path file = Files.writeString(dir.resolve("quire.yaml"), yaml);
+        return KernelsConfig.load(Optional.of(file), env);
+    }
+
+    @Test
+    void withoutAKernelsSection_onlyLocalSpecsAreOffered() throws IOException {
+        KernelsConfig config = load("server:\n  port: 9999\n", Map.of());
+
+        assertThat(config.localSpecs()).isTrue();
+        assertThat(config.docker()).isEmpty();
+        assertThat(config.images()).isEmpty();
+        assertThat(config.sizes()).containsOnlyKeys("default");
+        assertThat(KernelsConfig.load(Optional.empty(), Map.of())).isEqualTo(config);
+    }
+
+    @Test
+    void theDocumentedExample_isReadCompletely() throws IOException {
+        KernelsConfig config = load("""
+                kernels:
+                  local-specs: false
+                  docker:
+                    host: unix:///run/other.sock
+                    scope: team-1
+                    pull-policy: if-missing
+                  sizes:
+                    small: {cpus: 0.5, memory: 512m, pids: 128}
+                    large: {cpus: 4, memory: 8GiB, pids: 2048}
+                  default-size: large
+                  images:
+                    - name: python3-docker
+                      display-name: Python 3 (Docker)
+                      image: quire/python-kernel:dev
+                      size: small
+                    - name: shell
+                      language: bash
+                      image: example/bash:1
+                      argv: [bash-kernel, "{connection_file}"]
+                      env: {LANG: C.UTF-8}
+                      interrupt-mode: message
+                """, Map.of());
+
+        assertThat(config.localSpecs()).isFalse();
+        assertThat(config.docker()).contains(new KernelsConfig.Docker("unix:///run/other.sock", "team-1",
+                PullPolicy.IF_MISSING));
+        assertThat(config.sizes()).containsExactly(
+                Map.entry("small", new HardwareSize("small", 0.5, 512L * 1024 * 1024, 128)),
+                Map.entry("large", new HardwareSize("large", 4, 8 * GIB, 2048)));
+        assertThat(config.defaultSize()).isEqualTo("large");
+        KernelsConfig.Image python = config.images().get(0);
+        assertThat(python.argv()).isEqualTo(KernelsConfig.IPYKERNEL_ARGV);
+        assertThat(python.language()).isEqualTo("python");
+        assertThat(python.size()).contains("small");
+        KernelsConfig.Image shell = config.images().get(1);
+        assertThat(shell.displayName()).isEqualTo("shell");
+        assertThat(shell.env()).containsEntry("LANG", "C.UTF-8");
+        assertThat(shell.interruptMode()).isEqualTo(InterruptMode.MESSAGE);
+
+        KernelSpec spec = python.toSpec(dir);
+        assertThat(spec.name()).isEqualTo("python3-docker");
+        assertThat(spec.metadata().at("/quire/docker/image").asText()).isEqualTo("quire/python-kernel:dev");
+        assertThat(spec.metadata().at("/quire/docker/size").asText()).isEqualTo("small");
+    }
+
+    @Test
+    void theEnvironment_overridesTheFile() throws IOException {
+        KernelsConfig config = load("kernels:\n  docker: {host: unix:///a.sock}\n",
+                Map.of("QUIRE_KERNELS_LOCAL_SPECS", "false", "QUIRE_DOCKER_HOST", "tcp://127.0.0.1:2375"));
+
+        assertThat(config.localSpecs()).isFalse();
+        assertThat(config.docker().orElseThrow().host()).isEqualTo("tcp://127.0.0.1:2375");
+        assertThatThrownBy(() -> KernelsConfig.load(Optional.empty(), Map.of("QUIRE_KERNELS_LOCAL_SPECS", "maybe")))
+                .hasMessageContaining("QUIRE_KERNELS_LOCAL_SPECS must be true or false");
+    }
+
+    @Test
+    void badValues_areRefusedNamingTheKey() {
+        assertThatThrownBy(() -> load("kernels:\n  dokker: {}\n", Map.of()))
+                .hasMessageContaining("kernels.dokker: unknown key");
+        assertThatThrownBy(() -> load("kernels:\n  sizes:\n    s: {cpus: 1, memory: lots}\n", Map.of()))
+                .hasMessageContaining("kernels.sizes.s.memory must be an amount");
+        assertThatThrownBy(() -> load("kernels:\n  sizes:\n    s: {cpus: -1}\n", Map.of()))
+                .hasMessageContaining("kernels.sizes.s").hasMessageContaining("cpus must be in (0, 1024]");
+        assertThatThrownBy(() -> load("kernels:\n  default-size: huge\n", Map.of()))
+                .hasMessageContaining("kernels.default-size: no size named 'huge'");
+        assertThatThrownBy(() -> load("kernels:\n  images:\n    - {name: a, image: x}\n", Map.of()))
+                .hasMessageContaining("needs kernels.docker.enabled: true");
+        assertThatThrownBy(() -> load("kernels:\n  docker: {}\n  images:\n    - {name: a}\n", Map.of()))
+                .hasMessageContaining("kernels.images[0]: kernels.images[0].image is required");
+        assertThatThrownBy(() -> load("kernels:\n  docker: {}\n  images:\n    - {name: 'a b', image: x}\n", Map.of()))
+                .hasMessageContaining("name must use letters");
+        assertThatThrownBy(() -> load("kernels:\n  docker: {}\n  images:\n    - {name: a, image: x, size: xl}\n",
+                Map.of())).hasMessageContaining("kernels.images[a].size: no size named 'xl'");
+        assertThatThrownBy(() -> load("kernels:\n  docker: {}\n  images:\n    - {name: a, image: x}\n"
+                + "    - {name: A, image: y}\n", Map.of())).hasMessageContaining("'A' is used twice");
+        assertThatThrownBy(() -> load("kernels:\n  docker: {pull-policy: sometimes}\n", Map.of()))
+                .hasMessageContaining("kernels.docker.pull-policy must be never, if-missing or always");
+        assertThatThrownBy(() -> load("kernels: [1, 2]\n", Map.of()))
+                .hasMessageContaining("kernels must be a mapping");
+    }
+
+    @Test
+    void memoryAmounts_acceptBytesAndBinaryUnits() {
+        assertThat(KernelsConfig.bytes("1048576", "m")).isEqualTo(1024 * 1024);
+        assertThat(KernelsConfig.bytes("512m", "m")).isEqualTo(512L * 1024 * 1024);
+        assertThat(KernelsConfig.bytes("1.5 GiB", "m")).isEqualTo(3 * GIB / 2);
+        assertThat(KernelsConfig.bytes("2g", "m")).isEqualTo(2 * GIB);
+        assertThat(KernelsConfig.bytes("1t", "m")).isEqualTo(1024 * GIB);
+        assertThatThrownBy(() -> KernelsConfig.bytes("2 GB/s", "kernels.sizes.x.memory"))
+                .hasMessageContaining("kernels.sizes.x.memory");
+    }
+
+    @Test
+    void aBackendWithoutLocalSpecs_offersOnlyTheImages() throws IOException {
+        Path data = dir.resolve("data/kernels/python3");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("kernel.json"),
+                "{\"argv\": [\"python3\", \"{connection_file}\"], \"display_name\": \"P\", \"language\": \"python\"}");
+        KernelSpecRegistry host = KernelSpecRegistry.of(List.of(dir.resolve("data")));
+        KernelsConfig onlyImages = load("""
+                kernels:
+                  local-specs: false
+                  docker: {scope: config-test, host: unix:///nonexistent/docker.sock}
+                  images:
+                    - {name: py-docker, image: quire/python-kernel:dev}
+                """, Map.of());
+        KernelsConfig both = load("""
+                kernels:
+                  docker: {scope: config-test, host: unix:///nonexistent/docker.sock}
+                  images:
+                    - {name: py-docker, image: quire/python-kernel:dev}
+                """, Map.of());
+
+        try (KernelBackend backend = KernelBackend.create(onlyImages, host)) {
+            assertThat(backend.registry().discover().specs()).containsOnlyKeys("py-docker");
+            assertThat(backend.docker()).isPresent();
+        }
+        try (KernelBackend backend = KernelBackend.create(both, host)) {
+            assertThat(backend.registry().discover().specs()).containsOnlyKeys("py-docker", "python3");
+        }
+    }
+}
