@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures Quire's server and Jupyter Server side by side, same machine, same run, same client (ServerBench):
 # GET/PUT of a 1 MB notebook at concurrency 16, the 1+1 execute round trip over the kernel WebSocket, kernel start.
+# GET/PUT are measured with wrk (a C load generator, Debian package 'wrk') when it is installed, else by ServerBench.
 # Needs: python3-jupyter-server, python3-ipykernel, a built tree (./mvnw -q package -DskipTests).
 # Usage: core/benchmarks/scripts/server-vs-jupyter-server.sh [SECONDS] [CONCURRENCY] [EXECUTES] [STARTS]
 set -euo pipefail
@@ -46,7 +47,33 @@ done
 
 java=$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1); java=${java:-java}
 bench="$java -cp core/benchmarks/target/quire-benchmarks.jar io.quire.benchmarks.ServerBench"
+/usr/bin/python3 - "$work/quire/big.ipynb" "$work/put.json" <<'PY'
+import json, sys
+json.dump({"type": "notebook", "format": "json", "content": json.load(open(sys.argv[1]))}, open(sys.argv[2], "w"))
+PY
+http_load() { # name base-url
+    if command -v wrk >/dev/null; then
+        echo "GET x$concurrency (wrk):"
+        wrk -t2 -c"$concurrency" -d"${seconds}s" --latency -H "Authorization: token $token" "$2api/contents/big.ipynb" \
+            | grep -E 'Requests/sec|Transfer/sec|50%|99%|Non-2xx|Socket errors'
+        echo "PUT x$concurrency (wrk):"
+        BODY="$work/put.json" wrk -t2 -c"$concurrency" -d"${seconds}s" --latency -s core/benchmarks/scripts/put-body.lua \
+            -H "Authorization: token $token" "$2api/contents/big.ipynb" \
+            | grep -E 'Requests/sec|Transfer/sec|50%|99%|Non-2xx|Socket errors'
+        bench_seconds=0
+    else
+        bench_seconds=$seconds
+    fi
+}
 echo "== Jupyter Server $(/usr/bin/python3 -c 'import jupyter_server; print(jupyter_server.__version__)')"
-$bench http://127.0.0.1:18899/ "$token" big.ipynb "$seconds" "$concurrency" "$executes" "$starts"
+http_load jupyter http://127.0.0.1:18899/
+$bench http://127.0.0.1:18899/ "$token" big.ipynb "$bench_seconds" "$concurrency" "$executes" "$starts"
 echo "== Quire"
-$bench http://127.0.0.1:18898/ "$token" big.ipynb "$seconds" "$concurrency" "$executes" "$starts"
+http_load quire http://127.0.0.1:18898/
+$bench http://127.0.0.1:18898/ "$token" big.ipynb "$bench_seconds" "$concurrency" "$executes" "$starts"
+if /usr/bin/python3 -c 'import websocket' 2>/dev/null; then
+    echo "== 1+1 with a second, independent client (Python websocket-client / jupyter_client)"
+    /usr/bin/python3 core/benchmarks/scripts/ws-latency.py kernel "$executes" 2>/dev/null
+    /usr/bin/python3 core/benchmarks/scripts/ws-latency.py ws http://127.0.0.1:18899/ "$token" "$executes"
+    /usr/bin/python3 core/benchmarks/scripts/ws-latency.py ws http://127.0.0.1:18898/ "$token" "$executes"
+fi

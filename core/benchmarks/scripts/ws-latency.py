@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""1+1 execute round trips, measured by a client independent of the JVM (websocket-client, jupyter_client).
+
+Usage:
+  ws-latency.py kernel N                      the kernel's own time: jupyter_client straight to a local ipykernel
+  ws-latency.py ws BASE_URL TOKEN N [KERNEL]  through a server's kernel-channel WebSocket (Quire or Jupyter Server)
+Prints p50/p99/mean in ms of the time from sending execute_request to having both execute_reply and idle.
+"""
+import json, socket, statistics, sys, time, urllib.request, uuid
+
+
+def report(name, samples):
+    samples = sorted(samples)
+    p = lambda q: samples[min(len(samples) - 1, int(q * len(samples)))] * 1000
+    print(f"{name}: n={len(samples)} p50 {p(0.5):.2f} ms p90 {p(0.9):.2f} ms p99 {p(0.99):.2f} ms "
+          f"mean {statistics.mean(samples) * 1000:.2f} ms")
+
+
+def kernel(n):
+    from jupyter_client.manager import start_new_kernel
+    km, kc = start_new_kernel(kernel_name="python3")
+    try:
+        samples = []
+        for i in range(n + 20):
+            start = time.perf_counter()
+            msg_id = kc.execute("1+1")
+            reply = idle = False
+            while not (reply and idle):
+                if not reply:
+                    m = kc.get_shell_msg(timeout=10)
+                    reply = m["parent_header"].get("msg_id") == msg_id
+                while not idle:
+                    m = kc.get_iopub_msg(timeout=10)
+                    idle = (m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "status"
+                            and m["content"]["execution_state"] == "idle")
+            if i >= 20:
+                samples.append(time.perf_counter() - start)
+        report("kernel alone (jupyter_client)", samples)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def ws(base, token, n, kernel_name="python3"):
+    import websocket
+    req = urllib.request.Request(base + "api/kernels", data=json.dumps({"name": kernel_name}).encode(),
+                                 headers={"Authorization": "token " + token, "Content-Type": "application/json"})
+    kernel_id = json.load(urllib.request.urlopen(req))["id"]
+    session = uuid.uuid4().hex
+    url = base.replace("http", "ws", 1) + f"api/kernels/{kernel_id}/channels?session_id={session}"
+    conn = websocket.create_connection(url, header=["Authorization: token " + token],
+                                       sockopt=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+    try:
+        samples = []
+        for i in range(n + 20):
+            msg_id = uuid.uuid4().hex
+            msg = {"header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "bench", "session": session,
+                              "date": "2026-01-01T00:00:00Z", "version": "5.3"},
+                   "parent_header": {}, "metadata": {}, "channel": "shell",
+                   "content": {"code": "1+1", "silent": False, "store_history": True, "user_expressions": {},
+                               "allow_stdin": False, "stop_on_error": True}}
+            start = time.perf_counter()
+            conn.send(json.dumps(msg))
+            reply = idle = False
+            while not (reply and idle):
+                m = json.loads(conn.recv())
+                if m["parent_header"].get("msg_id") != msg_id:
+                    continue
+                reply = reply or m["msg_type"] == "execute_reply"
+                idle = idle or (m["msg_type"] == "status" and m["content"]["execution_state"] == "idle")
+            if i >= 20:
+                samples.append(time.perf_counter() - start)
+        report(f"through {base} WebSocket", samples)
+    finally:
+        conn.close()
+        urllib.request.urlopen(urllib.request.Request(base + f"api/kernels/{kernel_id}", method="DELETE",
+                                                      headers={"Authorization": "token " + token}))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "kernel":
+        kernel(int(sys.argv[2]))
+    else:
+        ws(sys.argv[2], sys.argv[3], int(sys.argv[4]), *(sys.argv[5:6]))
