@@ -40,6 +40,7 @@ import io.quire.server.observe.HttpMetricsFilter;
 import io.quire.server.observe.MetricsService;
 import io.quire.server.observe.RouteTemplates;
 import io.quire.server.observe.ServerMetrics;
+import io.quire.server.v1.KernelNotices;
 import io.quire.server.v1.V1Api;
 import io.quire.server.v1.V1Route;
 import io.quire.sessions.SessionException;
@@ -130,7 +131,8 @@ public final class QuireServer implements AutoCloseable {
         KernelChannels channels = new KernelChannels(kernels, config.token(), metrics);
         metrics.webSocketConnections(channels::connections);
         ContentsManager contents = FileContentsManager.create(config.root());
-        V1Api v1 = V1Api.builder(contents, kernels, registry).root(config.root()).version(version).build();
+        V1Api v1 = V1Api.builder(contents, kernels, registry).root(config.root()).version(version).sessions(sessions)
+                .kernelNotices(KernelNotices.of(channels::restarting, channels::restarted, channels::shutDown)).build();
         HealthService health = HealthService.builder()
                 .check("contents", HealthChecks.contentsRoot(config.root()))
                 .check("kernels", HealthChecks.kernels(kernels::list))

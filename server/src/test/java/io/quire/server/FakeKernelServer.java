@@ -36,9 +36,20 @@ final class FakeKernelServer implements AutoCloseable {
      * @return the running server
      */
     static FakeKernelServer start(Path dir, long maxBodyBytes) {
+        return start(dir, maxBodyBytes, FakeKernelProvisioner.create());
+    }
+
+    /**
+     * Starts a server over fakes made by a given provisioner (e.g. one with custom commands).
+     *
+     * @param dir          an empty folder
+     * @param maxBodyBytes the request body limit
+     * @param provisioner  makes the fake kernels
+     * @return the running server
+     */
+    static FakeKernelServer start(Path dir, long maxBodyBytes, FakeKernelProvisioner provisioner) {
         try {
             Path root = Files.createDirectories(dir.resolve("root"));
-            FakeKernelProvisioner provisioner = FakeKernelProvisioner.create();
             ServerConfig config = ServerConfig.defaults()
                     .with("port", "0", "test")
                     .with("root", root.toString(), "test")

@@ -2,6 +2,8 @@ package io.quire.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -16,19 +18,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
- * A client of Quire's v1 API ({@code /api/v1}): files by id, notebook content, server-side runs, kernel specs.
+ * A client of Quire's v1 API ({@code /api/v1}): files by id, notebook content, server-side runs, kernel sessions,
+ * executions of cells on the server, kernel specs; and of a kernel's channels WebSocket ({@link KernelChannels}).
  *
  * <pre>{@code
  * QuireClient quire = QuireClient.builder().baseUrl(URI.create("http://127.0.0.1:8888/")).token(token).build();
  * FileInfo file = quire.fileByPath("reports/daily.ipynb");
  * Run run = quire.startRun(file.id(), RunOptions.builder().parameter("day", "2026-11-26").build());
  * Run done = quire.awaitRun(run.id(), Duration.ofMinutes(10));
+ *
+ * KernelSession session = quire.createSession(file.id());
+ * Execution execution = quire.executeAll(session.id());
+ * Execution finished = quire.awaitExecution(execution.id(), Duration.ofMinutes(5));
  * }</pre>
  *
- * <p>Every method sends one request (except {@link #awaitRun}, which polls) and throws {@link QuireApiException}
+ * <p>Every method sends one request (except {@link #awaitRun} and {@link #awaitExecution}, which poll, and
+ * {@link #kernelChannels}, which opens a WebSocket) and throws {@link QuireApiException}
  * for an error response, {@link QuireTransportException} when no response arrived, and {@link QuireException} when
  * the response cannot be read. Ids are opaque strings: pass them back as they came. Instances are immutable and
  * thread-safe; share one per server.
@@ -186,23 +197,244 @@ public final class QuireClient {
      */
     public Run awaitRun(String runId, Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
+        return poll(() -> run(runId), Run::isFinished, timeout, "run " + runId, run -> new QuireTimeoutException(
+                "run " + runId + " did not finish within " + timeout + " (status " + run.status().wireName() + ", "
+                        + run.cellsDone() + "/" + run.cellsTotal() + " cells)", run));
+    }
+
+    /**
+     * Opens the kernel session of a notebook: a kernel of the notebook's own kernel spec (its
+     * {@code metadata.kernelspec.name}) when the server has it, else of the server's default. A notebook has one
+     * session: when it already has one (also one a Jupyter client opened), that session is returned.
+     *
+     * @param fileId the notebook's file id
+     * @return the session, its kernel ready
+     * @throws QuireApiException 404 if there is no such file; 400 if it is not a notebook
+     */
+    public KernelSession createSession(String fileId) {
+        return KernelSession.create(send("POST", V1 + "files/" + segment(fileId) + "/sessions",
+                Optional.of(Wire.JSON.createObjectNode())));
+    }
+
+    /**
+     * Opens the kernel session of a notebook with a kernel of a given spec, or returns its existing session when that
+     * runs the same spec.
+     *
+     * @param fileId     the notebook's file id
+     * @param kernelSpec a kernel spec name (see {@link #kernelSpecs()})
+     * @return the session
+     * @throws QuireApiException 404 if there is no such file; 400 for an unknown spec or a file that is not a
+     *                           notebook; 409 ({@code session_exists}) when the notebook has a session with another
+     *                           spec
+     */
+    public KernelSession createSession(String fileId, String kernelSpec) {
+        Objects.requireNonNull(kernelSpec, "kernelSpec");
+        return KernelSession.create(send("POST", V1 + "files/" + segment(fileId) + "/sessions",
+                Optional.of(Wire.JSON.createObjectNode().put("kernel_spec", kernelSpec))));
+    }
+
+    /**
+     * Lists the notebook sessions, oldest first.
+     *
+     * @return the sessions
+     */
+    public List<KernelSession> sessions() {
+        return list(send("GET", V1 + "sessions", Optional.empty()), KernelSession::create);
+    }
+
+    /**
+     * Reads a session.
+     *
+     * @param sessionId the session's id
+     * @return the session
+     * @throws QuireApiException 404 if there is no such session
+     */
+    public KernelSession session(String sessionId) {
+        return KernelSession.create(send("GET", V1 + "sessions/" + segment(sessionId), Optional.empty()));
+    }
+
+    /**
+     * Ends a session: its executions are cancelled and its kernel is shut down.
+     *
+     * @param sessionId the session's id
+     * @throws QuireApiException 404 if there is no such session
+     */
+    public void deleteSession(String sessionId) {
+        sendWithoutBody("DELETE", V1 + "sessions/" + segment(sessionId));
+    }
+
+    /**
+     * Interrupts what the session's kernel is running; the running cell fails with the kernel's interrupt error.
+     *
+     * @param sessionId the session's id
+     * @return the session
+     * @throws QuireApiException 404 if there is no such session; 409 if its kernel is dead
+     */
+    public KernelSession interruptSession(String sessionId) {
+        return KernelSession.create(send("POST", V1 + "sessions/" + segment(sessionId) + "/interrupt",
+                Optional.empty()));
+    }
+
+    /**
+     * Restarts the session's kernel (its state is lost); the session's executions are cancelled first.
+     *
+     * @param sessionId the session's id
+     * @return the session after the restart
+     * @throws QuireApiException 404 if there is no such session
+     */
+    public KernelSession restartSession(String sessionId) {
+        return KernelSession.create(send("POST", V1 + "sessions/" + segment(sessionId) + "/restart",
+                Optional.empty()));
+    }
+
+    /**
+     * Executes one cell of the session's notebook on the server. Executions of a session run in the order they were
+     * accepted; outputs are saved into the notebook whether or not this client stays connected.
+     *
+     * @param sessionId the session's id
+     * @param cellId    the cell's nbformat id
+     * @return the queued execution
+     * @throws QuireApiException 404 if there is no such session; 409 ({@code cell_not_found}, {@code not_code_cell})
+     *                           when the notebook has no such code cell
+     */
+    public Execution execute(String sessionId, String cellId) {
+        Objects.requireNonNull(cellId, "cellId");
+        return startExecution(sessionId, Wire.JSON.createObjectNode().put("cell_id", cellId));
+    }
+
+    /**
+     * Executes cells of the session's notebook on the server, in the given order (see {@link #execute(String,
+     * String)}); the first failing cell stops the execution.
+     *
+     * @param sessionId the session's id
+     * @param cellIds   the cells' nbformat ids, at least one, no repeats
+     * @return the queued execution
+     * @throws QuireApiException 404 if there is no such session; 409 when the notebook lacks one of the code cells;
+     *                           400 for an empty list or a repeated id
+     */
+    public Execution execute(String sessionId, List<String> cellIds) {
+        Objects.requireNonNull(cellIds, "cellIds");
+        ObjectNode body = Wire.JSON.createObjectNode();
+        ArrayNode ids = body.putArray("cell_ids");
+        cellIds.forEach(ids::add);
+        return startExecution(sessionId, body);
+    }
+
+    /**
+     * Executes every code cell of the session's notebook on the server, in notebook order (see
+     * {@link #execute(String, String)}).
+     *
+     * @param sessionId the session's id
+     * @return the queued execution
+     * @throws QuireApiException 404 if there is no such session
+     */
+    public Execution executeAll(String sessionId) {
+        return startExecution(sessionId, Wire.JSON.createObjectNode().put("all", true));
+    }
+
+    private Execution startExecution(String sessionId, ObjectNode body) {
+        return Execution.create(send("POST", V1 + "sessions/" + segment(sessionId) + "/executions",
+                Optional.of(body)));
+    }
+
+    /**
+     * Reads an execution, with each cell's outputs as captured on the server so far.
+     *
+     * @param executionId the execution's id
+     * @return the execution
+     * @throws QuireApiException 404 if there is no such execution (or it finished long ago and was forgotten)
+     */
+    public Execution execution(String executionId) {
+        return Execution.create(send("GET", V1 + "executions/" + segment(executionId), Optional.empty()));
+    }
+
+    /**
+     * Cancels an execution: a queued one never runs; a running one has its kernel interrupted and no further cell
+     * runs. Cancelling a finished execution changes nothing.
+     *
+     * @param executionId the execution's id
+     * @return the execution as it stands (a running one may still be running for a moment)
+     * @throws QuireApiException 404 if there is no such execution
+     */
+    public Execution cancelExecution(String executionId) {
+        return Execution.create(send("POST", V1 + "executions/" + segment(executionId) + "/cancel",
+                Optional.empty()));
+    }
+
+    /**
+     * Polls an execution until it finishes, with the backoff of {@link #awaitRun}.
+     *
+     * @param executionId the execution's id
+     * @param timeout     how long to wait at most
+     * @return the finished execution, with its outputs
+     * @throws QuireTimeoutException   if it did not finish in time (it goes on on the server)
+     * @throws QuireTransportException if the thread is interrupted while waiting
+     * @throws QuireApiException       404 if there is no such execution
+     */
+    public Execution awaitExecution(String executionId, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        return poll(() -> execution(executionId), Execution::isFinished, timeout, "execution " + executionId,
+                execution -> new QuireTimeoutException("execution " + executionId + " did not finish within "
+                        + timeout + " (status " + execution.status().wireName() + ")", execution));
+    }
+
+    /**
+     * Connects to a kernel's channels WebSocket ({@code /api/kernels/{id}/channels}) with a new client session id.
+     *
+     * @param kernelId the kernel's id, such as {@link KernelSession#kernelId()}
+     * @return the open connection; close it when done
+     * @throws QuireApiException       when the server refuses (404 for an unknown kernel, 401/403 for the token)
+     * @throws QuireTransportException when the connection fails
+     */
+    public KernelChannels kernelChannels(String kernelId) {
+        return kernelChannels(kernelId, UUID.randomUUID().toString());
+    }
+
+    /**
+     * Connects to a kernel's channels WebSocket as a given client session: a connection that comes back with the
+     * session id of one that dropped gets the messages the server buffered meanwhile.
+     *
+     * @param kernelId  the kernel's id
+     * @param sessionId the Jupyter client session id
+     * @return the open connection; close it when done
+     * @throws QuireApiException       when the server refuses (404 for an unknown kernel, 401/403 for the token)
+     * @throws QuireTransportException when the connection fails
+     */
+    public KernelChannels kernelChannels(String kernelId, String sessionId) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        return KernelChannels.connect(http, baseUrl, token, kernelId, sessionId, requestTimeout);
+    }
+
+    /**
+     * Connects to the channels of a session's kernel.
+     *
+     * @param session the session
+     * @return the open connection; close it when done
+     * @throws QuireApiException       when the server refuses
+     * @throws QuireTransportException when the connection fails
+     */
+    public KernelChannels kernelChannels(KernelSession session) {
+        return kernelChannels(Objects.requireNonNull(session, "session").kernelId());
+    }
+
+    private <T> T poll(Supplier<T> read, Predicate<T> finished, Duration timeout, String what,
+            Function<T, QuireTimeoutException> late) {
         Instant deadline = clock.instant().plus(timeout);
         Duration delay = firstPoll;
         while (true) {
-            Run run = run(runId);
-            if (run.isFinished()) {
-                return run;
+            T current = read.get();
+            if (finished.test(current)) {
+                return current;
             }
             Duration left = Duration.between(clock.instant(), deadline);
             if (left.isNegative() || left.isZero()) {
-                throw new QuireTimeoutException("run " + runId + " did not finish within " + timeout + " (status "
-                        + run.status().wireName() + ", " + run.cellsDone() + "/" + run.cellsTotal() + " cells)", run);
+                throw late.apply(current);
             }
             try {
                 sleeper.sleep(delay.compareTo(left) < 0 ? delay : left);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new QuireTransportException("interrupted while waiting for run " + runId, e);
+                throw new QuireTransportException("interrupted while waiting for " + what, e);
             }
             Duration doubled = delay.multipliedBy(2);
             delay = doubled.compareTo(maxPoll) < 0 ? doubled : maxPoll;
@@ -227,7 +459,26 @@ public final class QuireClient {
         return List.copyOf(items);
     }
 
+    private void sendWithoutBody(String method, String relative) {
+        exchange(method, relative, Optional.empty());
+    }
+
     private JsonNode send(String method, String relative, Optional<JsonNode> body) {
+        HttpResponse<byte[]> response = exchange(method, relative, body);
+        String what = method + " " + response.request().uri().getRawPath();
+        try {
+            JsonNode json = Wire.JSON.readTree(response.body());
+            if (json == null || json.isMissingNode()) {
+                throw new QuireException(what + " answered " + response.statusCode() + " without a JSON body");
+            }
+            return json;
+        } catch (IOException e) {
+            throw new QuireException(what + " answered " + response.statusCode() + " with a body that is not JSON: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private HttpResponse<byte[]> exchange(String method, String relative, Optional<JsonNode> body) {
         URI uri = baseUrl.resolve(relative);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(requestTimeout)
                 .header("Accept", "application/json");
@@ -258,23 +509,14 @@ public final class QuireClient {
             throw new QuireApiException(what, ApiError.create(response.statusCode(),
                     new String(response.body(), StandardCharsets.UTF_8)));
         }
-        try {
-            JsonNode json = Wire.JSON.readTree(response.body());
-            if (json == null || json.isMissingNode()) {
-                throw new QuireException(what + " answered " + response.statusCode() + " without a JSON body");
-            }
-            return json;
-        } catch (IOException e) {
-            throw new QuireException(what + " answered " + response.statusCode() + " with a body that is not JSON: "
-                    + e.getMessage(), e);
-        }
+        return response;
     }
 
-    private static String encode(String text) {
+    static String encode(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private static String segment(String id) {
+    static String segment(String id) {
         Objects.requireNonNull(id, "id");
         if (id.isEmpty()) {
             throw new IllegalArgumentException("an id must not be empty");
@@ -350,7 +592,8 @@ public final class QuireClient {
         }
 
         /**
-         * The clock {@link #awaitRun} measures its deadline with (default: the system clock).
+         * The clock {@link #awaitRun} and {@link #awaitExecution} measure their deadline with (default: the system
+         * clock).
          *
          * @param value the clock
          * @return this builder
@@ -361,7 +604,7 @@ public final class QuireClient {
         }
 
         /**
-         * How {@link #awaitRun} waits between polls (default: {@link Sleeper#system()}).
+         * How {@link #awaitRun} and {@link #awaitExecution} wait between polls (default: {@link Sleeper#system()}).
          *
          * @param value the sleeper
          * @return this builder

@@ -66,4 +66,13 @@ final class Wire {
         return optionalInstant(json, field, what).orElseThrow(() -> new QuireException(
                 "the server sent a " + what + " without a time '" + field + "': " + json));
     }
+
+    /** Appends nbformat multiline text: a string, or a list of strings. */
+    static void appendText(StringBuilder text, JsonNode value) {
+        if (value.isArray()) {
+            value.forEach(part -> text.append(part.asText()));
+        } else if (value.isTextual()) {
+            text.append(value.textValue());
+        }
+    }
 }

@@ -95,7 +95,7 @@ class QuireClientTest {
 
         assertThatThrownBy(() -> client.awaitRun("r1", Duration.ofMillis(450)))
                 .isInstanceOfSatisfying(QuireTimeoutException.class, e -> {
-                    assertThat(e.lastSeen().status()).isEqualTo(RunStatus.RUNNING);
+                    assertThat(e.run()).hasValueSatisfying(run -> assertThat(run.status()).isEqualTo(RunStatus.RUNNING));
                     assertThat(e.getMessage()).contains("r1");
                 });
         assertThat(sleeps).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(150));

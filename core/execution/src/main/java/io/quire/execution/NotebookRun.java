@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * → {@code running} → {@code completed} or {@code failed}, times, duration), and {@code metadata.execution} timings on
  * executed code cells as nbclient records them.
  */
-final class NotebookRun implements OutputCollector.CellStore {
+final class NotebookRun implements CellExecutor.Outputs {
     static final String PARAMETERS_TAG = "parameters";
     static final String INJECTED_TAG = "injected-parameters";
     static final String ERROR_TAG = "papermill-error-cell-tag";

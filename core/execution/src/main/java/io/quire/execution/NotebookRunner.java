@@ -2,12 +2,7 @@ package io.quire.execution;
 
 import io.quire.execution.parameters.ParameterTranslator;
 import io.quire.kernel.ExecuteReply;
-import io.quire.kernel.ExecuteRequest;
-import io.quire.kernel.ExecutionListener;
-import io.quire.kernel.IopubEvent;
-import io.quire.kernel.KernelDiedException;
 import io.quire.kernel.KernelException;
-import io.quire.kernel.PendingExecution;
 import io.quire.kernel.RunningKernel;
 import io.quire.notebook.Cell;
 import io.quire.notebook.CodeCell;
@@ -18,10 +13,6 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -36,8 +27,6 @@ import java.util.function.Supplier;
  * interrupts the kernel and makes the run stop after the current cell.
  */
 public final class NotebookRunner {
-    private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(5);
-
     private final KernelStarter kernels;
     private final Clock clock;
     private final Supplier<String> cellIds;
@@ -147,7 +136,7 @@ public final class NotebookRunner {
             if (cancelled) {
                 kernel.interrupt();
             }
-            OutputCollector collector = new OutputCollector(run);
+            CellExecutor executor = CellExecutor.create(run, lock, clock);
             for (int i = 0; i < run.size() && outcome == RunResult.Outcome.SUCCEEDED; i++) {
                 if (cancelled) {
                     outcome = RunResult.Outcome.INTERRUPTED;
@@ -161,7 +150,7 @@ public final class NotebookRunner {
                 listener.cellStarted(i, run.size());
                 Cell cell = run.cell(i);
                 if (cell instanceof CodeCell code && !code.source().text().isBlank() && !code.hasTag("skip-execution")) {
-                    CellOutcome result = executeCell(run, i, code, kernel, collector, request, listener);
+                    CellOutcome result = executeCell(run, i, code, kernel, executor, request, listener);
                     if (result.failure().isPresent()) {
                         failure = result.failure();
                         outcome = result.outcome();
@@ -230,51 +219,46 @@ public final class NotebookRunner {
     }
 
     private CellOutcome executeCell(NotebookRun run, int index, CodeCell cell, RunningKernel kernel,
-            OutputCollector collector, RunRequest request, RunListener listener) {
+            CellExecutor executor, RunRequest request, RunListener listener) {
         Object lock = run;
         synchronized (lock) {
             run.executionReset(index);
-            collector.begin(index);
         }
-        ExecutionListener events = new ExecutionListener() {
-            @Override
-            public void onEvent(IopubEvent event) {
-                Instant now = clock.instant();
-                synchronized (lock) {
-                    apply(run, index, collector, event, now, listener);
-                }
-            }
-        };
-        PendingExecution pending = kernel.execute(
-                ExecuteRequest.of(cell.source().text()).withAllowStdin(false), events);
+        CellResult result = executor.execute(kernel, index, cell.source().text(), request.executionTimeout(),
+                new CellExecutor.Events() {
+                    @Override
+                    public void timing(String key, Instant at) {
+                        run.executionTiming(index, key, at);
+                    }
+
+                    @Override
+                    public void executionCount(int count) {
+                        run.executionCount(index, count);
+                    }
+
+                    @Override
+                    public void output(String stream, String text) {
+                        listener.output(stream, text);
+                    }
+                });
         ExecuteReply reply;
-        try {
-            reply = await(pending, request.executionTimeout());
-        } catch (TimeoutException e) {
-            String limit = seconds(request.executionTimeout().orElseThrow());
-            try {
-                kernel.interrupt();
-            } catch (KernelException interruptFailed) {
+        switch (result) {
+            case CellResult.TimedOut(Duration limit, Optional<String> interruptFailure) -> {
+                String seconds = seconds(limit);
+                if (interruptFailure.isPresent()) {
+                    return new CellOutcome(RunResult.Outcome.KERNEL_DIED, Optional.of(new RunResult.CellFailure(index,
+                            executionCount(run, index), "DeadKernel", "timed out after " + seconds
+                            + " and could not be interrupted: " + interruptFailure.get())), true);
+                }
+                return new CellOutcome(RunResult.Outcome.TIMED_OUT, Optional.of(new RunResult.CellFailure(index,
+                        executionCount(run, index), "Timeout", "timed out after " + seconds + " and was interrupted")),
+                        true);
+            }
+            case CellResult.KernelDied(String message) -> {
                 return new CellOutcome(RunResult.Outcome.KERNEL_DIED, Optional.of(new RunResult.CellFailure(index,
-                        executionCount(run, index), "DeadKernel", "timed out after " + limit
-                        + " and could not be interrupted: " + interruptFailed.getMessage())), true);
+                        executionCount(run, index), "DeadKernel", "the kernel died: " + message)), true);
             }
-            try {
-                await(pending, Optional.of(INTERRUPT_GRACE));
-            } catch (TimeoutException | KernelDiedException ignored) {
-                // the cell is reported as timed out either way
-            }
-            return new CellOutcome(RunResult.Outcome.TIMED_OUT, Optional.of(new RunResult.CellFailure(index,
-                    executionCount(run, index), "Timeout", "timed out after " + limit + " and was interrupted")),
-                    true);
-        } catch (KernelDiedException e) {
-            return new CellOutcome(RunResult.Outcome.KERNEL_DIED, Optional.of(new RunResult.CellFailure(index,
-                    executionCount(run, index), "DeadKernel", "the kernel died: " + e.getMessage())), true);
-        }
-        Instant replied = clock.instant();
-        synchronized (lock) {
-            run.executionTiming(index, "shell.execute_reply", replied);
-            reply.executionCount().ifPresent(count -> run.executionCount(index, count));
+            case CellResult.Replied(ExecuteReply replied) -> reply = replied;
         }
         if (reply.status() == ExecuteReply.Status.OK) {
             return CellOutcome.OK;
@@ -305,81 +289,5 @@ public final class NotebookRunner {
         synchronized (run) {
             return run.cell(index) instanceof CodeCell code ? code.executionCount() : Optional.empty();
         }
-    }
-
-    private static ExecuteReply await(PendingExecution pending, Optional<Duration> timeout) throws TimeoutException {
-        try {
-            return timeout.isPresent()
-                    ? pending.reply().get(timeout.get().toMillis(), TimeUnit.MILLISECONDS)
-                    : pending.reply().get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof KernelException kernelException) {
-                throw kernelException instanceof KernelDiedException died ? died
-                        : new KernelDiedException(kernelException.getMessage(), kernelException);
-            }
-            throw new RunException("execution failed: " + e.getCause(), e.getCause());
-        } catch (CancellationException e) {
-            throw new KernelDiedException("the execution was cancelled", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RunException("interrupted while waiting for the kernel", e);
-        }
-    }
-
-    private static void apply(NotebookRun run, int index, OutputCollector collector, IopubEvent event, Instant now,
-            RunListener listener) {
-        switch (event) {
-            case IopubEvent.Status status -> {
-                if (status.state() == IopubEvent.ExecutionState.BUSY) {
-                    run.executionTiming(index, "iopub.status.busy", now);
-                } else if (status.state() == IopubEvent.ExecutionState.IDLE) {
-                    run.executionTiming(index, "iopub.status.idle", now);
-                }
-            }
-            case IopubEvent.ExecuteInput input -> {
-                run.executionTiming(index, "iopub.execute_input", now);
-                if (input.executionCount() > 0) {
-                    run.executionCount(index, input.executionCount());
-                }
-            }
-            case IopubEvent.Stream stream -> {
-                collector.stream(stream.name(), stream.text());
-                listener.output(stream.name(), stream.text());
-            }
-            case IopubEvent.DisplayData display -> {
-                collector.display(display.data(), display.metadata(), display.displayId());
-                textPlain(display.data()).ifPresent(text -> listener.output("display", text));
-            }
-            case IopubEvent.UpdateDisplayData update ->
-                    update.displayId().ifPresent(id -> collector.update(id, update.data(), update.metadata()));
-            case IopubEvent.ExecuteResult result -> {
-                run.executionCount(index, result.executionCount());
-                collector.result(Optional.of(result.executionCount()), result.data(), result.metadata(), Optional.empty());
-                textPlain(result.data()).ifPresent(text -> listener.output("display", text));
-            }
-            case IopubEvent.Error error -> collector.error(error.ename(), error.evalue(), error.traceback());
-            case IopubEvent.ClearOutput clear -> collector.clear(clear.waitForNext());
-            case IopubEvent.CommOpen ignored -> {
-            }
-            case IopubEvent.CommMsg ignored -> {
-            }
-            case IopubEvent.CommClose ignored -> {
-            }
-            case IopubEvent.Unknown ignored -> {
-            }
-        }
-    }
-
-    private static Optional<String> textPlain(com.fasterxml.jackson.databind.node.ObjectNode data) {
-        var node = data.get("text/plain");
-        if (node == null) {
-            return Optional.empty();
-        }
-        if (node.isTextual()) {
-            return Optional.of(node.textValue());
-        }
-        StringBuilder text = new StringBuilder();
-        node.forEach(part -> text.append(part.asText()));
-        return Optional.of(text.toString());
     }
 }

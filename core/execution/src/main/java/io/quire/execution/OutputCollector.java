@@ -28,20 +28,15 @@ import java.util.Optional;
  * <p>Not thread-safe: one executor thread feeds it.
  */
 final class OutputCollector {
-    /** Where outputs live: the mutable output list of each code cell of the notebook being run, by cell index. */
-    interface CellStore {
-        List<Output> outputs(int cellIndex);
-    }
-
     private record Place(int cell, int output) {
     }
 
-    private final CellStore cells;
+    private final CellExecutor.Outputs cells;
     private final Map<String, List<Place>> displays = new HashMap<>();
     private int current = -1;
     private boolean clearPending;
 
-    OutputCollector(CellStore cells) {
+    OutputCollector(CellExecutor.Outputs cells) {
         this.cells = cells;
     }
 

@@ -377,7 +377,7 @@ final class NotebookCodec {
         return node;
     }
 
-    private static ObjectNode outputTree(Output output) {
+    static ObjectNode outputTree(Output output) {
         if (output instanceof UnknownOutput unknown) {
             return unknown.json();
         }

@@ -23,4 +23,13 @@ public sealed interface Output permits StreamOutput, DisplayData, ExecuteResult,
      * @return the unknown fields, possibly empty
      */
     ObjectNode extra();
+
+    /**
+     * The output as nbformat JSON, as it is written inside a notebook.
+     *
+     * @return a new JSON object
+     */
+    default ObjectNode toJson() {
+        return NotebookCodec.outputTree(this);
+    }
 }

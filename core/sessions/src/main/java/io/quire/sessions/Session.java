@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quire.kernels.ManagedKernelInfo;
 
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -13,9 +14,10 @@ import java.util.Objects;
  * @param path   the API path of the file (or any unique string a client uses)
  * @param name   the session name, usually the file name; may be empty
  * @param type   the session type, e.g. {@code notebook}, {@code console} or {@code file}
- * @param kernel the model of the session's kernel
+ * @param kernel  the model of the session's kernel
+ * @param created when the session was created (not part of Jupyter's model)
  */
-public record Session(String id, String path, String name, String type, ManagedKernelInfo kernel) {
+public record Session(String id, String path, String name, String type, ManagedKernelInfo kernel, Instant created) {
 
     /** Rejects nulls. */
     public Session {
@@ -24,6 +26,7 @@ public record Session(String id, String path, String name, String type, ManagedK
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(created, "created");
     }
 
     /**

@@ -3,7 +3,9 @@ package io.quire.sessions;
 import io.quire.kernels.KernelManager;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -22,7 +24,32 @@ public interface SessionManager {
      * @return the session manager
      */
     static SessionManager create(KernelManager kernels, SessionStore store, Optional<Path> rootDir) {
-        return new SessionManagerImpl(kernels, store, rootDir);
+        return create(kernels, store, rootDir, Clock.systemUTC());
+    }
+
+    /**
+     * @param kernels the kernel manager
+     * @param store   where sessions are kept
+     * @param rootDir the directory API paths are relative to (see {@link #create(KernelManager, SessionStore,
+     *                Optional)})
+     * @param clock   the time of {@link Session#created()}
+     * @return the session manager
+     */
+    static SessionManager create(KernelManager kernels, SessionStore store, Optional<Path> rootDir, Clock clock) {
+        return new SessionManagerImpl(kernels, store, rootDir, clock);
+    }
+
+    /**
+     * A session returned by {@link #open}, and whether this call created it.
+     *
+     * @param session the session
+     * @param created true when the call created the session, false when it already existed
+     */
+    record Opened(Session session, boolean created) {
+        /** Rejects null. */
+        public Opened {
+            Objects.requireNonNull(session, "session");
+        }
     }
 
     /**
@@ -38,7 +65,23 @@ public interface SessionManager {
      * @throws io.quire.kernel.KernelSpecException      when the named spec does not exist
      * @throws io.quire.kernel.KernelLaunchException    when the kernel cannot start
      */
-    Session create(String path, String name, String type, KernelChoice kernel);
+    default Session create(String path, String name, String type, KernelChoice kernel) {
+        return open(path, name, type, kernel).session();
+    }
+
+    /**
+     * As {@link #create}, telling whether the session was created by this call or existed already.
+     *
+     * @param path   the API path (non-blank)
+     * @param name   the session name; may be empty
+     * @param type   the session type (non-blank), e.g. {@code notebook}
+     * @param kernel which kernel to use when a session is created
+     * @return the existing or new session, and which
+     * @throws io.quire.kernels.KernelNotFoundException when an existing kernel is chosen that does not exist
+     * @throws io.quire.kernel.KernelSpecException      when the named spec does not exist
+     * @throws io.quire.kernel.KernelLaunchException    when the kernel cannot start
+     */
+    Opened open(String path, String name, String type, KernelChoice kernel);
 
     /** @return every live session, oldest first */
     List<Session> list();

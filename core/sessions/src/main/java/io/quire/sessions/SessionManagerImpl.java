@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,16 +39,18 @@ final class SessionManagerImpl implements SessionManager {
     private final KernelManager kernels;
     private final SessionStore store;
     private final Optional<Path> rootDir;
+    private final Clock clock;
     private final Map<String, CompletableFuture<Session>> creating = new ConcurrentHashMap<>();
 
-    SessionManagerImpl(KernelManager kernels, SessionStore store, Optional<Path> rootDir) {
+    SessionManagerImpl(KernelManager kernels, SessionStore store, Optional<Path> rootDir, Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.kernels = Objects.requireNonNull(kernels, "kernels");
         this.store = Objects.requireNonNull(store, "store");
         this.rootDir = Objects.requireNonNull(rootDir, "rootDir").map(dir -> dir.toAbsolutePath().normalize());
     }
 
     @Override
-    public Session create(String path, String name, String type, KernelChoice kernel) {
+    public Opened open(String path, String name, String type, KernelChoice kernel) {
         requireText("path", path);
         Objects.requireNonNull(name, "name");
         requireText("type", type);
@@ -55,13 +58,13 @@ final class SessionManagerImpl implements SessionManager {
         while (true) {
             Optional<Session> existing = liveSessionOf(path);
             if (existing.isPresent()) {
-                return existing.get();
+                return new Opened(existing.get(), false);
             }
             CompletableFuture<Session> mine = new CompletableFuture<>();
             CompletableFuture<Session> theirs = creating.putIfAbsent(path, mine);
             if (theirs != null) {
                 try {
-                    return theirs.get();
+                    return new Opened(theirs.get(), false);
                 } catch (ExecutionException e) {
                     continue; // the other creation failed: try ourselves
                 } catch (InterruptedException e) {
@@ -70,9 +73,10 @@ final class SessionManagerImpl implements SessionManager {
                 }
             }
             try {
-                Session created = liveSessionOf(path).orElseGet(() -> createNew(path, name, type, kernel));
-                mine.complete(created);
-                return created;
+                Optional<Session> raced = liveSessionOf(path);
+                Session session = raced.orElseGet(() -> createNew(path, name, type, kernel));
+                mine.complete(session);
+                return new Opened(session, raced.isEmpty());
             } catch (RuntimeException e) {
                 mine.completeExceptionally(e);
                 throw e;
@@ -109,7 +113,8 @@ final class SessionManagerImpl implements SessionManager {
             case KernelChoice.Named(String spec) -> startKernel(spec, path, name);
             case KernelChoice.DefaultSpec() -> startKernel(kernels.defaultKernelName(), path, name);
         };
-        SessionRecord row = new SessionRecord(UUID.randomUUID().toString(), path, name, type, kernelId);
+        SessionRecord row = new SessionRecord(UUID.randomUUID().toString(), path, name, type, kernelId,
+                clock.instant());
         store.put(row);
         LOG.info("session {} created for '{}' with kernel {}", row.id(), path, kernelId);
         return toModel(row).orElseThrow(() -> new KernelNotFoundException(kernelId));
@@ -144,7 +149,7 @@ final class SessionManagerImpl implements SessionManager {
             store.remove(row.id());
             return Optional.empty();
         }
-        return Optional.of(new Session(row.id(), row.path(), row.name(), row.type(), kernel.get()));
+        return Optional.of(new Session(row.id(), row.path(), row.name(), row.type(), kernel.get(), row.created()));
     }
 
     @Override
@@ -175,7 +180,8 @@ final class SessionManagerImpl implements SessionManager {
             case KernelChoice.DefaultSpec() -> startKernel(kernels.defaultKernelName(), before.path(), before.name());
         }).orElse(before.kernel().id());
         SessionRecord row = new SessionRecord(id, changes.path().orElse(before.path()),
-                changes.name().orElse(before.name()), changes.type().orElse(before.type()), kernelId);
+                changes.name().orElse(before.name()), changes.type().orElse(before.type()), kernelId,
+                before.created());
         store.put(row);
         if (!kernelId.equals(before.kernel().id())) {
             LOG.info("session {} switched from kernel {} to {}", id, before.kernel().id(), kernelId);

@@ -1,5 +1,6 @@
 package io.quire.sessions;
 
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -10,8 +11,9 @@ import java.util.Objects;
  * @param name     the name; may be empty
  * @param type     the type
  * @param kernelId the id of its kernel
+ * @param created  when the session was created
  */
-public record SessionRecord(String id, String path, String name, String type, String kernelId) {
+public record SessionRecord(String id, String path, String name, String type, String kernelId, Instant created) {
     /** Rejects nulls. */
     public SessionRecord {
         Objects.requireNonNull(id, "id");
@@ -19,5 +21,6 @@ public record SessionRecord(String id, String path, String name, String type, St
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(kernelId, "kernelId");
+        Objects.requireNonNull(created, "created");
     }
 }

@@ -73,6 +73,23 @@ class SessionManagerTest {
     }
 
     @Test
+    void open_tellsWhetherItCreatedTheSession_andKeepsTheCreationTime() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-02T08:00:00Z"));
+        SessionManager timed = SessionManager.create(kernels, SessionStore.inMemory(), Optional.of(root), clock);
+
+        SessionManager.Opened first = timed.open("t.ipynb", "t.ipynb", "notebook", FAKE);
+        clock.advance(Duration.ofMinutes(5));
+        SessionManager.Opened again = timed.open("t.ipynb", "t.ipynb", "notebook", FAKE);
+
+        assertThat(first.created()).isTrue();
+        assertThat(again.created()).isFalse();
+        assertThat(again.session().id()).isEqualTo(first.session().id());
+        assertThat(again.session().created()).isEqualTo(Instant.parse("2026-12-02T08:00:00Z"));
+        assertThat(timed.update(first.session().id(), SessionUpdate.none().withName("renamed")).created())
+                .isEqualTo(Instant.parse("2026-12-02T08:00:00Z"));
+    }
+
+    @Test
     void create_defaultSpec_usesTheKernelManagersDefault() {
         Session session = sessions.create("c.ipynb", "", "console", KernelChoice.defaultSpec());
 

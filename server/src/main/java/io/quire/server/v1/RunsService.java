@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -53,7 +52,7 @@ final class RunsService {
     void start(ServerRequest request, ServerResponse response) {
         String fileId = FilesService.id(request);
         ObjectNode body = JsonBodies.readObject(request);
-        Optional<String> kernelField = optionalText(body, "kernel");
+        Optional<String> kernelField = Fields.optionalText(body, "kernel");
         Map<String, ParameterValue> parameters = ParameterValues.read(body.get("parameters"));
         Optional<Duration> timeout = timeout(body.get("timeout_seconds"));
 
@@ -111,32 +110,15 @@ final class RunsService {
         return ApiException.notFound("no run with id '" + id + "'");
     }
 
-    private static Optional<String> optionalText(ObjectNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (!value.isTextual() || value.textValue().isBlank()) {
-            throw ApiException.badRequest("'" + field + "' must be a non-empty string, got " + describe(value));
-        }
-        return Optional.of(value.textValue());
-    }
-
     private static Optional<Duration> timeout(JsonNode value) {
         if (value == null || value.isNull()) {
             return Optional.empty();
         }
         if (!value.isNumber() || !(value.doubleValue() > 0) || value.doubleValue() > MAX_TIMEOUT_SECONDS) {
             throw ApiException.badRequest("'timeout_seconds' must be a positive number of seconds (at most "
-                    + (long) MAX_TIMEOUT_SECONDS + "), got " + describe(value));
+                    + (long) MAX_TIMEOUT_SECONDS + "), got " + Fields.describe(value));
         }
         long millis = Math.max(1, Math.round(value.doubleValue() * 1000));
         return Optional.of(Duration.ofMillis(millis));
-    }
-
-    private static String describe(JsonNode value) {
-        return value.isValueNode() && !value.isTextual() ? value.toString()
-                : value.getNodeType().name().toLowerCase(Locale.ROOT)
-                        + (value.isTextual() ? " '" + value.textValue() + "'" : "");
     }
 }

@@ -6,6 +6,8 @@ import io.quire.contents.ContentsManager;
 import io.quire.execution.KernelStarter;
 import io.quire.kernel.KernelSpecRegistry;
 import io.quire.kernels.KernelManager;
+import io.quire.sessions.SessionManager;
+import io.quire.sessions.SessionStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
@@ -19,12 +21,14 @@ import java.util.function.Supplier;
 
 /**
  * Quire's API v1 ({@code /api/v1}) and its OpenAPI document ({@code /openapi}): wiring only. One thin service per
- * resource ({@link FilesService}, {@link RunsService}, {@link KernelSpecsService}, {@link OpenApiService}); runs are
- * executed by a {@link RunExecutor} and kept in a {@link RunRegistry}.
+ * resource ({@link FilesService}, {@link RunsService}, {@link SessionsService}, {@link ExecutionsService},
+ * {@link KernelSpecsService}, {@link OpenApiService}); runs are executed by a {@link RunExecutor} and kept in a
+ * {@link RunRegistry}; executions in sessions are run by a {@link SessionExecutor}.
  *
  * <p>Register it before any catch-all route and close it when the server stops:
  * <pre>{@code
- * V1Api v1 = V1Api.builder(contents, kernels, registry).root(config.root()).version(version).build();
+ * V1Api v1 = V1Api.builder(contents, kernels, registry).root(config.root()).version(version)
+ *         .sessions(sessions).kernelNotices(notices).build();
  * v1.register(routing);
  * ...
  * v1.close();
@@ -38,6 +42,9 @@ public final class V1Api implements AutoCloseable {
     private final KernelSpecsService kernelSpecs;
     private final OpenApiService openApi;
     private final RunExecutor executor;
+    private final SessionsService sessions;
+    private final ExecutionsService executions;
+    private final SessionExecutor sessionExecutor;
     private final ExecutorService threads;
 
     private V1Api(Builder builder) {
@@ -49,6 +56,15 @@ public final class V1Api implements AutoCloseable {
         this.runs = new RunsService(files, executor, builder.runs, builder.specs, builder.root);
         this.kernelSpecs = new KernelSpecsService(builder.specs);
         this.openApi = OpenApiService.create();
+        SessionManager sessionManager = builder.sessions.orElseGet(() -> SessionManager.create(builder.kernels,
+                SessionStore.inMemory(), builder.root, builder.clock));
+        NotebookCells notebooks = new NotebookCells(builder.contents);
+        ExecutionRegistry executionRegistry = new ExecutionRegistry(builder.keptExecutions);
+        this.sessionExecutor = new SessionExecutor(sessionManager, builder.kernels, notebooks, executionRegistry,
+                threads, builder.clock, () -> UUID.randomUUID().toString());
+        this.sessions = new SessionsService(files, sessionManager, builder.kernels, builder.specs, sessionExecutor,
+                builder.notices);
+        this.executions = new ExecutionsService(sessions, notebooks, sessionExecutor, executionRegistry);
     }
 
     /**
@@ -93,18 +109,28 @@ public final class V1Api implements AutoCloseable {
             case FILE_RUNS -> runs::ofFile;
             case RUN -> runs::get;
             case CANCEL_RUN -> runs::cancel;
+            case CREATE_SESSION -> sessions::create;
+            case SESSIONS -> sessions::list;
+            case SESSION -> sessions::get;
+            case DELETE_SESSION -> sessions::delete;
+            case INTERRUPT_SESSION -> sessions::interrupt;
+            case RESTART_SESSION -> sessions::restart;
+            case START_EXECUTION -> executions::start;
+            case EXECUTION -> executions::get;
+            case CANCEL_EXECUTION -> executions::cancel;
             case KERNEL_SPECS -> kernelSpecs::list;
             case OPENAPI -> openApi::handle;
         };
     }
 
     /**
-     * Cancels every active run and stops accepting new ones. Runs save what they have as they stop; their kernels are
-     * shut down by the kernel manager.
+     * Cancels every active run and execution and stops accepting new ones. Runs and executions save what they have as
+     * they stop; their kernels are shut down by the kernel manager.
      */
     @Override
     public void close() {
         executor.cancelAll();
+        sessionExecutor.cancelAll();
         threads.shutdown();
     }
 
@@ -119,6 +145,9 @@ public final class V1Api implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Supplier<String> ids = () -> UUID.randomUUID().toString();
         private String version = "unknown";
+        private Optional<SessionManager> sessions = Optional.empty();
+        private KernelNotices notices = KernelNotices.none();
+        private int keptExecutions = 1000;
 
         private Builder(ContentsManager contents, KernelManager kernels, KernelSpecRegistry specs) {
             this.contents = Objects.requireNonNull(contents, "contents");
@@ -190,6 +219,44 @@ public final class V1Api implements AutoCloseable {
          */
         public Builder version(String value) {
             this.version = Objects.requireNonNull(value, "version");
+            return this;
+        }
+
+        /**
+         * The session manager whose sessions the v1 API serves; pass the one behind {@code /api/sessions} so both APIs
+         * see the same sessions. Default: a manager of its own, over the same kernel manager.
+         *
+         * @param value the session manager
+         * @return this builder
+         */
+        public Builder sessions(SessionManager value) {
+            this.sessions = Optional.of(Objects.requireNonNull(value, "sessions"));
+            return this;
+        }
+
+        /**
+         * Who hears of kernels the v1 API restarts or shuts down (the kernel channels WebSocket). Default: nobody.
+         *
+         * @param value the notices
+         * @return this builder
+         */
+        public Builder kernelNotices(KernelNotices value) {
+            this.notices = Objects.requireNonNull(value, "kernelNotices");
+            return this;
+        }
+
+        /**
+         * How many finished executions (with their outputs) are kept readable, the oldest forgotten first (default
+         * 1000).
+         *
+         * @param value a positive count
+         * @return this builder
+         */
+        public Builder keptExecutions(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("keptExecutions must be positive, got " + value);
+            }
+            this.keptExecutions = value;
             return this;
         }
 

@@ -26,6 +26,24 @@ public enum V1Route {
     RUN(Method.GET, "/api/v1/runs/{id}"),
     /** {@code POST /api/v1/runs/{id}/cancel}: asks a run to stop. */
     CANCEL_RUN(Method.POST, "/api/v1/runs/{id}/cancel"),
+    /** {@code POST /api/v1/files/{id}/sessions}: opens the kernel session of a notebook (or returns its existing one). */
+    CREATE_SESSION(Method.POST, "/api/v1/files/{id}/sessions"),
+    /** {@code GET /api/v1/sessions}: the notebook sessions. */
+    SESSIONS(Method.GET, "/api/v1/sessions"),
+    /** {@code GET /api/v1/sessions/{id}}: a session. */
+    SESSION(Method.GET, "/api/v1/sessions/{id}"),
+    /** {@code DELETE /api/v1/sessions/{id}}: ends a session and shuts its kernel down. */
+    DELETE_SESSION(Method.DELETE, "/api/v1/sessions/{id}"),
+    /** {@code POST /api/v1/sessions/{id}/interrupt}: interrupts the session's kernel. */
+    INTERRUPT_SESSION(Method.POST, "/api/v1/sessions/{id}/interrupt"),
+    /** {@code POST /api/v1/sessions/{id}/restart}: restarts the session's kernel. */
+    RESTART_SESSION(Method.POST, "/api/v1/sessions/{id}/restart"),
+    /** {@code POST /api/v1/sessions/{id}/executions}: queues an execution of cells in a session. */
+    START_EXECUTION(Method.POST, "/api/v1/sessions/{id}/executions"),
+    /** {@code GET /api/v1/executions/{id}}: an execution with its outputs. */
+    EXECUTION(Method.GET, "/api/v1/executions/{id}"),
+    /** {@code POST /api/v1/executions/{id}/cancel}: cancels an execution. */
+    CANCEL_EXECUTION(Method.POST, "/api/v1/executions/{id}/cancel"),
     /** {@code GET /api/v1/kernelspecs}: the kernels runs can use. */
     KERNEL_SPECS(Method.GET, "/api/v1/kernelspecs"),
     /** {@code GET /openapi}: the OpenAPI document of this API. */

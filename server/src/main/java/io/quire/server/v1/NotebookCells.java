@@ -1,0 +1,102 @@
+package io.quire.server.v1;
+
+import io.quire.contents.ContentType;
+import io.quire.contents.ContentsManager;
+import io.quire.contents.GetOptions;
+import io.quire.contents.SaveRequest;
+import io.quire.notebook.Cell;
+import io.quire.notebook.CodeCell;
+import io.quire.notebook.Notebook;
+import io.quire.notebook.Output;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Reads notebooks and writes one cell's outputs back into them, for executions in sessions.
+ *
+ * <p>Design: a write re-reads the file, replaces only the {@code outputs} and {@code execution_count} of the executed
+ * cell (found by its nbformat 4.5 id), and saves, so edits others saved meanwhile (other cells, this cell's source)
+ * are kept. Writes to one path are serialised by a lock per path, so two writers in this server never interleave a
+ * read and a save. A save by another party between the read and the save can still be overwritten; that window is
+ * one read and one atomic write long (collaboration, with its ordered delta log, will close it).
+ */
+final class NotebookCells {
+    private final ContentsManager contents;
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    NotebookCells(ContentsManager contents) {
+        this.contents = contents;
+    }
+
+    /**
+     * Reads a notebook.
+     *
+     * @throws io.quire.contents.ContentsNotFoundException   when the file is gone
+     * @throws io.quire.contents.ContentsBadRequestException when it is not a notebook
+     */
+    Notebook read(String path) {
+        return Notebook.fromJson(contents.get(path, GetOptions.defaults().withType(ContentType.NOTEBOOK)).content()
+                .orElseThrow());
+    }
+
+    /**
+     * The notebook with an id on every cell: a notebook older than nbformat 4.5 is upgraded (fresh ids) and saved
+     * first, so its cells can be found again after edits.
+     */
+    Notebook withCellIds(String path) {
+        ReentrantLock lock = lock(path);
+        lock.lock();
+        try {
+            Notebook notebook = read(path);
+            if (notebook.hasCellIds()) {
+                return notebook;
+            }
+            List<Cell> cells = new ArrayList<>(notebook.cells().size());
+            for (Cell cell : notebook.cells()) {
+                cells.add(cell.id().isPresent() ? cell : cell.withId(Optional.of(UUID.randomUUID().toString())));
+            }
+            Notebook upgraded = new Notebook(notebook.nbformat(), Notebook.CURRENT_MINOR, notebook.metadata(), cells,
+                    notebook.extra());
+            contents.save(path, SaveRequest.notebook(upgraded));
+            return upgraded;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes a code cell's outputs and execution count into the notebook as it is on disk now.
+     *
+     * @return false when the cell is no longer in the notebook or is no longer a code cell (nothing was written)
+     * @throws io.quire.contents.ContentsException when the file cannot be read or written
+     */
+    boolean writeOutputs(String path, String cellId, List<Output> outputs, Optional<Integer> executionCount) {
+        ReentrantLock lock = lock(path);
+        lock.lock();
+        try {
+            Notebook notebook = read(path);
+            Optional<Integer> index = notebook.indexOf(cellId);
+            if (index.isEmpty() || !(notebook.cell(index.get()) instanceof CodeCell code)) {
+                return false;
+            }
+            CodeCell updated = code.withOutputs(outputs).withExecutionCount(executionCount);
+            if (!updated.equals(code)) {
+                List<Cell> cells = new ArrayList<>(notebook.cells());
+                cells.set(index.get(), updated);
+                contents.save(path, SaveRequest.notebook(notebook.withCells(cells)));
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ReentrantLock lock(String path) {
+        return locks.computeIfAbsent(path, key -> new ReentrantLock());
+    }
+}
