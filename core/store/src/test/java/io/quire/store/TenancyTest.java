@@ -117,6 +117,7 @@ class TenancyTest extends StoreTestBase {
     void membership_ofUser_listsTheUsersOrganisations() {
         Tenant acme = tenant("acme");
         Tenant globex = tenant("globex");
+        clock.advance(java.time.Duration.ofSeconds(1));
         store.memberships().add(globex.id(), acme.owner().id(), OrgRole.MEMBER, Optional.empty());
 
         assertThat(store.memberships().ofUser(acme.owner().id())).extracting(Membership::orgId)
