@@ -17,14 +17,12 @@ import io.quire.contents.GetOptions;
 import io.quire.contents.SaveRequest;
 import io.quire.contents.spi.ApiPaths;
 import io.quire.contents.spi.ContentNames;
+import io.quire.contents.spi.FileEncodings;
+import io.quire.contents.spi.MimeTypes;
 import io.quire.notebook.Notebook;
 import io.quire.notebook.NotebookFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -44,12 +42,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -315,12 +309,13 @@ public final class FileContentsManager implements ContentsManager {
         Optional<JsonNode> content = Optional.empty();
         if (getOptions.content()) {
             Optional<String> text = requested.equals(Optional.of(ContentFormat.BASE64)) ? Optional.empty()
-                    : decodeUtf8(bytes);
+                    : FileEncodings.decodeUtf8(bytes);
             if (text.isEmpty() && requested.equals(Optional.of(ContentFormat.TEXT))) {
                 throw new ContentsBadRequestException(api, "'" + api + "' is not UTF-8 encoded; ask for base64");
             }
             format = Optional.of(text.isPresent() ? ContentFormat.TEXT : ContentFormat.BASE64);
-            content = Optional.of(JsonNodeFactory.instance.textNode(text.orElseGet(() -> encodeBase64(bytes))));
+            content = Optional.of(JsonNodeFactory.instance.textNode(
+                    text.orElseGet(() -> FileEncodings.encodeBase64(bytes))));
         }
         Optional<ContentFormat> decided = format;
         Optional<String> mimetype = MimeTypes.guess(ApiPaths.name(api)).or(() -> decided.map(
@@ -378,34 +373,8 @@ public final class FileContentsManager implements ContentsManager {
         return io(api, () -> Files.readAllBytes(file));
     }
 
-    private static Optional<String> decodeUtf8(byte[] bytes) {
-        try {
-            return Optional.of(StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString());
-        } catch (CharacterCodingException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** As Python's {@code base64.encodebytes}, which Jupyter uses: lines of 76 characters, each ending in a newline. */
-    static String encodeBase64(byte[] bytes) {
-        if (bytes.length == 0) {
-            return "";
-        }
-        return Base64.getMimeEncoder(76, new byte[] {'\n'}).encodeToString(bytes) + "\n";
-    }
-
     private static Optional<String> hash(byte[] bytes, GetOptions getOptions) {
-        if (!getOptions.hash()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return getOptions.hash() ? Optional.of(FileEncodings.sha256Hex(bytes)) : Optional.empty();
     }
 
     private static Optional<String> hashAlgorithm(GetOptions getOptions) {

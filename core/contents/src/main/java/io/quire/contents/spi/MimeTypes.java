@@ -1,4 +1,4 @@
-package io.quire.contents.fs;
+package io.quire.contents.spi;
 
 import java.util.Locale;
 import java.util.Map;
@@ -9,7 +9,7 @@ import java.util.Optional;
  * IANA registrations (which Python's {@code mimetypes}, used by Jupyter, also follows); an unknown extension gives no
  * guess, and the caller falls back to {@code text/plain} or {@code application/octet-stream} by content.
  */
-final class MimeTypes {
+public final class MimeTypes {
     private static final Map<String, String> BY_EXTENSION = Map.ofEntries(
             Map.entry("txt", "text/plain"),
             Map.entry("py", "text/x-python"),
@@ -39,7 +39,13 @@ final class MimeTypes {
     private MimeTypes() {
     }
 
-    static Optional<String> guess(String name) {
+    /**
+     * Guesses the MIME type of a file from the extension of its name.
+     *
+     * @param name a file name (the last path segment)
+     * @return the type, or empty for no extension or an unknown one
+     */
+    public static Optional<String> guess(String name) {
         int dot = name.lastIndexOf('.');
         if (dot <= 0) {
             return Optional.empty();
