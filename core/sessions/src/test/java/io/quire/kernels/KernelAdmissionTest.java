@@ -6,6 +6,7 @@ import io.quire.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Owners and sizes, quotas, admission of concurrent starts, the retry of failed launches, and engine health. */
+@Timeout(30) // a start that should have been refused or handed over would otherwise hang on a paused provisioner
 class KernelAdmissionTest {
     @TempDir
     Path dataDir;

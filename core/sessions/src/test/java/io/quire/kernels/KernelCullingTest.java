@@ -9,6 +9,7 @@ import io.quire.testing.FakeKernel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Culling with a clock moved by hand; passes are run by the test (the automatic interval is an hour). */
+@Timeout(30) // a start that should have been refused or handed over would otherwise hang on a paused provisioner
 class KernelCullingTest {
     private static final Duration TEN_MINUTES = Duration.ofMinutes(10);
     private static final Duration MINUTE = Duration.ofMinutes(1);

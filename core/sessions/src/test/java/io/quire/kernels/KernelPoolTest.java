@@ -13,6 +13,7 @@ import io.quire.testing.FakeKernel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ import static io.quire.kernels.ManagerFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Timeout(30) // a start that should have been refused or handed over would otherwise hang on a paused provisioner
 class KernelPoolTest {
     @TempDir
     Path dataDir;
