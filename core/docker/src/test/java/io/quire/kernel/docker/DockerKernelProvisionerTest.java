@@ -106,7 +106,7 @@ class DockerKernelProvisionerTest {
         return KernelLauncher.create(which, registry, KernelClientOptions.defaults().withRequestTimeout(TIMEOUT));
     }
 
-    private static Path writeSpec(Path dataDir, String name, String image) throws IOException {
+    static Path writeSpec(Path dataDir, String name, String image) throws IOException {
         Path dir = Files.createDirectories(dataDir.resolve("kernels").resolve(name));
         ObjectNode spec = new ObjectMapper().createObjectNode();
         spec.putArray("argv").add("python3").add("-m").add("ipykernel_launcher").add("-f").add("{connection_file}");
