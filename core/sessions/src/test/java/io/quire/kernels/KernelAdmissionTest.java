@@ -1,7 +1,10 @@
 package io.quire.kernels;
 
 import io.quire.kernel.EngineHealth;
+import io.quire.kernel.FakeKernelProvisioner;
+import io.quire.kernel.KernelClientOptions;
 import io.quire.kernel.KernelLaunchException;
+import io.quire.kernel.KernelLauncher;
 import io.quire.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -54,10 +58,10 @@ class KernelAdmissionTest {
         assertThat(info.size()).contains("small");
         assertThat(info.specName()).isEqualTo(SPEC);
         assertThat(info.phase()).isEqualTo(KernelPhase.READY);
-        assertThat(fixture.provisioner.only()).isNotNull();
+        assertThat(fixture.provisioner.launched()).hasSize(1);
         assertThat(fixture.provisioner.requests().getFirst().owner()).contains(ADA);
         assertThat(fixture.provisioner.requests().getFirst().size()).contains("small");
-        assertThat(info.toJson().properties()).extracting(java.util.Map.Entry::getKey)
+        assertThat(info.toJson().properties()).extracting(Map.Entry::getKey)
                 .containsExactly("id", "name", "last_activity", "execution_state", "connections");
     }
 
@@ -257,8 +261,8 @@ class KernelAdmissionTest {
 
     @Test
     void builder_rejectsLimitsBelowOne() {
-        KernelManager.Builder builder = KernelManager.builder(io.quire.kernel.KernelLauncher.create(fixture.provisioner,
-                io.quire.kernel.FakeKernelProvisioner.registry(dataDir), io.quire.kernel.KernelClientOptions.defaults()));
+        KernelManager.Builder builder = KernelManager.builder(KernelLauncher.create(fixture.provisioner,
+                FakeKernelProvisioner.registry(dataDir), KernelClientOptions.defaults()));
 
         assertThatThrownBy(() -> builder.maxKernelsPerUser(0)).hasMessageContaining("maxKernelsPerUser");
         assertThatThrownBy(() -> builder.maxKernelsPerOrganisation(-1)).hasMessageContaining("maxKernelsPerOrganisation");
