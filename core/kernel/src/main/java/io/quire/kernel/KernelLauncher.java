@@ -45,6 +45,19 @@ public final class KernelLauncher {
     }
 
     /**
+     * Asks the provisioner whether its engine can launch kernels now ({@link KernelProvisioner#health()}).
+     *
+     * @return the engine's health; never throws
+     */
+    public EngineHealth health() {
+        try {
+            return provisioner.health();
+        } catch (RuntimeException e) {
+            return EngineHealth.unhealthy("the kernel provisioner's health check failed: " + e);
+        }
+    }
+
+    /**
      * Starts a kernel by spec name and waits until it is ready.
      *
      * @param specName the kernel spec name, e.g. {@code python3}

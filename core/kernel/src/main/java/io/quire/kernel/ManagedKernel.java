@@ -80,8 +80,7 @@ final class ManagedKernel implements RunningKernel {
         long deadline = System.nanoTime() + timeout.toNanos();
         KernelException last = null;
         for (int attempt = 1; attempt <= LAUNCH_ATTEMPTS; attempt++) {
-            LaunchRequest effective = attempt == 1 ? launchRequest
-                    : new LaunchRequest(launchRequest.cwd(), launchRequest.env(), java.util.Optional.empty());
+            LaunchRequest effective = attempt == 1 ? launchRequest : launchRequest.withFreshConnection();
             ProvisionedKernel launched = provisioner.launch(spec, effective);
             process = launched;
             watched = launched;

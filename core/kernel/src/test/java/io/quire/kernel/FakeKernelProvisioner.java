@@ -15,6 +15,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -22,7 +23,9 @@ import java.util.function.Consumer;
  * ZeroMQ client are driven end to end without Python. Connection info handed in by the launcher (a restart) is
  * honoured; otherwise the fake picks its own ports and key. Interrupts are meant to go over the control channel:
  * the spec written by {@link #registry(Path)} says {@code interrupt_mode: message}; interrupt signals sent by a
- * launcher are counted ({@link #signals()}). Shared by the tests of every module (quire-kernel's test jar).
+ * launcher are counted ({@link #signals()}). Tests can make launches fail ({@link #failNext}), hold them
+ * ({@link #pause()}), and set the engine's health ({@link #health(EngineHealth)}); every request is recorded
+ * ({@link #requests()}). Shared by the tests of every module (quire-kernel's test jar).
  */
 public final class FakeKernelProvisioner implements KernelProvisioner {
     /** The spec name of the fake kernel in {@link #registry(Path)}. */
@@ -31,6 +34,12 @@ public final class FakeKernelProvisioner implements KernelProvisioner {
     private final Consumer<FakeKernel.Builder> configuration;
     private final List<FakeKernel> launched = new CopyOnWriteArrayList<>();
     private final AtomicInteger signals = new AtomicInteger();
+    private final List<LaunchRequest> requests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger failures = new AtomicInteger();
+    private final AtomicInteger held = new AtomicInteger();
+    private volatile String failureMessage = "";
+    private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
+    private final AtomicReference<EngineHealth> health = new AtomicReference<>(EngineHealth.healthy("fake engine"));
 
     private FakeKernelProvisioner(Consumer<FakeKernel.Builder> configuration) {
         this.configuration = configuration;
@@ -92,8 +101,66 @@ public final class FakeKernelProvisioner implements KernelProvisioner {
         return launched.getFirst();
     }
 
+    /** @return every launch request received, in order (including failed and held ones) */
+    public List<LaunchRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    /**
+     * Makes the next launches fail, as an engine refusing to start a container would.
+     *
+     * @param count   how many launches fail
+     * @param message the message of their {@link KernelLaunchException}
+     */
+    public void failNext(int count, String message) {
+        failureMessage = message;
+        failures.set(count);
+    }
+
+    /** Holds every launch from now on (before anything starts) until {@link #resume()}. */
+    public synchronized void pause() {
+        if (gate.isDone()) {
+            gate = new CompletableFuture<>();
+        }
+    }
+
+    /** Lets held launches and later ones go on. */
+    public synchronized void resume() {
+        gate.complete(null);
+    }
+
+    /** @return how many launches are being held by {@link #pause()} right now */
+    public int held() {
+        return held.get();
+    }
+
+    /**
+     * @param value what {@link #health()} answers from now on
+     */
+    public void health(EngineHealth value) {
+        health.set(value);
+    }
+
+    @Override
+    public EngineHealth health() {
+        return health.get();
+    }
+
     @Override
     public ProvisionedKernel launch(KernelSpec spec, LaunchRequest request) {
+        requests.add(request);
+        CompletableFuture<Void> current = gate;
+        if (!current.isDone()) {
+            held.incrementAndGet();
+            try {
+                current.join();
+            } finally {
+                held.decrementAndGet();
+            }
+        }
+        if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new KernelLaunchException(failureMessage);
+        }
         FakeKernel.Builder builder = FakeKernel.builder();
         request.connectionInfo().ifPresent(info -> builder.key(info.key())
                 .ports(info.shellPort(), info.iopubPort(), info.stdinPort(), info.controlPort(), info.hbPort()));

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /** The {@code execution_state} of a managed kernel as Jupyter Server reports it in its kernel model. */
 public enum ExecutionState {
-    /** Launched, not yet ready or no status seen yet. */
+    /** Waiting for capacity, launched but not yet ready, or no status seen yet (see {@link KernelPhase}). */
     STARTING,
     /** Ready and not handling a tracked request. */
     IDLE,

@@ -1,11 +1,14 @@
 package io.quire.kernels;
 
+import io.quire.kernel.EngineHealth;
 import io.quire.kernel.KernelLauncher;
+import io.quire.kernel.Registration;
 import io.quire.kernel.RunningKernel;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,8 +24,20 @@ import java.util.function.Supplier;
  * threads. Where kernels run (local processes, Docker, Kubernetes) is decided by the provisioner inside the
  * {@link KernelLauncher} given at construction.
  *
+ * <p>Beyond Jupyter Server's manager, and all optional (see {@link Builder}):
+ * <ul>
+ *   <li><b>owners and sizes</b>: a {@link KernelRequest} names who a kernel is for and its hardware size;</li>
+ *   <li><b>warm pools</b> ({@link PoolConfig}) of ready kernels per spec and size, handed out at once to matching
+ *       starts, refilled in the background, never shared or taken back ({@link #poolStatus()});</li>
+ *   <li><b>quotas</b>: kernels per user and per organisation (a start beyond them throws
+ *       {@link KernelQuotaExceededException} before anything is launched), and concurrent launches (starts beyond
+ *       the limit wait in {@link KernelPhase#WAITING_FOR_CAPACITY});</li>
+ *   <li><b>culling</b> of idle kernels ({@link CullingPolicy}) with a notice to {@link KernelEvents} listeners;</li>
+ *   <li><b>one retry</b> of a failed launch, and the engine's health ({@link #health()}).</li>
+ * </ul>
+ *
  * <p>Methods taking an id throw {@link KernelNotFoundException} for ids that are unknown (never started,
- * shut down, or whose start failed); {@link #get(String)} returns empty instead.
+ * shut down, culled, or whose start failed); {@link #get(String)} returns empty instead.
  */
 public interface KernelManager {
 
@@ -50,8 +65,8 @@ public interface KernelManager {
     String defaultKernelName();
 
     /**
-     * Starts a kernel and waits until it is ready. While it starts, it is listed with state
-     * {@link ExecutionState#STARTING}. The launch runs on its own virtual thread; no lock is held meanwhile.
+     * Starts a kernel for nobody with the default size and waits until it is ready; as
+     * {@link #start(KernelRequest)}.
      *
      * @param specName the kernel spec name
      * @param cwd      the kernel's working directory, or empty for the provisioner's default
@@ -61,7 +76,7 @@ public interface KernelManager {
      *                                               (it is then not registered any more)
      */
     default ManagedKernelInfo start(String specName, Optional<Path> cwd) {
-        return start(specName, cwd, Map.of());
+        return start(KernelRequest.of(specName).withCwd(cwd));
     }
 
     /**
@@ -75,10 +90,48 @@ public interface KernelManager {
      * @throws io.quire.kernel.KernelSpecException   when there is no such spec
      * @throws io.quire.kernel.KernelLaunchException when the kernel cannot start or is not ready in time
      */
-    ManagedKernelInfo start(String specName, Optional<Path> cwd, Map<String, String> env);
+    default ManagedKernelInfo start(String specName, Optional<Path> cwd, Map<String, String> env) {
+        return start(KernelRequest.of(specName).withCwd(cwd).withEnv(env));
+    }
 
-    /** @return the models of all kernels (starting, running or dead), in the order they were started */
+    /**
+     * Starts a kernel and waits until it is ready.
+     *
+     * <p>First the owner's quotas are checked, counting every listed kernel of the user and of the organisation
+     * (waiting, starting, running or dead). Then, when a warm pool serves the request, a pooled kernel is handed
+     * over at once: no launch, and the kernel belongs to the owner from then on. Otherwise the kernel is listed
+     * with state {@link ExecutionState#STARTING} in phase {@link KernelPhase#WAITING_FOR_CAPACITY} until a launch
+     * slot is free, then {@link KernelPhase#STARTING} while it launches on its own virtual thread (no lock is held
+     * meanwhile). A failed launch is retried once on a fresh launch.
+     *
+     * @param request spec, working directory, environment, owner and size
+     * @return the model of the ready kernel
+     * @throws io.quire.kernel.KernelSpecException   when there is no such spec (nothing is registered)
+     * @throws KernelQuotaExceededException          when the owner's user or organisation has as many kernels as
+     *                                               allowed (nothing is registered or launched)
+     * @throws io.quire.kernel.KernelLaunchException when the kernel cannot start twice in a row (the message
+     *                                               carries the engine's error), is not ready in time, was shut
+     *                                               down while starting, or the manager is shut down; it is then
+     *                                               not registered any more
+     */
+    ManagedKernelInfo start(KernelRequest request);
+
+    /**
+     * @return the models of all kernels (waiting, starting, running or dead), in the order they were started;
+     *         idle pooled kernels are not listed (see {@link #poolStatus()})
+     */
     List<ManagedKernelInfo> list();
+
+    /** @return a snapshot of each warm pool, in configuration order; empty without pools */
+    List<PoolStatus> poolStatus();
+
+    /**
+     * Whether the engine can launch kernels now (the provisioner's health check, e.g. a Docker ping), for a
+     * server's readiness check. Never throws.
+     *
+     * @return the engine's health
+     */
+    EngineHealth health();
 
     /**
      * @param id a kernel id
@@ -121,14 +174,19 @@ public interface KernelManager {
 
     /**
      * Shuts the kernel down and forgets it (the id is unknown afterwards). A kernel still starting is shut
-     * down once its start finished.
+     * down once its start finished; one waiting for capacity is never launched (its start fails). A kernel from a
+     * warm pool is destroyed like any other, never returned to the pool.
      *
      * @param id a kernel id
      * @throws KernelNotFoundException for an unknown id
      */
     void shutdown(String id);
 
-    /** Shuts down every kernel, in parallel, and waits for all. */
+    /**
+     * Shuts down every kernel and every pooled kernel, in parallel, and waits for all (pool launches in flight
+     * included). Final: pools are not refilled, culling stops, and later starts fail with
+     * {@link io.quire.kernel.KernelLaunchException}.
+     */
     void shutdownAll();
 
     /**
@@ -141,6 +199,14 @@ public interface KernelManager {
      */
     KernelConnection attach(String id);
 
+    /**
+     * Registers a listener of culling (see {@link KernelEvents}).
+     *
+     * @param listener the listener
+     * @return removes it
+     */
+    Registration addListener(KernelEvents listener);
+
     /** Settings of a {@link KernelManager}; every setting has a default. */
     final class Builder {
         private final KernelLauncher launcher;
@@ -151,13 +217,18 @@ public interface KernelManager {
         private Executor startExecutor = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("quire-kernel-start-", 0).factory());
         private String defaultKernelName = "python3";
+        private final List<PoolConfig> pools = new ArrayList<>();
+        private int maxPerUser = Integer.MAX_VALUE;
+        private int maxPerOrganisation = Integer.MAX_VALUE;
+        private int maxConcurrentStarts = Integer.MAX_VALUE;
+        private Optional<CullingPolicy> culling = Optional.empty();
 
         private Builder(KernelLauncher launcher) {
             this.launcher = Objects.requireNonNull(launcher, "launcher");
         }
 
         /**
-         * @param value the time of {@code last_activity}
+         * @param value the time of {@code last_activity} and of culling decisions
          * @return this builder
          */
         public Builder clock(Clock value) {
@@ -213,10 +284,74 @@ public interface KernelManager {
             return this;
         }
 
-        /** @return the manager */
+        /**
+         * @param values warm pools to keep, each for a different spec and size (default: none); they start filling
+         *               when the manager is built
+         * @return this builder
+         */
+        public Builder pools(List<PoolConfig> values) {
+            this.pools.clear();
+            this.pools.addAll(List.copyOf(values));
+            return this;
+        }
+
+        /**
+         * @param value the most kernels one user may have at once, counting those waiting and starting (default:
+         *              no limit)
+         * @return this builder
+         */
+        public Builder maxKernelsPerUser(int value) {
+            this.maxPerUser = atLeastOne("maxKernelsPerUser", value);
+            return this;
+        }
+
+        /**
+         * @param value the most kernels the users of one organisation may have at once, counting those waiting
+         *              and starting (default: no limit)
+         * @return this builder
+         */
+        public Builder maxKernelsPerOrganisation(int value) {
+            this.maxPerOrganisation = atLeastOne("maxKernelsPerOrganisation", value);
+            return this;
+        }
+
+        /**
+         * @param value the most kernel launches running at once, user starts and pool refills together (default:
+         *              no limit); further starts wait for a slot, user starts before pool refills
+         * @return this builder
+         */
+        public Builder maxConcurrentStarts(int value) {
+            this.maxConcurrentStarts = atLeastOne("maxConcurrentStarts", value);
+            return this;
+        }
+
+        /**
+         * @param policy when to cull idle kernels (default: never)
+         * @return this builder
+         */
+        public Builder culling(CullingPolicy policy) {
+            this.culling = Optional.of(Objects.requireNonNull(policy, "policy"));
+            return this;
+        }
+
+        /**
+         * Builds the manager; its pools start filling in the background.
+         *
+         * @return the manager
+         * @throws io.quire.kernel.KernelSpecException when a pool names an unknown kernel spec
+         * @throws IllegalArgumentException            when two pools have the same spec and size
+         */
         public KernelManager build() {
-            return new KernelManagerImpl(launcher::start, launcher::spec, clock, ids, startTimeout, shutdownGrace,
-                    startExecutor, defaultKernelName);
+            return new KernelManagerImpl(new KernelManagerImpl.Settings(launcher::start, launcher::spec,
+                    launcher::health, clock, ids, startTimeout, shutdownGrace, startExecutor, defaultKernelName,
+                    List.copyOf(pools), maxPerUser, maxPerOrganisation, maxConcurrentStarts, culling));
+        }
+
+        private static int atLeastOne(String name, int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException(name + " must be at least 1 but was " + value);
+            }
+            return value;
         }
 
         private static Duration positive(String name, Duration value) {

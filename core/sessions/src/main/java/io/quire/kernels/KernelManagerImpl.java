@@ -2,9 +2,11 @@ package io.quire.kernels;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quire.kernel.Channel;
+import io.quire.kernel.EngineHealth;
 import io.quire.kernel.KernelClient;
 import io.quire.kernel.KernelException;
 import io.quire.kernel.KernelLaunchException;
+import io.quire.kernel.KernelOwner;
 import io.quire.kernel.KernelSpec;
 import io.quire.kernel.RawMessage;
 import io.quire.kernel.Registration;
@@ -14,12 +16,12 @@ import io.quire.kernel.spi.LaunchRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,8 +29,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,25 +47,40 @@ import java.util.function.Supplier;
 /*
  * The KernelManager implementation.
  *
- * Concurrency: kernels live in a ConcurrentHashMap of Entry objects; there is no manager-wide lock. An entry
- * is registered (state STARTING) before its launch is handed to the start executor (a virtual thread per
- * launch), so a caller never holds a lock while a kernel starts and parallel starts run in parallel. Per-kernel
- * lifecycle calls (interrupt, restart, shutdown) are serialised by RunningKernel itself; the entry's own
- * fields are atomics or volatile and are written by the launch thread, the restart caller, the death listener
- * and the activity listener.
+ * Concurrency: kernels live in a ConcurrentHashMap of Entry objects. One small lock, `admission`, makes "check the
+ * quotas, take a pooled kernel or register a new entry" atomic, so two parallel starts cannot both slip under a
+ * quota; nothing slow happens under it. A start registers its entry (phase WAITING_FOR_CAPACITY) and asks StartSlots
+ * for one of the maxConcurrentStarts launch slots; when granted (at once, or when another launch ends) the launch
+ * runs on the start executor (a virtual thread per launch), phase STARTING, holding the slot until it has succeeded
+ * or failed. The caller just waits on the entry's `ready` future; no lock is held while a kernel starts. Per-kernel
+ * lifecycle calls (interrupt, restart, shutdown) are serialised by RunningKernel itself; the entry's fields are
+ * atomics or volatile, written by the launch thread, the restart caller, the death listener, the activity listener
+ * and the culling pass.
+ *
+ * Failure: a launch that fails is retried once on a fresh launch (same slot); the second failure is reported with
+ * its message. The entry is then unregistered, so the failed kernel is not listed and does not count to quotas.
+ *
+ * Warm pools (WarmPool): one per (spec, size). A start whose spec, size, cwd and env the pool serves takes an idle
+ * pooled kernel under the admission lock (after the quota check, so hand-outs count) and is READY at once, without a
+ * launch or a slot; the pool refills in the background, its launches queued behind user starts for slots. A pooled
+ * kernel is nobody's until handed out and is never taken back: shutdown destroys it. Pooled kernels are not entries,
+ * so list() and the quotas do not see them; poolStatus() does.
  *
  * Activity follows Jupyter Server's MappingKernelManager.start_watching_activity: only IOPub messages count;
  * last_activity moves when the message type or its parent's type is not in UNTRACKED, or while busy; a status
  * message sets execution_state only when its parent's type is tracked (so kernel_info nudges of new
  * connections do not flicker busy/idle), except that the first status after STARTING always yields IDLE.
  * Unlike Jupyter Server, which forgets a kernel that died, a dead kernel stays listed as DEAD with the reason
- * until it is shut down or restarted, so clients can see why it ended.
+ * until it is shut down, restarted or culled, so clients can see why it ended.
  *
- * Extension (Docker, warm pools, quotas): the provisioner is chosen by the KernelLauncher handed in, so Docker
- * and Kubernetes need no change here. A warm pool replaces the KernelSource (today launcher::start) with one
- * that hands out a pre-started kernel of the spec and refills in the background; a quota is an admission check
- * at the top of start(), before the entry is registered, throwing its own specific exception. Both plug in
- * through the Builder without changing the public interface.
+ * Culling (CullingPolicy): a pass runs every check interval on the housekeeping thread (a single daemon platform
+ * thread, created only when pools or culling are configured), reading time from the injected Clock; tests call
+ * cullIdleKernels() after moving the clock. A kernel first gets a warning (listeners' onCullWarning), then is culled
+ * no earlier than the notice period later, unless activity, busyness or a connection intervened. Passes are
+ * serialised by `culling`.
+ *
+ * shutdownAll() is final: it closes admission (later starts fail), stops the housekeeping thread, drains the pools
+ * and shuts every kernel down in parallel.
  */
 final class KernelManagerImpl implements KernelManager {
     private static final Logger LOG = LoggerFactory.getLogger(KernelManagerImpl.class);
@@ -71,28 +92,85 @@ final class KernelManagerImpl implements KernelManager {
             "debug_request", "debug_reply", "stream", "display_data", "update_display_data", "execute_input",
             "execute_result", "error", "status", "clear_output", "debug_event", "input_request", "input_reply");
 
+    /** Everything a manager is built from (see {@link KernelManager.Builder} for the meaning of each). */
+    record Settings(KernelSource source, Function<String, KernelSpec> specs, Supplier<EngineHealth> health,
+                    Clock clock, Supplier<String> ids, Duration startTimeout, Duration shutdownGrace,
+                    Executor startExecutor, String defaultKernelName, List<PoolConfig> pools, int maxPerUser,
+                    int maxPerOrganisation, int maxConcurrentStarts, Optional<CullingPolicy> culling) {
+    }
+
+    /** Key of a warm pool. */
+    private record PoolKey(String spec, Optional<String> size) {
+    }
+
     private final KernelSource source;
     private final Function<String, KernelSpec> specs;
+    private final Supplier<EngineHealth> health;
     private final Clock clock;
     private final Supplier<String> ids;
     private final Duration startTimeout;
     private final Duration shutdownGrace;
     private final Executor startExecutor;
     private final String defaultKernelName;
+    private final int maxPerUser;
+    private final int maxPerOrganisation;
+    private final Optional<CullingPolicy> culling;
+    private final StartSlots slots;
+    private final Map<PoolKey, WarmPool> pools = new LinkedHashMap<>();
+    private final Optional<ScheduledExecutorService> housekeeping;
     private final Map<String, Entry> kernels = new ConcurrentHashMap<>();
+    private final List<KernelEvents> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
+    private final Object admission = new Object();
+    private final Object cullingPass = new Object();
+    private boolean closed; // guarded by admission
 
-    KernelManagerImpl(KernelSource source, Function<String, KernelSpec> specs, Clock clock, Supplier<String> ids,
-                      Duration startTimeout, Duration shutdownGrace, Executor startExecutor,
-                      String defaultKernelName) {
-        this.source = source;
-        this.specs = specs;
-        this.clock = clock;
-        this.ids = ids;
-        this.startTimeout = startTimeout;
-        this.shutdownGrace = shutdownGrace;
-        this.startExecutor = startExecutor;
-        this.defaultKernelName = defaultKernelName;
+    /**
+     * Builds the manager and starts filling its pools.
+     *
+     * @throws io.quire.kernel.KernelSpecException when a pool names an unknown spec
+     * @throws IllegalArgumentException            when two pools have the same spec and size
+     */
+    KernelManagerImpl(Settings settings) {
+        this.source = settings.source();
+        this.specs = settings.specs();
+        this.health = settings.health();
+        this.clock = settings.clock();
+        this.ids = settings.ids();
+        this.startTimeout = settings.startTimeout();
+        this.shutdownGrace = settings.shutdownGrace();
+        this.startExecutor = settings.startExecutor();
+        this.defaultKernelName = settings.defaultKernelName();
+        this.maxPerUser = settings.maxPerUser();
+        this.maxPerOrganisation = settings.maxPerOrganisation();
+        this.culling = settings.culling();
+        this.slots = new StartSlots(settings.maxConcurrentStarts());
+        Map<PoolKey, KernelSpec> poolSpecs = new LinkedHashMap<>();
+        for (PoolConfig pool : settings.pools()) {
+            PoolKey key = new PoolKey(pool.spec(), pool.size());
+            if (poolSpecs.put(key, specs.apply(pool.spec())) != null) {
+                throw new IllegalArgumentException("two warm pools for kernel spec '" + pool.spec() + "' and size "
+                        + pool.size().orElse("(default)"));
+            }
+        }
+        this.housekeeping = poolSpecs.isEmpty() && culling.isEmpty() ? Optional.empty()
+                : Optional.of(newHousekeeping());
+        for (PoolConfig pool : settings.pools()) {
+            PoolKey key = new PoolKey(pool.spec(), pool.size());
+            pools.put(key, new WarmPool(pool, poolSpecs.get(key), this::startWithRetry, slots, startExecutor,
+                    housekeeping.orElseThrow(), shutdownGrace));
+        }
+        culling.ifPresent(policy -> housekeeping.orElseThrow().scheduleWithFixedDelay(this::cullSafely,
+                policy.checkInterval().toMillis(), policy.checkInterval().toMillis(), TimeUnit.MILLISECONDS));
+        pools.values().forEach(WarmPool::refill);
+    }
+
+    private static ScheduledExecutorService newHousekeeping() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().daemon().name("quire-kernel-housekeeping").factory());
+        executor.setRemoveOnCancelPolicy(true);
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return executor;
     }
 
     @Override
@@ -103,48 +181,128 @@ final class KernelManagerImpl implements KernelManager {
     // ------------------------------------------------------------------ start
 
     @Override
-    public ManagedKernelInfo start(String specName, Optional<Path> cwd, Map<String, String> env) {
-        Objects.requireNonNull(specName, "specName");
-        Objects.requireNonNull(cwd, "cwd");
-        KernelSpec spec = specs.apply(specName);
-        LaunchRequest request = new LaunchRequest(cwd, env, Optional.empty());
+    public ManagedKernelInfo start(KernelRequest request) {
+        Objects.requireNonNull(request, "request");
+        KernelSpec spec = specs.apply(request.specName());
         String id = ids.get();
         if (id == null || id.isBlank()) {
             throw new IllegalStateException("the kernel id supplier returned a blank id: '" + id + "'");
         }
-        Entry entry = new Entry(id, spec.name(), sequence.incrementAndGet(), now());
-        if (kernels.putIfAbsent(id, entry) != null) {
-            throw new IllegalStateException("the kernel id supplier returned id '" + id + "' twice");
+        WarmPool pool = pools.get(new PoolKey(spec.name(), request.size()));
+        boolean poolable = pool != null && pool.serves(request);
+        Entry entry;
+        Optional<RunningKernel> pooled;
+        synchronized (admission) {
+            if (closed) {
+                throw new KernelLaunchException("the kernel manager is shut down; cannot start kernel '"
+                        + spec.name() + "'");
+            }
+            request.owner().ifPresent(this::checkQuotas);
+            pooled = poolable ? pool.take() : Optional.empty();
+            entry = new Entry(id, spec.name(), request.owner(), request.size(), sequence.incrementAndGet(), now(),
+                    pooled.isPresent() ? KernelPhase.STARTING : KernelPhase.WAITING_FOR_CAPACITY);
+            if (kernels.putIfAbsent(id, entry) != null) {
+                pooled.ifPresent(kernel -> startExecutor.execute(() -> kernel.shutdown(shutdownGrace)));
+                throw new IllegalStateException("the kernel id supplier returned id '" + id + "' twice");
+            }
         }
+        if (pooled.isPresent()) {
+            ready(entry, pooled.get());
+            LOG.info("kernel {} ({}) handed out from the warm pool{}", id, spec.name(),
+                    request.owner().map(o -> " to " + o.user() + " (" + o.organisation() + ")").orElse(""));
+            return entry.snapshot();
+        }
+        LaunchRequest launch = new LaunchRequest(request.cwd(), request.env(), Optional.empty(), request.owner(),
+                request.size());
         LOG.info("starting kernel {} ({})", id, spec.name());
-        CompletableFuture.runAsync(() -> launch(entry, spec, request), startExecutor).exceptionally(failure -> {
-            kernels.remove(id, entry); // e.g. an Error, or the executor refused the launch
-            entry.ready.completeExceptionally(failure);
-            return null;
-        });
+        entry.ticket = slots.request(false, () -> granted(entry, spec, launch));
         await(entry);
         return entry.snapshot();
     }
 
-    /** Runs on a start thread: launches, then either publishes the kernel or unregisters the entry. */
+    private void checkQuotas(KernelOwner owner) {
+        if (maxPerUser == Integer.MAX_VALUE && maxPerOrganisation == Integer.MAX_VALUE) {
+            return;
+        }
+        int user = 0;
+        int organisation = 0;
+        for (Entry entry : kernels.values()) {
+            if (entry.owner.isPresent()) {
+                user += entry.owner.get().user().equals(owner.user()) ? 1 : 0;
+                organisation += entry.owner.get().organisation().equals(owner.organisation()) ? 1 : 0;
+            }
+        }
+        if (user >= maxPerUser) {
+            throw new KernelQuotaExceededException(KernelQuotaExceededException.Scope.USER, owner.user(), maxPerUser,
+                    user);
+        }
+        if (organisation >= maxPerOrganisation) {
+            throw new KernelQuotaExceededException(KernelQuotaExceededException.Scope.ORGANISATION,
+                    owner.organisation(), maxPerOrganisation, organisation);
+        }
+    }
+
+    /** A start slot was granted: launch on the start executor (must not block: runs inside StartSlots callers). */
+    private void granted(Entry entry, KernelSpec spec, LaunchRequest request) {
+        try {
+            startExecutor.execute(() -> launch(entry, spec, request));
+        } catch (RejectedExecutionException e) {
+            slots.release();
+            kernels.remove(entry.id, entry);
+            entry.ready.completeExceptionally(new KernelLaunchException("kernel " + entry.id + " (" + entry.name
+                    + ") could not be started: the start executor refused it", e));
+        }
+    }
+
+    /** Runs on a start thread holding a slot: launches, then either publishes the kernel or unregisters the entry. */
     private void launch(Entry entry, KernelSpec spec, LaunchRequest request) {
         RunningKernel kernel;
         try {
-            kernel = source.start(spec, request, startTimeout);
-        } catch (RuntimeException e) {
+            if (entry.removed.get()) {
+                throw new KernelLaunchException("kernel " + entry.id + " (" + spec.name()
+                        + ") was shut down before it started");
+            }
+            entry.phase = KernelPhase.STARTING;
+            kernel = startWithRetry(spec, request);
+        } catch (RuntimeException | Error e) {
             kernels.remove(entry.id, entry);
             LOG.warn("kernel {} ({}) failed to start: {}", entry.id, spec.name(), e.getMessage());
             entry.ready.completeExceptionally(e);
             return;
+        } finally {
+            slots.release();
         }
+        ready(entry, kernel);
+        LOG.info("kernel {} ({}) is ready", entry.id, spec.name());
+    }
+
+    /** Starts a kernel; a failure is retried once on a fresh launch, a second one reported with its message. */
+    private RunningKernel startWithRetry(KernelSpec spec, LaunchRequest request) {
+        try {
+            return source.start(spec, request, startTimeout);
+        } catch (RuntimeException first) {
+            LOG.warn("kernel '{}' failed to start ({}); retrying once on a fresh launch", spec.name(),
+                    first.getMessage());
+            try {
+                return source.start(spec, request, startTimeout);
+            } catch (RuntimeException second) {
+                second.addSuppressed(first);
+                throw new KernelLaunchException("kernel '" + spec.name() + "' failed to start twice: "
+                        + second.getMessage(), second);
+            }
+        }
+    }
+
+    /** Publishes a started or handed-out kernel on its entry. */
+    private void ready(Entry entry, RunningKernel kernel) {
         watch(entry, kernel);
         kernel.onDeath(exit -> died(entry, exit));
         entry.state.compareAndSet(ExecutionState.STARTING, ExecutionState.IDLE);
+        entry.phase = KernelPhase.READY;
         entry.ready.complete(kernel);
         if (entry.removed.get()) {
             kernel.shutdown(shutdownGrace); // shut down while it was starting
         }
-        LOG.info("kernel {} ({}) is ready", entry.id, spec.name());
     }
 
     private RunningKernel await(Entry entry) {
@@ -241,6 +399,20 @@ final class KernelManagerImpl implements KernelManager {
         return await(require(id));
     }
 
+    @Override
+    public List<PoolStatus> poolStatus() {
+        return pools.values().stream().map(WarmPool::status).toList();
+    }
+
+    @Override
+    public EngineHealth health() {
+        try {
+            return health.get();
+        } catch (RuntimeException e) {
+            return EngineHealth.unhealthy("the engine health check failed: " + e);
+        }
+    }
+
     private Entry require(String id) {
         Objects.requireNonNull(id, "id");
         Entry entry = kernels.get(id);
@@ -290,6 +462,13 @@ final class KernelManagerImpl implements KernelManager {
 
     private void shutdown(Entry entry) {
         entry.removed.set(true);
+        StartSlots.Ticket ticket = entry.ticket;
+        if (ticket != null && slots.cancel(ticket)) {
+            entry.ready.completeExceptionally(new KernelLaunchException("kernel " + entry.id + " (" + entry.name
+                    + ") was shut down while waiting for capacity"));
+            LOG.info("kernel {} ({}) shut down while waiting for capacity", entry.id, entry.name);
+            return;
+        }
         RunningKernel kernel;
         try {
             // a kernel still starting is shut down here, or by its launch thread if this wait gives up
@@ -314,7 +493,17 @@ final class KernelManagerImpl implements KernelManager {
 
     @Override
     public void shutdownAll() {
+        synchronized (admission) {
+            closed = true;
+        }
+        housekeeping.ifPresent(ScheduledExecutorService::shutdownNow);
         List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (WarmPool pool : pools.values()) {
+            all.add(pool.close().exceptionally(e -> {
+                LOG.warn("draining warm pool {} failed", pool.config().label(), e);
+                return null;
+            }));
+        }
         for (String id : List.copyOf(kernels.keySet())) {
             Entry entry = kernels.remove(id);
             if (entry != null) {
@@ -332,7 +521,7 @@ final class KernelManagerImpl implements KernelManager {
     public KernelConnection attach(String id) {
         Entry entry = require(id);
         entry.connections.incrementAndGet();
-        AtomicBoolean closed = new AtomicBoolean();
+        AtomicBoolean closedHandle = new AtomicBoolean();
         return new KernelConnection() {
             @Override
             public String kernelId() {
@@ -341,40 +530,141 @@ final class KernelManagerImpl implements KernelManager {
 
             @Override
             public void close() {
-                if (closed.compareAndSet(false, true)) {
+                if (closedHandle.compareAndSet(false, true)) {
                     entry.connections.decrementAndGet();
                 }
             }
         };
     }
 
+    @Override
+    public Registration addListener(KernelEvents listener) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    // ------------------------------------------------------------------ culling
+
+    private void cullSafely() {
+        try {
+            cullIdleKernels();
+        } catch (RuntimeException e) {
+            LOG.warn("culling idle kernels failed", e);
+        }
+    }
+
+    /**
+     * One culling pass at the clock's current time (see CullingPolicy); does nothing without a policy.
+     *
+     * @return the ids of the kernels culled
+     */
+    List<String> cullIdleKernels() {
+        if (culling.isEmpty()) {
+            return List.of();
+        }
+        CullingPolicy policy = culling.get();
+        List<String> culled = new ArrayList<>();
+        synchronized (cullingPass) {
+            Instant now = now();
+            List<Entry> entries = new ArrayList<>(kernels.values());
+            entries.sort(Comparator.comparingLong(e -> e.sequence));
+            for (Entry entry : entries) {
+                if (cullStep(entry, policy, now)) {
+                    culled.add(entry.id);
+                }
+            }
+        }
+        return culled;
+    }
+
+    /** Warns about or culls one kernel; returns whether it was culled. */
+    private boolean cullStep(Entry entry, CullingPolicy policy, Instant now) {
+        ExecutionState state = entry.state.get();
+        if (entry.phase != KernelPhase.READY || state == ExecutionState.RESTARTING) {
+            entry.cullNotice = null;
+            return false;
+        }
+        Instant lastActivity = entry.lastActivity;
+        Instant cullAt = lastActivity.plus(policy.idleTimeout());
+        boolean spared = state != ExecutionState.DEAD
+                && ((!policy.cullBusy() && state == ExecutionState.BUSY)
+                || (!policy.cullConnected() && entry.connections.get() > 0));
+        if (spared || now.isBefore(cullAt.minus(policy.warning()))) {
+            entry.cullNotice = null;
+            return false;
+        }
+        CullNotice notice = entry.cullNotice;
+        if (notice == null || !notice.lastActivity().equals(lastActivity)) {
+            Instant at = cullAt.isAfter(now.plus(policy.warning())) ? cullAt : now.plus(policy.warning());
+            notice = new CullNotice(lastActivity, at);
+            entry.cullNotice = notice;
+            Duration remaining = Duration.between(now, at);
+            LOG.info("kernel {} ({}) idle since {}; culled in {} unless it becomes active", entry.id, entry.name,
+                    lastActivity, remaining);
+            notify(listener -> listener.onCullWarning(entry.id, remaining));
+        }
+        if (now.isBefore(notice.at()) || !kernels.remove(entry.id, entry)) {
+            return false;
+        }
+        LOG.info("culling kernel {} ({}): {} since {}", entry.id, entry.name,
+                state == ExecutionState.DEAD ? "dead" : "idle", lastActivity);
+        shutdown(entry);
+        notify(listener -> listener.onCulled(entry.id));
+        return true;
+    }
+
+    private void notify(java.util.function.Consumer<KernelEvents> event) {
+        for (KernelEvents listener : listeners) {
+            try {
+                event.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.warn("a kernel event listener failed", e);
+            }
+        }
+    }
+
     private Instant now() {
         return clock.instant();
+    }
+
+    /** A cull warning sent for the idle stretch that began at lastActivity; the kernel goes no earlier than at. */
+    private record CullNotice(Instant lastActivity, Instant at) {
     }
 
     /** What the manager knows about one kernel. */
     private static final class Entry {
         final String id;
         final String name;
+        final Optional<KernelOwner> owner;
+        final Optional<String> size;
         final long sequence;
         final CompletableFuture<RunningKernel> ready = new CompletableFuture<>();
         final AtomicReference<ExecutionState> state = new AtomicReference<>(ExecutionState.STARTING);
         final AtomicInteger connections = new AtomicInteger();
         final AtomicBoolean removed = new AtomicBoolean();
+        volatile KernelPhase phase;
         volatile Instant lastActivity;
         volatile Optional<String> reason = Optional.empty();
         volatile KernelClient watchedClient;
         volatile Registration activityWatch;
+        volatile StartSlots.Ticket ticket;
+        volatile CullNotice cullNotice;
 
-        Entry(String id, String name, long sequence, Instant started) {
+        Entry(String id, String name, Optional<KernelOwner> owner, Optional<String> size, long sequence,
+              Instant started, KernelPhase phase) {
             this.id = id;
             this.name = name;
+            this.owner = owner;
+            this.size = size;
             this.sequence = sequence;
             this.lastActivity = started;
+            this.phase = phase;
         }
 
         ManagedKernelInfo snapshot() {
-            return new ManagedKernelInfo(id, name, lastActivity, state.get(), connections.get(), reason);
+            return new ManagedKernelInfo(id, name, lastActivity, state.get(), connections.get(), reason, owner, size,
+                    phase);
         }
     }
 }

@@ -7,8 +7,8 @@ import io.quire.kernel.spi.LaunchRequest;
 import java.time.Duration;
 
 /**
- * Where the manager gets a ready kernel from: today {@code KernelLauncher::start}; a warm pool would hand
- * out a pre-started kernel of the spec instead and refill itself in the background.
+ * How the manager launches a kernel and waits until it is ready: {@code KernelLauncher::start} (user starts and
+ * warm pool refills alike).
  */
 @FunctionalInterface
 interface KernelSource {

@@ -13,6 +13,8 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.quire.kernel.ConnectionInfo;
+import io.quire.kernel.EngineHealth;
+import io.quire.kernel.KernelOwner;
 import io.quire.kernel.KernelLaunchException;
 import io.quire.kernel.KernelSpec;
 import io.quire.kernel.spi.KernelProvisioner;
@@ -28,6 +30,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +41,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,7 +66,9 @@ import java.util.concurrent.TimeUnit;
  * request's working directory is ignored: kernels work in {@value #HOME}.
  *
  * <p><b>Labels.</b> Containers carry {@code io.quire.kernel=true}, {@code io.quire.kernel.id}, {@code io.quire.scope},
- * {@code io.quire.provisioner} (this instance), {@code io.quire.size} and {@code io.quire.owner} when known.
+ * {@code io.quire.provisioner} (this instance), {@code io.quire.size}, and {@code io.quire.owner} (user id) and
+ * {@code io.quire.organisation} when the launch request names an owner. Labels are fixed when the container is
+ * created: a kernel launched without owner (e.g. for a warm pool) keeps no owner label after it is handed out.
  * {@link #reapOrphans()} (run when the provisioner is built, unless disabled) removes containers of the same scope
  * that no provisioner alive in this JVM owns, i.e. left over from a previous run. Two Quire processes sharing one
  * Docker engine must use different scopes.
@@ -76,8 +85,10 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
     public static final String LABEL_KERNEL = "io.quire.kernel";
     /** Label holding the kernel's container-level id (a UUID, new for every launch). */
     public static final String LABEL_KERNEL_ID = "io.quire.kernel.id";
-    /** Label holding the owner (user) of the kernel, when known. */
+    /** Label holding the owner (user id) of the kernel, when the launch request names one. */
     public static final String LABEL_OWNER = "io.quire.owner";
+    /** Label holding the owner's organisation id, when the launch request names an owner. */
+    public static final String LABEL_ORGANISATION = "io.quire.organisation";
     /** Label holding the provisioner scope, see {@link Builder#scope(String)}. */
     public static final String LABEL_SCOPE = "io.quire.scope";
     /** Label holding the id of the provisioner instance that launched the container. */
@@ -97,6 +108,7 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
     public static final String HOME = "/home/quire";
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerKernelProvisioner.class);
+    private static final long HEALTH_TIMEOUT_SECONDS = 5;
     private static final String IP = "127.0.0.1";
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Provisioner instances alive in this JVM; their containers are never orphans. */
@@ -107,6 +119,7 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
     private final String instanceId = UUID.randomUUID().toString();
     private final String defaultImage;
     private final HardwareSize defaultSize;
+    private final Map<String, HardwareSize> sizes;
     private final PullPolicy pullPolicy;
     private final String scope;
     private final Path runtimeDir;
@@ -116,6 +129,7 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
     private volatile boolean closed;
 
     private DockerKernelProvisioner(Builder builder) {
+        this.sizes = sizesWithDefault(builder.sizes, builder.defaultSize); // first: nothing to release when it throws
         this.dockerHost = builder.dockerHost;
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(builder.dockerHost)
@@ -143,46 +157,22 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
     }
 
     /**
-     * Launches a kernel with the default hardware size and no owner.
+     * Launches a kernel in a new container, sized by the request's hardware size name (resolved through the sizes
+     * configured with {@link Builder#sizes}; the default size when the request names none) and labelled with the
+     * request's owner when it has one.
      *
-     * @throws KernelLaunchException when the image is missing (and may not be pulled), the Docker engine cannot be
-     *                               reached, the spec uses {@code {resource_dir}}, or the container cannot start
+     * @param spec    what to run; the image comes from {@code metadata.quire.docker.image} or the default
+     * @param request extra environment, reused connection info, owner and size; the working directory is ignored
+     * @return the handle of the running container
+     * @throws KernelLaunchException when the size name is not configured, the image is missing (and may not be
+     *                               pulled), the Docker engine cannot be reached, the spec uses {@code {resource_dir}},
+     *                               or the container cannot start
      */
     @Override
     public ProvisionedKernel launch(KernelSpec spec, LaunchRequest request) {
-        return launch(spec, request, defaultSize, Optional.empty());
-    }
-
-    /**
-     * A view of this provisioner that launches with the given size and owner, for callers that only know the
-     * {@link KernelProvisioner} interface (e.g. {@code KernelLauncher}).
-     *
-     * @param size  the hardware size of every launch through the view
-     * @param owner the user recorded on the {@code io.quire.owner} label, when known
-     * @return the view; it shares this provisioner's engine connection and lifetime
-     */
-    public KernelProvisioner sized(HardwareSize size, Optional<String> owner) {
-        Objects.requireNonNull(size, "size");
-        Objects.requireNonNull(owner, "owner");
-        return (spec, request) -> launch(spec, request, size, owner);
-    }
-
-    /**
-     * Launches a kernel in a new container.
-     *
-     * @param spec    what to run; the image comes from {@code metadata.quire.docker.image} or the default
-     * @param request extra environment and reused connection info; the working directory is ignored
-     * @param size    the container's limits
-     * @param owner   the user recorded on the {@code io.quire.owner} label, when known
-     * @return the handle of the running container
-     * @throws KernelLaunchException when the image is missing (and may not be pulled), the Docker engine cannot be
-     *                               reached, the spec uses {@code {resource_dir}}, or the container cannot start
-     */
-    public ProvisionedKernel launch(KernelSpec spec, LaunchRequest request, HardwareSize size, Optional<String> owner) {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(request, "request");
-        Objects.requireNonNull(size, "size");
-        Objects.requireNonNull(owner, "owner");
+        HardwareSize size = sizeOf(spec, request);
         if (closed) {
             throw new KernelLaunchException("Docker kernel provisioner is closed; cannot launch '" + spec.name() + "'");
         }
@@ -215,7 +205,7 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
                     .withEnv(environment(spec, request))
                     .withUser(containerUid + ":" + containerGid)
                     .withWorkingDir(HOME)
-                    .withLabels(labels(kernelId, size, owner))
+                    .withLabels(labels(kernelId, size, request.owner()))
                     .withHostConfig(hostConfig(connectionFile, size))
                     .exec();
             containerId = created.getId();
@@ -292,6 +282,43 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
             }
         }
         return removed;
+    }
+
+    /** @return the hardware sizes requests may name, by name, in configuration order (the default size included) */
+    public Map<String, HardwareSize> sizes() {
+        return sizes;
+    }
+
+    /**
+     * Pings the Docker engine: one request, given up after {@value #HEALTH_TIMEOUT_SECONDS} seconds.
+     *
+     * @return healthy when the engine answers, unhealthy with the engine's error otherwise or when closed
+     */
+    @Override
+    public EngineHealth health() {
+        if (closed) {
+            return EngineHealth.unhealthy("Docker kernel provisioner is closed");
+        }
+        FutureTask<Void> ping = new FutureTask<>(() -> {
+            docker.pingCmd().exec();
+            return null;
+        });
+        Thread.ofVirtual().name("quire-docker-ping").start(ping);
+        try {
+            ping.get(HEALTH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return EngineHealth.healthy("Docker engine at " + dockerHost + " answers");
+        } catch (ExecutionException e) {
+            return EngineHealth.unhealthy("Docker engine at " + dockerHost + " does not answer: "
+                    + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            ping.cancel(true);
+            return EngineHealth.unhealthy("Docker engine at " + dockerHost + " did not answer a ping within "
+                    + HEALTH_TIMEOUT_SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ping.cancel(true);
+            return EngineHealth.unhealthy("interrupted while pinging the Docker engine at " + dockerHost);
+        }
     }
 
     /** @return the scope shared by this provisioner's containers */
@@ -402,15 +429,43 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
                 .withBinds(new Bind(connectionFile.toString(), new Volume(CONTAINER_CONNECTION_FILE), AccessMode.ro));
     }
 
-    private Map<String, String> labels(String kernelId, HardwareSize size, Optional<String> owner) {
+    private HardwareSize sizeOf(KernelSpec spec, LaunchRequest request) {
+        if (request.size().isEmpty()) {
+            return defaultSize;
+        }
+        HardwareSize size = sizes.get(request.size().get());
+        if (size == null) {
+            throw new KernelLaunchException("unknown hardware size '" + request.size().get() + "' for kernel '"
+                    + spec.name() + "'; configured sizes: " + String.join(", ", sizes.keySet()));
+        }
+        return size;
+    }
+
+    private Map<String, String> labels(String kernelId, HardwareSize size, Optional<KernelOwner> owner) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(LABEL_KERNEL, "true");
         labels.put(LABEL_KERNEL_ID, kernelId);
         labels.put(LABEL_SCOPE, scope);
         labels.put(LABEL_PROVISIONER, instanceId);
         labels.put(LABEL_SIZE, size.name());
-        owner.ifPresent(user -> labels.put(LABEL_OWNER, user));
+        owner.ifPresent(who -> {
+            labels.put(LABEL_OWNER, who.user());
+            labels.put(LABEL_ORGANISATION, who.organisation());
+        });
         return labels;
+    }
+
+    private static Map<String, HardwareSize> sizesWithDefault(List<HardwareSize> configured, HardwareSize defaultSize) {
+        Map<String, HardwareSize> byName = new LinkedHashMap<>();
+        byName.put(defaultSize.name(), defaultSize);
+        for (HardwareSize size : configured) {
+            HardwareSize previous = byName.putIfAbsent(size.name(), size);
+            if (previous != null && !previous.equals(size)) {
+                throw new IllegalArgumentException("hardware size '" + size.name() + "' is defined twice: " + previous
+                        + " and " + size);
+            }
+        }
+        return Collections.unmodifiableMap(byName);
     }
 
     private static List<String> environment(KernelSpec spec, LaunchRequest request) {
@@ -482,6 +537,7 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
         private String dockerHost = defaultDockerHost();
         private String defaultImage = DEFAULT_IMAGE;
         private HardwareSize defaultSize = HardwareSize.defaults();
+        private List<HardwareSize> sizes = List.of();
         private PullPolicy pullPolicy = PullPolicy.NEVER;
         private String scope = "local-" + System.getProperty("user.name", "user");
         private Path runtimeDir = defaultRuntimeDir();
@@ -512,12 +568,23 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
         }
 
         /**
-         * @param size the size of launches through {@link KernelProvisioner#launch} (default
-         *             {@link HardwareSize#defaults()})
+         * @param size the size of launches whose request names no size (default {@link HardwareSize#defaults()});
+         *             requests may also name it
          * @return this builder
          */
         public Builder defaultSize(HardwareSize size) {
             this.defaultSize = Objects.requireNonNull(size, "size");
+            return this;
+        }
+
+        /**
+         * @param values the hardware sizes launch requests may name (e.g. {@code small}, {@code large}), besides the
+         *               default size; a name must not stand for two different sizes ({@link #build()} throws
+         *               {@link IllegalArgumentException})
+         * @return this builder
+         */
+        public Builder sizes(Collection<HardwareSize> values) {
+            this.sizes = List.copyOf(values);
             return this;
         }
 

@@ -7,6 +7,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
+import io.quire.kernel.EngineHealth;
 import io.quire.kernel.ExecuteReply;
 import io.quire.kernel.ExecuteRequest;
 import io.quire.kernel.IopubEvent;
@@ -14,6 +15,7 @@ import io.quire.kernel.KernelClientOptions;
 import io.quire.kernel.KernelDiedException;
 import io.quire.kernel.KernelLaunchException;
 import io.quire.kernel.KernelLauncher;
+import io.quire.kernel.KernelOwner;
 import io.quire.kernel.KernelSpec;
 import io.quire.kernel.KernelSpecRegistry;
 import io.quire.kernel.KernelState;
@@ -37,7 +39,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -74,13 +75,14 @@ class DockerKernelProvisionerTest {
                 .scope(scope)
                 .runtimeDir(workDir.resolve("runtime"))
                 .defaultSize(SMALL)
+                .sizes(List.of(TINY))
                 .build();
         DockerEngine.require(provisioner);
         docker = DockerEngine.client();
         registry = KernelSpecRegistry.of(List.of(writeSpec(workDir.resolve("data"), "python-docker",
                 DockerKernelProvisioner.DEFAULT_IMAGE)));
-        kernel = launcher(provisioner.sized(SMALL, Optional.of("ada"))).start("python-docker",
-                LaunchRequest.defaults().withEnv(Map.of("QUIRE_TEST", "yes")), START);
+        kernel = launcher(provisioner).start("python-docker", LaunchRequest.defaults()
+                .withEnv(Map.of("QUIRE_TEST", "yes")).withOwner(new KernelOwner("ada", "acme")).withSize("small"), START);
     }
 
     @AfterAll
@@ -104,7 +106,7 @@ class DockerKernelProvisionerTest {
         return KernelLauncher.create(which, registry, KernelClientOptions.defaults().withRequestTimeout(TIMEOUT));
     }
 
-    private static Path writeSpec(Path dataDir, String name, String image) throws IOException {
+    static Path writeSpec(Path dataDir, String name, String image) throws IOException {
         Path dir = Files.createDirectories(dataDir.resolve("kernels").resolve(name));
         ObjectNode spec = new ObjectMapper().createObjectNode();
         spec.putArray("argv").add("python3").add("-m").add("ipykernel_launcher").add("-f").add("{connection_file}");
@@ -182,8 +184,16 @@ class DockerKernelProvisionerTest {
         assertThat(container.getConfig().getLabels())
                 .containsEntry(DockerKernelProvisioner.LABEL_KERNEL, "true")
                 .containsEntry(DockerKernelProvisioner.LABEL_OWNER, "ada")
+                .containsEntry(DockerKernelProvisioner.LABEL_ORGANISATION, "acme")
                 .containsEntry(DockerKernelProvisioner.LABEL_SIZE, "small")
                 .containsKey(DockerKernelProvisioner.LABEL_KERNEL_ID);
+    }
+
+    @Test
+    @Order(3)
+    void health_isHealthyWhileTheEngineAnswers() {
+        assertThat(provisioner.health().healthy()).isTrue();
+        assertThat(provisioner.health().detail()).contains("answers");
     }
 
     @Test
@@ -242,8 +252,8 @@ class DockerKernelProvisionerTest {
     @Test
     @Order(8)
     void memoryLimit_killsKernelAndReportsOutOfMemory() {
-        RunningKernel own = launcher(provisioner.sized(TINY, Optional.empty())).start("python-docker",
-                LaunchRequest.defaults(), START);
+        RunningKernel own = launcher(provisioner).start("python-docker", LaunchRequest.defaults().withSize("tiny"),
+                START);
         CompletableFuture<KernelExit> death = new CompletableFuture<>();
         own.onDeath(death::complete);
         long start = System.nanoTime();
@@ -300,6 +310,7 @@ class DockerKernelProvisionerTest {
         provisioner.close();
 
         assertThat(containersOfScope()).isEmpty();
+        assertThat(provisioner.health()).isEqualTo(EngineHealth.unhealthy("Docker kernel provisioner is closed"));
         assertThatThrownBy(() -> provisioner.launch(registry.require("python-docker"), LaunchRequest.defaults()))
                 .isInstanceOf(KernelLaunchException.class).hasMessageContaining("closed");
     }

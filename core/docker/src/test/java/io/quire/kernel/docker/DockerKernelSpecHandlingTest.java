@@ -2,6 +2,7 @@ package io.quire.kernel.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quire.kernel.EngineHealth;
 import io.quire.kernel.InterruptMode;
 import io.quire.kernel.KernelLaunchException;
 import io.quire.kernel.KernelSpec;
@@ -60,6 +61,44 @@ class DockerKernelSpecHandlingTest {
             assertThatThrownBy(() -> provisioner.launch(spec, LaunchRequest.defaults()))
                     .isInstanceOf(KernelLaunchException.class)
                     .hasMessageContaining("cannot reach the Docker engine at unix://" + dir.resolve("no-engine.sock"));
+        }
+    }
+
+    @Test
+    void launch_withUnknownSize_namesTheConfiguredSizesBeforeAskingTheEngine() throws Exception {
+        KernelSpec spec = spec(List.of("python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"), "{}");
+        try (DockerKernelProvisioner provisioner = DockerKernelProvisioner.builder()
+                .dockerHost("unix://" + dir.resolve("no-engine.sock"))
+                .runtimeDir(dir.resolve("runtime"))
+                .reapOrphansAtStart(false)
+                .sizes(List.of(new HardwareSize("small", 0.5, 512L << 20, 64), new HardwareSize("large", 4, 8L << 30, 1024)))
+                .build()) {
+            assertThat(provisioner.sizes()).containsOnlyKeys("default", "small", "large");
+            assertThatThrownBy(() -> provisioner.launch(spec, LaunchRequest.defaults().withSize("xl")))
+                    .isInstanceOf(KernelLaunchException.class)
+                    .hasMessage("unknown hardware size 'xl' for kernel 'py'; configured sizes: default, small, large");
+        }
+    }
+
+    @Test
+    void builder_refusesTwoSizesWithOneName() {
+        DockerKernelProvisioner.Builder builder = DockerKernelProvisioner.builder()
+                .dockerHost("unix://" + dir.resolve("no-engine.sock"))
+                .reapOrphansAtStart(false)
+                .sizes(List.of(new HardwareSize("small", 0.5, 512L << 20, 64), new HardwareSize("small", 1, 1L << 30, 64)));
+
+        assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("hardware size 'small' is defined twice");
+    }
+
+    @Test
+    void health_withoutEngine_isUnhealthyAndNamesTheEngine() {
+        try (DockerKernelProvisioner provisioner = unreachable()) {
+            EngineHealth health = provisioner.health();
+
+            assertThat(health.healthy()).isFalse();
+            assertThat(health.detail()).startsWith("Docker engine at unix://" + dir.resolve("no-engine.sock")
+                    + " does not answer: ");
         }
     }
 

@@ -29,7 +29,8 @@ import java.util.UUID;
  * substitutes {@code {connection_file}} and {@code {resource_dir}} in the spec's argv and starts the
  * process with the environment of this JVM, then the spec's {@code env}, then the request's env, plus
  * {@code JPY_PARENT_PID} so ipykernel exits if Quire dies. Kernels still running when the JVM exits are
- * killed by a shutdown hook.
+ * killed by a shutdown hook. Local processes have no hardware sizes and no owner: a request's size and owner
+ * are ignored (the process runs as this JVM's user, unlimited).
  */
 public final class LocalProcessProvisioner implements KernelProvisioner {
     private static final String IP = "127.0.0.1";

@@ -1,5 +1,6 @@
 package io.quire.kernel.spi;
 
+import io.quire.kernel.EngineHealth;
 import io.quire.kernel.KernelSpec;
 
 /**
@@ -12,9 +13,20 @@ public interface KernelProvisioner {
      * readiness over the protocol ({@code kernel_info}).
      *
      * @param spec    what to launch
-     * @param request where and with what environment
+     * @param request where, with what environment, for whom and with which hardware size
      * @return the handle of the launched kernel
-     * @throws io.quire.kernel.KernelLaunchException when it cannot be started
+     * @throws io.quire.kernel.KernelLaunchException when it cannot be started, e.g. for a size name the
+     *                                               provisioner does not know
      */
     ProvisionedKernel launch(KernelSpec spec, LaunchRequest request);
+
+    /**
+     * Whether launches can be expected to work now, for a server's health check. Must be cheap (one round trip to
+     * the engine at most, with a short timeout) and must not throw.
+     *
+     * @return the engine's health; healthy by default (nothing to check for local processes)
+     */
+    default EngineHealth health() {
+        return EngineHealth.healthy("no engine to check");
+    }
 }
