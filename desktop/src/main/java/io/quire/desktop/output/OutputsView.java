@@ -10,7 +10,6 @@ import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
-import javafx.scene.paint.Color;
 import javafx.scene.text.Text;
 import javafx.scene.text.TextFlow;
 
@@ -82,8 +81,9 @@ public final class OutputsView extends VBox {
         for (AnsiSpan span : AnsiText.parse(shown)) {
             Text node = new Text(span.text());
             node.getStyleClass().addAll("output-text", "mono");
-            span.foreground().ifPresent(rgb -> node.setFill(Color.rgb(rgb >> 16 & 0xFF, rgb >> 8 & 0xFF, rgb & 0xFF)));
             StringBuilder style = new StringBuilder();
+            // inline style, not setFill: the stylesheet's -fx-fill would win over a programmatic fill
+            span.foreground().ifPresent(rgb -> style.append(String.format("-fx-fill: #%06x;", rgb)));
             if (span.bold()) {
                 style.append("-fx-font-weight: bold;");
             }
