@@ -1,0 +1,41 @@
+package io.quire.desktop.notebook;
+
+/** What a key (or a toolbar button) asks the notebook to do. */
+public enum NotebookCommand {
+    /** Run the selected cell and select the next one (a new code cell at the end); Shift+Enter. */
+    RUN_AND_ADVANCE,
+    /** Run the selected cell and stay on it; Ctrl+Enter. */
+    RUN,
+    /** Run the selected cell and insert a code cell below, in edit mode; Alt+Enter. */
+    RUN_AND_INSERT_BELOW,
+    /** Edit the selected cell; Enter in command mode. */
+    EDIT,
+    /** Leave the editor; Esc in edit mode. */
+    LEAVE_EDIT,
+    /** Insert a code cell above; A. */
+    INSERT_ABOVE,
+    /** Insert a code cell below; B. */
+    INSERT_BELOW,
+    /** Delete the selected cell; D D. */
+    DELETE,
+    /** Make the selected cell a code cell; Y. */
+    TO_CODE,
+    /** Make the selected cell a markdown cell; M. */
+    TO_MARKDOWN,
+    /** Make the selected cell a raw cell; R. */
+    TO_RAW,
+    /** Copy the selected cell; C. */
+    COPY,
+    /** Cut the selected cell; X. */
+    CUT,
+    /** Paste the copied cell below; V. */
+    PASTE_BELOW,
+    /** Bring back the last deleted cell; Z. */
+    UNDO_DELETE,
+    /** Select the cell above; Up or K. */
+    SELECT_PREVIOUS,
+    /** Select the cell below; Down or J. */
+    SELECT_NEXT,
+    /** Save the notebook; Ctrl+S. */
+    SAVE
+}

@@ -1,0 +1,134 @@
+package io.quire.desktop.notebook;
+
+import io.quire.desktop.kernel.KernelToolbar;
+import javafx.application.Platform;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.Separator;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+
+/**
+ * The notebook editor: a toolbar (run, run all, interrupt, restart, save, kernel status), the cells in a virtualised
+ * {@link ListView} (only the visible cells have nodes), and a status line. The view only binds: keys go to
+ * {@link NotebookViewModel#press}, buttons to its commands.
+ */
+public final class NotebookView extends BorderPane {
+    private final NotebookViewModel notebook;
+    private final ListView<CellViewModel> list = new ListView<>();
+
+    /**
+     * A view of a notebook.
+     *
+     * @param notebook the view model
+     */
+    public NotebookView(NotebookViewModel notebook) {
+        this.notebook = notebook;
+        getStyleClass().add("notebook-view");
+        list.setId("cells");
+        list.getStyleClass().add("cells");
+        list.setItems(notebook.cells());
+        list.setCellFactory(view -> new CellView(notebook));
+        list.getSelectionModel().select(notebook.selectedIndexProperty().get());
+        list.getSelectionModel().selectedIndexProperty().addListener((observable, before, after) -> {
+            if (after.intValue() >= 0 && after.intValue() != notebook.selectedIndexProperty().get()) {
+                notebook.select(after.intValue());
+            }
+        });
+        notebook.selectedIndexProperty().addListener((observable, before, after) -> {
+            int index = after.intValue();
+            if (list.getSelectionModel().getSelectedIndex() != index) {
+                list.getSelectionModel().select(index);
+            }
+            list.scrollTo(Math.max(0, index - 1));
+        });
+        notebook.cells().addListener((javafx.collections.ListChangeListener<CellViewModel>) change ->
+                Platform.runLater(() -> list.getSelectionModel().select(notebook.selectedIndexProperty().get())));
+        notebook.modeProperty().addListener((observable, before, after) -> {
+            pseudoMode(after);
+            if (after == Mode.COMMAND) {
+                list.requestFocus();
+            }
+        });
+        pseudoMode(notebook.modeProperty().get());
+        list.addEventFilter(KeyEvent.KEY_PRESSED, this::keyPressed);
+        list.addEventFilter(KeyEvent.KEY_TYPED, event -> {
+            if (notebook.modeProperty().get() == Mode.COMMAND) {
+                event.consume();
+            }
+        });
+
+        setTop(toolbar());
+        setCenter(list);
+        Label message = new Label();
+        message.setId("message");
+        message.textProperty().bind(notebook.messageProperty());
+        Label mode = new Label();
+        mode.textProperty().bind(notebook.modeProperty().asString());
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox status = new HBox(8, message, spacer, mode);
+        status.getStyleClass().add("status-line");
+        setBottom(status);
+    }
+
+    /**
+     * The notebook shown.
+     *
+     * @return the view model
+     */
+    public NotebookViewModel viewModel() {
+        return notebook;
+    }
+
+    private void pseudoMode(Mode mode) {
+        list.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("edit"), mode == Mode.EDIT);
+    }
+
+    private void keyPressed(KeyEvent event) {
+        KeyStroke stroke = new KeyStroke(Key.named(event.getCode().name()), event.isShiftDown(),
+                event.isShortcutDown(), event.isAltDown());
+        if (notebook.press(stroke)) {
+            event.consume();
+        } else if (notebook.modeProperty().get() == Mode.COMMAND && stroke.key() != Key.OTHER) {
+            event.consume();
+        }
+    }
+
+    private ToolBar toolbar() {
+        Button run = button("\u25b6 Run", "run", "Run the selected cell and advance (Shift+Enter)",
+                () -> notebook.perform(NotebookCommand.RUN_AND_ADVANCE));
+        Button runAll = button("\u23e9 Run all", "run-all", "Run every code cell", notebook::runAll);
+        Button interrupt = button("\u25a0 Interrupt", "interrupt", "Interrupt the kernel",
+                () -> notebook.kernel().interrupt());
+        Button restart = button("\u21bb Restart", "restart", "Restart the kernel", () -> notebook.kernel().restart());
+        Button save = button("Save", "save", "Save (Ctrl+S)", notebook::save);
+        save.disableProperty().bind(notebook.dirtyProperty().not());
+        Button add = button("+", "add-cell", "Insert a cell below (B)",
+                () -> notebook.perform(NotebookCommand.INSERT_BELOW));
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        return new ToolBar(save, add, new Separator(), run, runAll, interrupt, restart, spacer,
+                new KernelToolbar(notebook.kernel()));
+    }
+
+    private Button button(String text, String id, String tip, Runnable action) {
+        Button button = new Button(text);
+        button.setId(id);
+        button.setTooltip(new Tooltip(tip));
+        button.setFocusTraversable(false);
+        button.setOnAction(event -> {
+            action.run();
+            if (notebook.modeProperty().get() == Mode.COMMAND) {
+                list.requestFocus();
+            }
+        });
+        return button;
+    }
+}

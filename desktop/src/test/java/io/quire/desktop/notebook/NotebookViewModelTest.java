@@ -1,0 +1,206 @@
+package io.quire.desktop.notebook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quire.client.FileInfo;
+import io.quire.client.FileType;
+import io.quire.client.QuireClient;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The document model and command handling, without a server (nothing here calls it) and without a stage. */
+class NotebookViewModelTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final AtomicInteger nextId = new AtomicInteger();
+
+    private NotebookViewModel open(String notebook) throws Exception {
+        QuireClient unused = QuireClient.builder().baseUrl(URI.create("http://127.0.0.1:9/")).build();
+        FileInfo file = new FileInfo("f1", "a.ipynb", "a.ipynb", FileType.NOTEBOOK, Optional.of(1L), Instant.EPOCH,
+                true);
+        return NotebookViewModel.builder(unused, new NotebookDocument(file, (ObjectNode) JSON.readTree(notebook)))
+                .ids(() -> "new" + nextId.incrementAndGet()).build();
+    }
+
+    private static final String THREE_CELLS = """
+            {"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "language": "python"},
+             "custom": {"keep": true}},
+             "cells": [
+              {"id": "c1", "cell_type": "code", "source": ["x = 1\\n", "x"], "metadata": {"tags": ["t"]},
+               "execution_count": 3, "outputs": [{"output_type": "execute_result", "execution_count": 3,
+               "data": {"text/plain": "1"}, "metadata": {}}]},
+              {"id": "m1", "cell_type": "markdown", "source": "# Title", "metadata": {}},
+              {"id": "r1", "cell_type": "raw", "source": "raw", "metadata": {}}
+             ]}
+            """;
+
+    private NotebookViewModel threeCells() throws Exception {
+        return open(THREE_CELLS);
+    }
+
+    @Test
+    void opening_readsCellsWithSourceOutputsAndCount_andIsClean() throws Exception {
+        NotebookViewModel notebook = threeCells();
+        assertThat(notebook.cells()).extracting(CellViewModel::id).containsExactly("c1", "m1", "r1");
+        CellViewModel code = notebook.cells().getFirst();
+        assertThat(code.sourceProperty().get()).isEqualTo("x = 1\nx");
+        assertThat(code.outputs()).hasSize(1);
+        assertThat(code.prompt()).isEqualTo("[3]:");
+        assertThat(notebook.cells().get(1).renderedProperty().get()).isTrue();
+        assertThat(notebook.dirtyProperty().get()).isFalse();
+        assertThat(notebook.language()).isEqualTo("python");
+    }
+
+    @Test
+    void unchangedNotebook_writesBackItsMetadataAndCells() throws Exception {
+        NotebookViewModel notebook = threeCells();
+        ObjectNode json = notebook.toJson();
+        assertThat(json.path("metadata").path("custom").path("keep").asBoolean()).isTrue();
+        assertThat(json.path("cells").get(0).path("metadata").path("tags").get(0).asText()).isEqualTo("t");
+        assertThat(json.path("cells").get(0).path("source").asText()).isEqualTo("x = 1\nx");
+        assertThat(json.path("cells").get(0).path("outputs").get(0).path("data").path("text/plain").asText())
+                .isEqualTo("1");
+        assertThat(json.path("cells").get(1).has("outputs")).isFalse();
+        assertThat(json.path("nbformat_minor").asInt()).isEqualTo(5);
+    }
+
+    @Test
+    void cellsWithoutIds_getIds_andTheNotebookIsDirty() throws Exception {
+        NotebookViewModel notebook = open("""
+                {"nbformat": 4, "nbformat_minor": 4, "metadata": {},
+                 "cells": [{"cell_type": "code", "source": "1", "metadata": {}, "execution_count": null,
+                 "outputs": []}]}
+                """);
+        assertThat(notebook.cells().getFirst().id()).isEqualTo("new1");
+        assertThat(notebook.dirtyProperty().get()).isTrue();
+        assertThat(notebook.toJson().path("cells").get(0).path("id").asText()).isEqualTo("new1");
+    }
+
+    @Test
+    void editingASource_makesTheNotebookDirty() throws Exception {
+        NotebookViewModel notebook = threeCells();
+        notebook.cells().getFirst().sourceProperty().set("x = 2");
+        assertThat(notebook.dirtyProperty().get()).isTrue();
+        assertThat(notebook.toJson().path("cells").get(0).path("source").asText()).isEqualTo("x = 2");
+    }
+
+    @Test
+    void insertAboveAndBelow_addEmptyCodeCellsAndSelectThem() throws Exception {
+        NotebookViewModel notebook = threeCells();
+        notebook.press(KeyStroke.plain(Key.B));
+        assertThat(notebook.cells()).extracting(CellViewModel::id).containsExactly("c1", "new1", "m1", "r1");
+        assertThat(notebook.selectedIndexProperty().get()).isEqualTo(1);
+        notebook.press(KeyStroke.plain(Key.A));
+        assertThat(notebook.cells()).extracting(CellViewModel::id).containsExactly("c1", "new2", "new1", "m1", "r1");
+        assertThat(notebook.selectedCell().id()).isEqualTo("new2");
+        assertThat(notebook.dirtyProperty().get()).isTrue();
+    }
+
+    @Test
+    void deleteWithDD_thenUndoWithZ_restoresTheCellInPlace() throws Exception {
+        NotebookViewModel notebook = threeCells();
+        notebook.select(1);
+        assertThat(notebook.press(KeyStroke.plain(Key.D))).isTrue();
+        assertThat(notebook.cells()).hasSize(3);
+        notebook.press(KeyStroke.plain(Key.D));
+        assertThat(notebook.cells()).extracting(CellViewModel::id).containsExactly("c1", "r1");
+        assertThat(notebook.selectedCell().id()).isEqualTo("r1");
+        notebook.press(KeyStroke.plain(Key.Z));
+        assertThat(notebook.cells()).extracting(CellViewModel::id).containsExactly("c1", "m1", "r1");
+    }
+
+    @Test
+    void deletingTheLastCell_leavesOneEmptyCodeCell() throws Exception {
+        NotebookViewModel notebook = open("""
+                {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+                 "cells": [{"id": "only", "cell_type": "markdown", "source": "x", "metadata": {}}]}
+                """);
+        notebook.perform(NotebookCommand.DELETE);
+        assertThat(notebook.cells()).hasSize(1);
+        assertThat(notebook.cells().getFirst().typeProperty().get()).isEqualTo(CellType.CODE);
+        assertThat(notebook.cells().getFirst().id()).isNotEqualTo("only");
+    }
+
+    @Test
+    void changingType_toMarkdownDropsOutputs_andShowsTheSource() throws Exception {
+        NotebookViewModel notebook = threeCells();
+        notebook.press(KeyStroke.plain(Key.M));
+        CellViewModel cell = notebook.cells().getFirst();
+        assertThat(cell.typeProperty().get()).isEqualTo(CellType.MARKDOWN);
+        assertThat(cell.outputs()).isEmpty();
+        assertThat(cell.renderedProperty().get()).isFalse();
+        ObjectNode json = notebook.toJson().path("cells").get(0).deepCopy();
+        assertThat(json.path("cell_type").asText()).isEqualTo("markdown");
+        assertThat(json.has("outputs")).isFalse();
+        assertThat(json.has("execution_count")).isFalse();
+        notebook.press(KeyStroke.plain(Key.Y));
+        assertThat(notebook.toJson().path("cells").get(0).path("outputs").isArray()).isTrue();
+    }
+
+    @Test
+    void copyPaste_insertsACopyWithANewId() throws Exception {
+        NotebookViewModel notebook = threeCells();
+        notebook.press(KeyStroke.plain(Key.C));
+        notebook.press(KeyStroke.plain(Key.V));
+        assertThat(notebook.cells()).extracting(CellViewModel::id).containsExactly("c1", "new1", "m1", "r1");
+        assertThat(notebook.cells().get(1).sourceProperty().get()).isEqualTo("x = 1\nx");
+    }
+
+    @Test
+    void cutPaste_movesACell() throws Exception {
+        NotebookViewModel notebook = threeCells();
+        notebook.press(KeyStroke.plain(Key.X));
+        notebook.press(KeyStroke.plain(Key.J));
+        notebook.press(KeyStroke.plain(Key.V));
+        assertThat(notebook.cells()).extracting(cell -> cell.sourceProperty().get())
+                .containsExactly("# Title", "raw", "x = 1\nx");
+    }
+
+    @Test
+    void arrows_moveTheSelectionWithinBounds() throws Exception {
+        NotebookViewModel notebook = threeCells();
+        notebook.press(KeyStroke.plain(Key.UP));
+        assertThat(notebook.selectedIndexProperty().get()).isZero();
+        notebook.press(KeyStroke.plain(Key.DOWN));
+        notebook.press(KeyStroke.plain(Key.DOWN));
+        notebook.press(KeyStroke.plain(Key.DOWN));
+        assertThat(notebook.selectedIndexProperty().get()).isEqualTo(2);
+    }
+
+    @Test
+    void enterAndEscape_switchModes_andEditingMarkdownShowsItsSource() throws Exception {
+        NotebookViewModel notebook = threeCells();
+        notebook.select(1);
+        notebook.press(KeyStroke.plain(Key.ENTER));
+        assertThat(notebook.modeProperty().get()).isEqualTo(Mode.EDIT);
+        assertThat(notebook.selectedCell().renderedProperty().get()).isFalse();
+        assertThat(notebook.press(KeyStroke.plain(Key.A))).as("typing in edit mode").isFalse();
+        notebook.press(KeyStroke.plain(Key.ESCAPE));
+        assertThat(notebook.modeProperty().get()).isEqualTo(Mode.COMMAND);
+    }
+
+    @Test
+    void shiftEnterOnMarkdown_rendersItAndSelectsTheNextCell() throws Exception {
+        NotebookViewModel notebook = threeCells();
+        notebook.select(1);
+        notebook.perform(NotebookCommand.EDIT);
+        notebook.press(KeyStroke.shift(Key.ENTER));
+        assertThat(notebook.cells().get(1).renderedProperty().get()).isTrue();
+        assertThat(notebook.selectedIndexProperty().get()).isEqualTo(2);
+        assertThat(notebook.modeProperty().get()).isEqualTo(Mode.COMMAND);
+    }
+
+    @Test
+    void shiftEnterOnTheLastCell_addsACodeCellInEditMode() throws Exception {
+        NotebookViewModel notebook = threeCells();
+        notebook.select(2);
+        notebook.press(KeyStroke.shift(Key.ENTER));
+        assertThat(notebook.cells()).hasSize(4);
+        assertThat(notebook.selectedCell().id()).isEqualTo("new1");
+        assertThat(notebook.modeProperty().get()).isEqualTo(Mode.EDIT);
+    }
+}
