@@ -18,8 +18,10 @@ import io.quire.kernel.KernelSpecException;
 import io.quire.kernel.KernelSpecRegistry;
 import io.quire.kernel.local.LocalProcessProvisioner;
 import io.quire.kernel.spi.KernelProvisioner;
+import io.quire.kernels.KernelEvents;
 import io.quire.kernels.KernelManager;
 import io.quire.kernels.KernelNotFoundException;
+import io.quire.kernels.KernelQuotaExceededException;
 import io.quire.server.http.ApiException;
 import io.quire.server.http.BodyLimit;
 import io.quire.server.http.ErrorResponses;
@@ -124,18 +126,32 @@ public final class QuireServer implements AutoCloseable {
         }
         Clock clock = Clock.systemUTC();
         KernelLauncher launcher = KernelLauncher.create(provisioner, registry, KernelClientOptions.defaults());
-        KernelManager kernels = KernelManager.builder(launcher).clock(clock).defaultKernelName(config.defaultKernel())
-                .startTimeout(Duration.ofSeconds(60)).build();
+        KernelManager kernels = backend.config().configure(KernelManager.builder(launcher)).clock(clock)
+                .defaultKernelName(config.defaultKernel()).startTimeout(Duration.ofSeconds(60)).build();
         ServerMetrics metrics = ServerMetrics.create(kernels::list);
         SessionManager sessions = SessionManager.create(kernels, SessionStore.inMemory(), Optional.of(config.root()));
         KernelChannels channels = new KernelChannels(kernels, config.token(), metrics);
         metrics.webSocketConnections(channels::connections);
+        metrics.pools(kernels::poolStatus);
+        kernels.addListener(new KernelEvents() {
+            @Override
+            public void onCullWarning(String kernelId, Duration remaining) {
+                channels.notice(kernelId, "cull", "Quire will shut this idle kernel down in " + remaining.toSeconds()
+                        + " s unless it is used.\n");
+            }
+
+            @Override
+            public void onCulled(String kernelId) {
+                channels.shutDown(kernelId);
+            }
+        });
         ContentsManager contents = FileContentsManager.create(config.root());
         V1Api v1 = V1Api.builder(contents, kernels, registry).root(config.root()).version(version).sessions(sessions)
                 .kernelNotices(KernelNotices.of(channels::restarting, channels::restarted, channels::shutDown)).build();
         HealthService health = HealthService.builder()
                 .check("contents", HealthChecks.contentsRoot(config.root()))
                 .check("kernels", HealthChecks.kernels(kernels::list))
+                .check("kernel-engine", HealthChecks.kernelEngine(kernels::health))
                 .build();
         KernelSpecsService kernelSpecs = new KernelSpecsService(registry, config.defaultKernel());
         ApiRootService root = new ApiRootService(version, clock, () -> kernels.list().size(), channels::connections,
@@ -192,6 +208,7 @@ public final class QuireServer implements AutoCloseable {
                 case ContentsBadRequestException ignored -> 400;
                 case ContentsStorageException ignored -> 500;
             }, contents.code(), contents.getMessage());
+            case KernelQuotaExceededException quota -> new ApiException(429, "kernel_quota_exceeded", quota.getMessage());
             case KernelNotFoundException notFound -> ApiException.notFound(notFound.getMessage());
             case KernelSpecException spec -> ApiException.notFound(spec.getMessage());
             case SessionNotFoundException notFound -> ApiException.notFound(notFound.getMessage());

@@ -188,6 +188,26 @@ public final class KernelChannels {
         }
     }
 
+    /**
+     * Tells every connection of a kernel something from the server: an IOPub {@code stream} on stderr with no parent
+     * (JupyterLab shows unparented output nowhere; Quire's clients show it as a kernel notice) and
+     * {@code metadata.quire.notice} naming the kind, e.g. {@code cull} before an idle kernel is culled.
+     *
+     * @param kernelId the kernel
+     * @param kind     a machine-readable kind
+     * @param text     the human-readable notice
+     */
+    public void notice(String kernelId, String kind, String text) {
+        Relay relay = relays.get(kernelId);
+        if (relay != null) {
+            RawMessage message = stderr(JsonBodies.MAPPER.createObjectNode(), text);
+            ObjectNode metadata = JsonBodies.MAPPER.createObjectNode();
+            metadata.putObject("quire").put("notice", kind);
+            relay.dispatch(Channel.IOPUB, new RawMessage(message.header(), message.parentHeader(), metadata,
+                    message.content(), List.of()));
+        }
+    }
+
     private static RawMessage status(String state) {
         ObjectNode content = JsonBodies.MAPPER.createObjectNode();
         content.put("execution_state", state);

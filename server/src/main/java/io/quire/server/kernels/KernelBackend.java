@@ -1,16 +1,16 @@
 package io.quire.server.kernels;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quire.kernel.EngineHealth;
 import io.quire.kernel.KernelSpec;
 import io.quire.kernel.KernelSpecRegistry;
 import io.quire.kernel.docker.DockerKernelProvisioner;
-import io.quire.kernel.docker.HardwareSize;
 import io.quire.kernel.local.LocalProcessProvisioner;
 import io.quire.kernel.spi.KernelProvisioner;
 import io.quire.kernel.spi.LaunchRequest;
 import io.quire.kernel.spi.ProvisionedKernel;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -25,12 +25,14 @@ public final class KernelBackend implements AutoCloseable {
     private final KernelSpecRegistry registry;
     private final KernelProvisioner provisioner;
     private final Optional<DockerKernelProvisioner> docker;
+    private final KernelsConfig config;
 
     private KernelBackend(KernelSpecRegistry registry, KernelProvisioner provisioner,
-                          Optional<DockerKernelProvisioner> docker) {
+                          Optional<DockerKernelProvisioner> docker, KernelsConfig config) {
         this.registry = registry;
         this.provisioner = provisioner;
         this.docker = docker;
+        this.config = config;
     }
 
     /**
@@ -41,8 +43,22 @@ public final class KernelBackend implements AutoCloseable {
      * @return the backend; closing it does nothing
      */
     public static KernelBackend of(KernelSpecRegistry registry, KernelProvisioner provisioner) {
+        return of(registry, provisioner, KernelsConfig.defaults());
+    }
+
+    /**
+     * A backend over a given registry and provisioner, with the pools, quotas and culling of a configuration (its
+     * Docker and image settings are not used).
+     *
+     * @param registry    where specs are found
+     * @param provisioner launches every spec
+     * @param config      the pools, quotas and culling
+     * @return the backend; closing it does nothing
+     */
+    public static KernelBackend of(KernelSpecRegistry registry, KernelProvisioner provisioner, KernelsConfig config) {
         return new KernelBackend(Objects.requireNonNull(registry, "registry"),
-                Objects.requireNonNull(provisioner, "provisioner"), Optional.empty());
+                Objects.requireNonNull(provisioner, "provisioner"), Optional.empty(),
+                Objects.requireNonNull(config, "config"));
     }
 
     /**
@@ -61,7 +77,7 @@ public final class KernelBackend implements AutoCloseable {
         registry = registry.withDeclared(images);
         LocalProcessProvisioner local = LocalProcessProvisioner.create();
         if (config.docker().isEmpty()) {
-            return new KernelBackend(registry, local, Optional.empty());
+            return new KernelBackend(registry, local, Optional.empty(), config);
         }
         KernelsConfig.Docker settings = config.docker().get();
         DockerKernelProvisioner docker = DockerKernelProvisioner.builder()
@@ -69,9 +85,9 @@ public final class KernelBackend implements AutoCloseable {
                 .scope(settings.scope())
                 .pullPolicy(settings.pullPolicy())
                 .defaultSize(config.sizes().get(config.defaultSize()))
+                .sizes(config.sizes().values())
                 .build();
-        return new KernelBackend(registry, new Routing(local, docker, config.sizes(), config.defaultSize()),
-                Optional.of(docker));
+        return new KernelBackend(registry, new Routing(local, docker), Optional.of(docker), config);
     }
 
     /** @return the kernel specs offered */
@@ -84,6 +100,11 @@ public final class KernelBackend implements AutoCloseable {
         return provisioner;
     }
 
+    /** @return the configuration (pools, quotas, culling) the kernel manager applies */
+    public KernelsConfig config() {
+        return config;
+    }
+
     /** @return the Docker provisioner, when Docker kernels are enabled */
     public Optional<DockerKernelProvisioner> docker() {
         return docker;
@@ -94,16 +115,26 @@ public final class KernelBackend implements AutoCloseable {
         docker.ifPresent(DockerKernelProvisioner::close);
     }
 
-    /** Sends image specs to Docker with their size, everything else to local processes. */
-    private record Routing(KernelProvisioner local, DockerKernelProvisioner docker, Map<String, HardwareSize> sizes,
-                           String defaultSize) implements KernelProvisioner {
+    /**
+     * Sends image specs to Docker, everything else to local processes. A request without a size gets the size the
+     * image names ({@code metadata.quire.docker.size}), else Docker's default size.
+     */
+    private record Routing(KernelProvisioner local, DockerKernelProvisioner docker) implements KernelProvisioner {
         @Override
         public ProvisionedKernel launch(KernelSpec spec, LaunchRequest request) {
-            if (!spec.metadata().path("quire").path("docker").isObject()) {
+            JsonNode settings = spec.metadata().path("quire").path("docker");
+            if (!settings.isObject()) {
                 return local.launch(spec, request);
             }
-            String size = spec.metadata().path("quire").path("docker").path("size").asText(defaultSize);
-            return docker.launch(spec, request, sizes.getOrDefault(size, sizes.get(defaultSize)), Optional.empty());
+            if (request.size().isEmpty() && settings.path("size").isTextual()) {
+                request = request.withSize(settings.path("size").asText());
+            }
+            return docker.launch(spec, request);
+        }
+
+        @Override
+        public EngineHealth health() {
+            return docker.health();
         }
     }
 }

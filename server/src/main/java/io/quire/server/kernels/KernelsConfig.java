@@ -6,10 +6,14 @@ import io.quire.kernel.InterruptMode;
 import io.quire.kernel.KernelSpec;
 import io.quire.kernel.docker.HardwareSize;
 import io.quire.kernel.docker.PullPolicy;
+import io.quire.kernels.CullingPolicy;
+import io.quire.kernels.KernelManager;
+import io.quire.kernels.PoolConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -45,6 +50,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *       image: quire/python-kernel:dev
  *       argv: [python3, -m, ipykernel_launcher, -f, "{connection_file}"]   # this is the default
  *       size: small                # default size of this kernel
+ *   pools:                         # warm pools of ready kernels
+ *     - {spec: python3-docker, min-idle: 2, max-idle: 4}   # no size: the kernel's default size
+ *   quotas: {per-user: 5, per-organisation: 100, concurrent-starts: 4}   # 0 or absent: no limit
+ *   culling: {idle-timeout: 1h, interval: 5m, cull-busy: false, cull-connected: false, warning: 1m}
  * }</pre>
  *
  * <p>Environment: {@code QUIRE_KERNELS_LOCAL_SPECS} ({@code true}/{@code false}) and {@code QUIRE_DOCKER_HOST}
@@ -55,9 +64,13 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * @param sizes       the hardware sizes by name, in declaration order
  * @param defaultSize the name of the size used when neither the request nor the image names one
  * @param images      the kernel specs backed by images
+ * @param pools       the warm pools
+ * @param quotas      the limits on kernels per user, per organisation and on concurrent starts
+ * @param culling     when idle kernels are shut down, if ever
  */
 public record KernelsConfig(boolean localSpecs, Optional<Docker> docker, Map<String, HardwareSize> sizes,
-                            String defaultSize, List<Image> images) {
+                            String defaultSize, List<Image> images, List<Pool> pools, Quotas quotas,
+                            Optional<CullingPolicy> culling) {
 
     /** The default argv of an image kernel: ipykernel. */
     public static final List<String> IPYKERNEL_ARGV =
@@ -127,9 +140,47 @@ public record KernelsConfig(boolean localSpecs, Optional<Docker> docker, Map<Str
         }
     }
 
+    /**
+     * A warm pool of ready kernels of one spec.
+     *
+     * @param spec    the kernel spec name
+     * @param size    the hardware size name; empty for the kernel's default size, which is what Jupyter clients
+     *                (which never name a size) get
+     * @param minIdle refill when fewer idle and starting kernels remain
+     * @param maxIdle fill up to this many
+     */
+    public record Pool(String spec, Optional<String> size, int minIdle, int maxIdle) {
+        /** Validates. */
+        public Pool {
+            requireText(spec, "spec");
+            Objects.requireNonNull(size, "size");
+            new PoolConfig(spec, size, minIdle, maxIdle, false, Set.of()); // the same checks as the manager's
+        }
+    }
+
+    /**
+     * Limits on kernels; 0 means no limit.
+     *
+     * @param perUser          kernels one user may have (waiting, starting, running or dead)
+     * @param perOrganisation  kernels one organisation may have
+     * @param concurrentStarts kernels starting at once; more starts wait for capacity
+     */
+    public record Quotas(int perUser, int perOrganisation, int concurrentStarts) {
+        /** Rejects negative limits. */
+        public Quotas {
+            if (perUser < 0 || perOrganisation < 0 || concurrentStarts < 0) {
+                throw new IllegalArgumentException("quotas must not be negative: per-user " + perUser
+                        + ", per-organisation " + perOrganisation + ", concurrent-starts " + concurrentStarts);
+            }
+        }
+    }
+
     /** Validates and copies. */
     public KernelsConfig {
         Objects.requireNonNull(docker, "docker");
+        pools = List.copyOf(pools);
+        Objects.requireNonNull(quotas, "quotas");
+        Objects.requireNonNull(culling, "culling");
         sizes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sizes));
         images = List.copyOf(images);
         if (!sizes.containsKey(defaultSize)) {
@@ -150,12 +201,45 @@ public record KernelsConfig(boolean localSpecs, Optional<Docker> docker, Map<Str
         if (!images.isEmpty() && docker.isEmpty()) {
             throw new IllegalArgumentException("kernels.images needs kernels.docker.enabled: true");
         }
+        for (Pool pool : pools) {
+            if (pool.size().isPresent() && !sizes.containsKey(pool.size().get())) {
+                throw new IllegalArgumentException("kernels.pools[" + pool.spec() + "].size: no size named '"
+                        + pool.size().get() + "' in " + sizes.keySet());
+            }
+        }
+    }
+
+    /**
+     * Applies the pools, quotas and culling to a kernel manager being built. Pools of image kernels serve starts
+     * that name a working directory too (Docker kernels always work in their own home directory).
+     *
+     * @param builder the manager's builder
+     * @return the builder
+     */
+    public KernelManager.Builder configure(KernelManager.Builder builder) {
+        List<String> imageNames = images.stream().map(image -> image.name().toLowerCase(Locale.ROOT)).toList();
+        builder.pools(pools.stream()
+                .map(pool -> PoolConfig.of(pool.spec(), pool.size(), pool.minIdle(), pool.maxIdle())
+                        .withCwdIgnored(imageNames.contains(pool.spec().toLowerCase(Locale.ROOT))))
+                .toList());
+        if (quotas.perUser() > 0) {
+            builder.maxKernelsPerUser(quotas.perUser());
+        }
+        if (quotas.perOrganisation() > 0) {
+            builder.maxKernelsPerOrganisation(quotas.perOrganisation());
+        }
+        if (quotas.concurrentStarts() > 0) {
+            builder.maxConcurrentStarts(quotas.concurrentStarts());
+        }
+        culling.ifPresent(builder::culling);
+        return builder;
     }
 
     /** @return local kernel specs only, no Docker: the configuration without a {@code kernels:} section */
     public static KernelsConfig defaults() {
         HardwareSize size = HardwareSize.defaults();
-        return new KernelsConfig(true, Optional.empty(), Map.of(size.name(), size), size.name(), List.of());
+        return new KernelsConfig(true, Optional.empty(), Map.of(size.name(), size), size.name(), List.of(), List.of(),
+                new Quotas(0, 0, 0), Optional.empty());
     }
 
     /**
@@ -189,13 +273,13 @@ public record KernelsConfig(boolean localSpecs, Optional<Docker> docker, Map<Str
         String local = environment.get("QUIRE_KERNELS_LOCAL_SPECS");
         if (local != null && !local.isBlank()) {
             config = new KernelsConfig(bool(local, "QUIRE_KERNELS_LOCAL_SPECS"), config.docker, config.sizes,
-                    config.defaultSize, config.images);
+                    config.defaultSize, config.images, config.pools, config.quotas, config.culling);
         }
         String dockerHost = environment.get("QUIRE_DOCKER_HOST");
         if (dockerHost != null && !dockerHost.isBlank() && config.docker.isPresent()) {
             Docker d = config.docker.get();
             config = new KernelsConfig(config.localSpecs, Optional.of(new Docker(dockerHost, d.scope(), d.pullPolicy())),
-                    config.sizes, config.defaultSize, config.images);
+                    config.sizes, config.defaultSize, config.images, config.pools, config.quotas, config.culling);
         }
         return config;
     }
@@ -209,7 +293,8 @@ public record KernelsConfig(boolean localSpecs, Optional<Docker> docker, Map<Str
      * @throws IllegalArgumentException when a value is invalid; the message names the key
      */
     public static KernelsConfig parse(Map<?, ?> section, Map<String, String> environment) {
-        known(section, "kernels", "local-specs", "docker", "sizes", "default-size", "images");
+        known(section, "kernels", "local-specs", "docker", "sizes", "default-size", "images", "pools", "quotas",
+                "culling");
         boolean localSpecs = section.containsKey("local-specs")
                 ? bool(String.valueOf(section.get("local-specs")), "kernels.local-specs") : true;
 
@@ -298,7 +383,87 @@ public record KernelsConfig(boolean localSpecs, Optional<Docker> docker, Map<Str
                 }
             }
         }
-        return new KernelsConfig(localSpecs, docker, sizes, defaultSize, images);
+        List<Pool> pools = new ArrayList<>();
+        if (section.get("pools") != null) {
+            if (!(section.get("pools") instanceof List<?> list)) {
+                throw new IllegalArgumentException("kernels.pools must be a list");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                String where = "kernels.pools[" + i + "]";
+                Map<?, ?> m = map(list.get(i), where);
+                known(m, where, "spec", "size", "min-idle", "max-idle");
+                try {
+                    int minIdle = Integer.parseInt(text(m, "min-idle", where, "1"));
+                    pools.add(new Pool(text(m, "spec", where, null), Optional.ofNullable(m.get("size")).map(String::valueOf),
+                            minIdle, Integer.parseInt(text(m, "max-idle", where, String.valueOf(minIdle)))));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        Quotas quotas = new Quotas(0, 0, 0);
+        if (section.get("quotas") != null) {
+            Map<?, ?> q = map(section.get("quotas"), "kernels.quotas");
+            known(q, "kernels.quotas", "per-user", "per-organisation", "concurrent-starts");
+            try {
+                quotas = new Quotas(Integer.parseInt(text(q, "per-user", "kernels.quotas", "0")),
+                        Integer.parseInt(text(q, "per-organisation", "kernels.quotas", "0")),
+                        Integer.parseInt(text(q, "concurrent-starts", "kernels.quotas", "0")));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("kernels.quotas: " + e.getMessage(), e);
+            }
+        }
+        Optional<CullingPolicy> culling = Optional.empty();
+        if (section.get("culling") != null) {
+            Map<?, ?> c = map(section.get("culling"), "kernels.culling");
+            known(c, "kernels.culling", "idle-timeout", "interval", "cull-busy", "cull-connected", "warning");
+            try {
+                CullingPolicy defaults = CullingPolicy.idleFor(duration(text(c, "idle-timeout", "kernels.culling", null),
+                        "kernels.culling.idle-timeout"));
+                culling = Optional.of(new CullingPolicy(defaults.idleTimeout(),
+                        c.containsKey("interval") ? duration(String.valueOf(c.get("interval")), "kernels.culling.interval")
+                                : defaults.checkInterval(),
+                        c.containsKey("cull-busy") && bool(String.valueOf(c.get("cull-busy")), "kernels.culling.cull-busy"),
+                        c.containsKey("cull-connected")
+                                && bool(String.valueOf(c.get("cull-connected")), "kernels.culling.cull-connected"),
+                        c.containsKey("warning") ? duration(String.valueOf(c.get("warning")), "kernels.culling.warning")
+                                : defaults.warning()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage().startsWith("kernels.") ? e.getMessage()
+                        : "kernels.culling: " + e.getMessage(), e);
+            }
+        }
+        return new KernelsConfig(localSpecs, docker, sizes, defaultSize, images, pools, quotas, culling);
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(?i)\\s*(\\d+)\\s*(ms|s|m|h|d)\\s*");
+
+    /**
+     * Parses a duration such as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d}, or ISO-8601
+     * ({@code PT1H}).
+     *
+     * @param text  the duration
+     * @param where the key, for messages
+     * @return the duration
+     */
+    static Duration duration(String text, String where) {
+        Matcher matcher = DURATION.matcher(text);
+        if (matcher.matches()) {
+            long amount = Long.parseLong(matcher.group(1));
+            return switch (matcher.group(2).toLowerCase(Locale.ROOT)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+        }
+        try {
+            return Duration.parse(text.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(where + " must be a duration such as 30s, 5m, 1h or PT1H but was '"
+                    + text + "'", e);
+        }
     }
 
     private static final Pattern BYTES = Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)\\s*");

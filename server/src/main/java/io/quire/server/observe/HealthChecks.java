@@ -1,5 +1,6 @@
 package io.quire.server.observe;
 
+import io.quire.kernel.EngineHealth;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -61,6 +62,20 @@ public final class HealthChecks {
             int count = list.get().size();
             String kernels = count == 1 ? "1 kernel" : count + " kernels";
             return HealthCheck.Result.up("the kernel manager answers; " + kernels);
+        };
+    }
+
+    /**
+     * Checks the engine kernels run on (e.g. that the Docker engine answers a ping).
+     *
+     * @param health asks the engine, such as {@code kernelManager::health}
+     * @return the check
+     */
+    public static HealthCheck kernelEngine(Supplier<EngineHealth> health) {
+        Objects.requireNonNull(health, "health");
+        return () -> {
+            EngineHealth answer = health.get();
+            return answer.healthy() ? HealthCheck.Result.up(answer.detail()) : HealthCheck.Result.down(answer.detail());
         };
     }
 }

@@ -2,6 +2,7 @@ package io.quire.server.observe;
 
 import io.quire.kernels.ExecutionState;
 import io.quire.kernels.ManagedKernelInfo;
+import io.quire.kernels.PoolStatus;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -11,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Quire's server metrics, in one {@link Metrics} registry:
@@ -19,6 +21,8 @@ import java.util.function.Supplier;
  *     {@code quire_http_request_duration_seconds{method,route}}, recorded by {@link HttpMetricsFilter};</li>
  *     <li>{@code quire_kernels{state}}, read from the kernel manager at scrape time (every state, zeros included);</li>
  *     <li>{@code quire_websocket_connections}, read from the kernel channels at scrape time;</li>
+ *     <li>{@code quire_kernel_pool_kernels{spec,size,state}} (state {@code idle} or {@code starting}) and
+ *     {@code quire_kernel_pool_handed_out_total{spec,size}}, read from the warm pools at scrape time;</li>
  *     <li>{@code quire_executions_total} and {@code quire_iopub_messages_total}, counted by the kernel channels
  *     through {@link #executionRequested()} and {@link #iopubMessage()} (IOPub per connection reached).</li>
  * </ul>
@@ -31,6 +35,7 @@ public final class ServerMetrics {
     private final Metrics.Counter executions;
     private final Metrics.Counter iopubMessages;
     private final AtomicReference<IntSupplier> webSocketConnections = new AtomicReference<>(() -> 0);
+    private final AtomicReference<Supplier<List<PoolStatus>>> pools = new AtomicReference<>(List::of);
 
     private ServerMetrics(Supplier<? extends Collection<ManagedKernelInfo>> kernels) {
         requests = registry.counter("quire_http_requests_total",
@@ -42,6 +47,17 @@ public final class ServerMetrics {
                 () -> byState(kernels.get()));
         registry.gauge("quire_websocket_connections", "Open kernel channel WebSocket connections.",
                 () -> webSocketConnections.get().getAsInt());
+        registry.gauge("quire_kernel_pool_kernels", "Kernels in warm pools, by spec, size and state (idle or starting).",
+                List.of("spec", "size", "state"), () -> pools.get().get().stream()
+                        .flatMap(pool -> Stream.of(
+                                new Metrics.Sample(List.of(pool.spec(), pool.size().orElse(""), "idle"), pool.idle()),
+                                new Metrics.Sample(List.of(pool.spec(), pool.size().orElse(""), "starting"),
+                                        pool.starting())))
+                        .toList());
+        registry.gauge("quire_kernel_pool_handed_out_total", "Kernels handed from warm pools to sessions, by spec and size.",
+                List.of("spec", "size"), () -> pools.get().get().stream()
+                        .map(pool -> new Metrics.Sample(List.of(pool.spec(), pool.size().orElse("")), pool.handedOut()))
+                        .toList());
         executions = registry.counter("quire_executions_total",
                 "Code execution requests (execute_request) sent to kernels.");
         iopubMessages = registry.counter("quire_iopub_messages_total",
@@ -66,6 +82,15 @@ public final class ServerMetrics {
      */
     public void webSocketConnections(IntSupplier connections) {
         webSocketConnections.set(Objects.requireNonNull(connections, "connections"));
+    }
+
+    /**
+     * Sets where the pool gauges read from, such as {@code kernelManager::poolStatus}. Until set, there are no pools.
+     *
+     * @param status the pools' status; called at every scrape
+     */
+    public void pools(Supplier<List<PoolStatus>> status) {
+        pools.set(Objects.requireNonNull(status, "status"));
     }
 
     /**

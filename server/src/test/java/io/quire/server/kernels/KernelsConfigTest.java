@@ -164,4 +164,55 @@ class KernelsConfigTest {
             assertThat(backend.registry().discover().specs()).containsOnlyKeys("py-docker", "python3");
         }
     }
+
+    @Test
+    void poolsQuotasAndCulling_areRead_andApplyToTheManager() throws IOException {
+        KernelsConfig config = load("""
+                kernels:
+                  docker: {scope: t}
+                  sizes: {small: {cpus: 1, memory: 1g, pids: 64}}
+                  images: [{name: py, image: x}]
+                  pools:
+                    - {spec: py, min-idle: 2, max-idle: 3}
+                    - {spec: py, size: small}
+                  quotas: {per-user: 3, concurrent-starts: 2}
+                  culling: {idle-timeout: 1h, interval: 30s, cull-busy: true, warning: 2m}
+                """, Map.of());
+
+        assertThat(config.pools()).containsExactly(new KernelsConfig.Pool("py", Optional.empty(), 2, 3),
+                new KernelsConfig.Pool("py", Optional.of("small"), 1, 1));
+        assertThat(config.quotas()).isEqualTo(new KernelsConfig.Quotas(3, 0, 2));
+        assertThat(config.culling()).contains(new io.quire.kernels.CullingPolicy(java.time.Duration.ofHours(1),
+                java.time.Duration.ofSeconds(30), true, false, java.time.Duration.ofMinutes(2)));
+        assertThat(KernelsConfig.defaults().pools()).isEmpty();
+        assertThat(KernelsConfig.defaults().culling()).isEmpty();
+    }
+
+    @Test
+    void badPoolsQuotasAndCulling_areRefusedNamingTheKey() {
+        assertThatThrownBy(() -> load("kernels:\n  pools: [{spec: py, min-idle: 0}]\n", Map.of()))
+                .hasMessageContaining("kernels.pools[0]").hasMessageContaining("minIdle must be at least 1");
+        assertThatThrownBy(() -> load("kernels:\n  pools: [{spec: py, min-idle: 3, max-idle: 2}]\n", Map.of()))
+                .hasMessageContaining("maxIdle must be at least minIdle");
+        assertThatThrownBy(() -> load("kernels:\n  pools: [{spec: py, size: xl}]\n", Map.of()))
+                .hasMessageContaining("kernels.pools[py].size: no size named 'xl'");
+        assertThatThrownBy(() -> load("kernels:\n  quotas: {per-user: -1}\n", Map.of()))
+                .hasMessageContaining("kernels.quotas").hasMessageContaining("must not be negative");
+        assertThatThrownBy(() -> load("kernels:\n  quotas: {per-team: 1}\n", Map.of()))
+                .hasMessageContaining("kernels.quotas.per-team: unknown key");
+        assertThatThrownBy(() -> load("kernels:\n  culling: {interval: 5m}\n", Map.of()))
+                .hasMessageContaining("kernels.culling.idle-timeout is required");
+        assertThatThrownBy(() -> load("kernels:\n  culling: {idle-timeout: soon}\n", Map.of()))
+                .hasMessageContaining("kernels.culling.idle-timeout must be a duration");
+        assertThatThrownBy(() -> load("kernels:\n  culling: {idle-timeout: 1m, warning: 2m}\n", Map.of()))
+                .hasMessageContaining("kernels.culling").hasMessageContaining("warning must be between zero");
+    }
+
+    @Test
+    void durations_acceptUnitsAndIso() {
+        assertThat(KernelsConfig.duration("500ms", "d")).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(KernelsConfig.duration("30s", "d")).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(KernelsConfig.duration("2d", "d")).isEqualTo(java.time.Duration.ofDays(2));
+        assertThat(KernelsConfig.duration("PT1H30M", "d")).isEqualTo(java.time.Duration.ofMinutes(90));
+    }
 }
