@@ -6,6 +6,7 @@ import io.quire.kernel.KernelClient;
 import io.quire.kernel.KernelException;
 import io.quire.kernel.KernelLaunchException;
 import io.quire.kernel.KernelSpec;
+import io.quire.kernel.KernelState;
 import io.quire.kernel.RawMessage;
 import io.quire.kernel.Registration;
 import io.quire.kernel.RunningKernel;
@@ -145,6 +146,25 @@ final class KernelManagerImpl implements KernelManager {
             kernel.shutdown(shutdownGrace); // shut down while it was starting
         }
         LOG.info("kernel {} ({}) is ready", entry.id, spec.name());
+    }
+
+    @Override
+    public ManagedKernelInfo adopt(String id, RunningKernel kernel) {
+        Objects.requireNonNull(kernel, "kernel");
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("a kernel id must not be blank but was '" + id + "'");
+        }
+        Entry entry = new Entry(id, kernel.spec().name(), sequence.incrementAndGet(), now());
+        if (kernels.putIfAbsent(id, entry) != null) {
+            throw new IllegalArgumentException("a kernel with id '" + id + "' is already managed");
+        }
+        watch(entry, kernel);
+        kernel.onDeath(exit -> died(entry, exit));
+        entry.state.compareAndSet(ExecutionState.STARTING,
+                kernel.state() == KernelState.BUSY ? ExecutionState.BUSY : ExecutionState.IDLE);
+        entry.ready.complete(kernel);
+        LOG.info("kernel {} ({}) adopted", id, entry.name);
+        return entry.snapshot();
     }
 
     private RunningKernel await(Entry entry) {
