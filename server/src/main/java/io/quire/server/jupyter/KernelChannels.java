@@ -188,6 +188,18 @@ public final class KernelChannels {
         }
     }
 
+    /**
+     * Closes every connection of every kernel with 1001 (going away), after what is queued for each was written, and
+     * drops what was buffered for reconnecting sessions; for a server that stops.
+     *
+     * @param reason the close reason
+     */
+    public void closeAll(String reason) {
+        for (Relay relay : List.copyOf(relays.values())) {
+            relay.shutDown(WsCloseCodes.GOING_AWAY, reason);
+        }
+    }
+
     private static RawMessage status(String state) {
         ObjectNode content = JsonBodies.MAPPER.createObjectNode();
         content.put("execution_state", state);
