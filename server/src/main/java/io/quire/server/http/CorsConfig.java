@@ -103,27 +103,42 @@ public record CorsConfig(List<String> allowedOrigins, List<String> allowedMethod
         return anyOrigin() || normalise(origin).map(allowedOrigins::contains).orElse(false);
     }
 
-    /** @return a copy with other origins */
+    /**
+     * @param origins origins as in {@link #allowedOrigins()}, not yet normalised
+     * @return a copy with them
+     */
     public CorsConfig withAllowedOrigins(List<String> origins) {
         return new CorsConfig(origins, allowedMethods, allowedHeaders, allowCredentials, maxAge);
     }
 
-    /** @return a copy with other methods */
+    /**
+     * @param methods HTTP methods
+     * @return a copy with them
+     */
     public CorsConfig withAllowedMethods(List<String> methods) {
         return new CorsConfig(allowedOrigins, methods, allowedHeaders, allowCredentials, maxAge);
     }
 
-    /** @return a copy with other headers */
+    /**
+     * @param headers request header names
+     * @return a copy with them
+     */
     public CorsConfig withAllowedHeaders(List<String> headers) {
         return new CorsConfig(allowedOrigins, allowedMethods, headers, allowCredentials, maxAge);
     }
 
-    /** @return a copy with the credentials flag */
+    /**
+     * @param credentials whether to allow credentials
+     * @return a copy with it
+     */
     public CorsConfig withAllowCredentials(boolean credentials) {
         return new CorsConfig(allowedOrigins, allowedMethods, allowedHeaders, credentials, maxAge);
     }
 
-    /** @return a copy with another pre-flight max age */
+    /**
+     * @param age how long browsers may cache a pre-flight answer
+     * @return a copy with it
+     */
     public CorsConfig withMaxAge(Duration age) {
         return new CorsConfig(allowedOrigins, allowedMethods, allowedHeaders, allowCredentials, age);
     }
