@@ -90,8 +90,10 @@ class KernelReattachIpykernelTest {
                 .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** What a cell printed: the streams before its idle (the reply travels on another socket and may come first). */
     private static String printed(KernelSocket socket, String msgId) {
         socket.awaitChild(msgId, "execute_reply");
+        socket.awaitStatus(msgId, "idle");
         return socket.children(msgId).stream().map(KernelSocket::streamText).flatMap(java.util.Optional::stream)
                 .reduce("", String::concat);
     }
