@@ -71,7 +71,13 @@ final class ServerCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("quire server: " + e.getMessage());
             return 2;
         }
-        QuireServer server = QuireServer.start(config, KernelSpecRegistry.create(), QuireCommand.version());
+        QuireServer server;
+        try {
+            server = QuireServer.start(config, KernelSpecRegistry.create(), QuireCommand.version());
+        } catch (IllegalStateException e) {
+            spec.commandLine().getErr().println("quire server: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

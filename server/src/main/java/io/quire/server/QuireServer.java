@@ -105,6 +105,7 @@ public final class QuireServer implements AutoCloseable {
      * @param provisioner launches kernels (local processes, containers, ...)
      * @param version     Quire's version, reported by {@code GET /api}
      * @return the started server
+     * @throws IllegalStateException when it cannot listen (kernels it took over are handed on again)
      */
     public static QuireServer start(ServerConfig config, KernelSpecRegistry registry, KernelProvisioner provisioner,
             String version) {
@@ -172,8 +173,16 @@ public final class QuireServer implements AutoCloseable {
         QuireServer quire = new QuireServer(server, config, kernels, v1, channels);
         try {
             server.start();
+            if (!server.isRunning()) { // Helidon logs a failed bind and returns a stopped server
+                throw new IllegalStateException("the server could not listen on " + config.host() + ":"
+                        + config.port() + " (is the port in use? the log above says why)");
+            }
         } catch (RuntimeException e) {
-            quire.close(); // e.g. the port is taken: kernels taken over are handed on again, not orphaned
+            try {
+                quire.close(); // e.g. the port is taken: kernels taken over are handed on again, not orphaned
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
         return quire;

@@ -1,6 +1,7 @@
 package io.quire.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -9,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quire.kernel.FakeKernelProvisioner;
 import io.quire.server.runtime.KernelHandover;
 import io.quire.testing.FakeKernel;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -81,6 +84,25 @@ class KernelReattachTest {
         }
         assertThat(detached.launched()).noneMatch(FakeKernel::isAlive);
         assertThat(stateFile).as("kernels were shut down, nothing to take over").doesNotExist();
+    }
+
+    @Test
+    void aServerThatCannotListen_handsTheKernelsItTookOverOnAgain() throws Exception {
+        String id;
+        try (FakeKernelServer first = leavingKernelsRunning()) {
+            id = first.startKernel().path("id").asText();
+        }
+        Path stateFile = dir.resolve("state").resolve(KernelHandover.FILE_NAME);
+
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> FakeKernelServer.start(dir, FakeKernelProvisioner.create(), config -> config
+                    .with("port", Integer.toString(taken.getLocalPort()), "test")
+                    .with("shutdown-kernels", "false", "test")).close())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("could not listen on");
+        }
+
+        assertThat(detached.only().isAlive()).isTrue();
+        assertThat(Files.readString(stateFile)).contains(id);
     }
 
     @Test
