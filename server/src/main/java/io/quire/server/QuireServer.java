@@ -74,14 +74,16 @@ public final class QuireServer implements AutoCloseable {
     private final KernelManager kernels;
     private final V1Api v1;
     private final KernelChannels channels;
+    private final KernelHandover handover;
 
     private QuireServer(WebServer server, ServerConfig config, KernelManager kernels, V1Api v1,
-            KernelChannels channels) {
+            KernelChannels channels, KernelHandover handover) {
         this.server = server;
         this.config = config;
         this.kernels = kernels;
         this.v1 = v1;
         this.channels = channels;
+        this.handover = handover;
     }
 
     /**
@@ -117,9 +119,11 @@ public final class QuireServer implements AutoCloseable {
         KernelLauncher launcher = KernelLauncher.create(provisioner, registry, KernelClientOptions.defaults());
         KernelManager kernels = KernelManager.builder(launcher).clock(clock).defaultKernelName(config.defaultKernel())
                 .startTimeout(Duration.ofSeconds(60)).build();
-        KernelHandover.takeOver(kernels, launcher, config.stateDir(), Duration.ofSeconds(10));
+        SessionStore sessionStore = SessionStore.inMemory();
+        KernelHandover handover = KernelHandover.create(config.stateDir(), kernels, sessionStore);
+        handover.takeOver(launcher, Duration.ofSeconds(10));
         ServerMetrics metrics = ServerMetrics.create(kernels::list);
-        SessionManager sessions = SessionManager.create(kernels, SessionStore.inMemory(), Optional.of(config.root()));
+        SessionManager sessions = SessionManager.create(kernels, sessionStore, Optional.of(config.root()));
         KernelChannels channels = new KernelChannels(kernels, config.token(), metrics, config.channels(),
                 System::nanoTime);
         metrics.webSocketConnections(channels::connections);
@@ -170,7 +174,7 @@ public final class QuireServer implements AutoCloseable {
                 .routing(routing)
                 .addRouting(WsRouting.builder().endpoint("/api/kernels/{id}/channels", channels::newConnection))
                 .build();
-        QuireServer quire = new QuireServer(server, config, kernels, v1, channels);
+        QuireServer quire = new QuireServer(server, config, kernels, v1, channels, handover);
         try {
             server.start();
             if (!server.isRunning()) { // Helidon logs a failed bind and returns a stopped server
@@ -255,7 +259,7 @@ public final class QuireServer implements AutoCloseable {
             if (config.shutdownKernels()) {
                 kernels.shutdownAll();
             } else {
-                KernelHandover.leaveRunning(kernels, config.stateDir());
+                handover.leaveRunning();
             }
         }
     }

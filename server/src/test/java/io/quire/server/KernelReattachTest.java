@@ -106,6 +106,31 @@ class KernelReattachTest {
     }
 
     @Test
+    void sessionsOfKernelsLeftRunning_areCarriedOver_soAClientFindsItsNotebooksKernelAgain() throws Exception {
+        String sessionId;
+        String kernelId;
+        try (FakeKernelServer first = leavingKernelsRunning()) {
+            JsonNode session = ServerFixture.json(first.post("/api/sessions",
+                    "{\"path\": \"a.ipynb\", \"name\": \"a.ipynb\", \"type\": \"notebook\","
+                            + " \"kernel\": {\"name\": \"fake\"}}"));
+            sessionId = session.path("id").asText();
+            kernelId = session.path("kernel").path("id").asText();
+        }
+
+        try (FakeKernelServer second = FakeKernelServer.start(dir, FakeKernelProvisioner.create(), config -> config)) {
+            JsonNode sessions = ServerFixture.json(second.get("/api/sessions"));
+            assertThat(sessions).hasSize(1);
+            assertThat(sessions.get(0).path("id").asText()).isEqualTo(sessionId);
+            assertThat(sessions.get(0).path("path").asText()).isEqualTo("a.ipynb");
+            assertThat(sessions.get(0).path("kernel").path("id").asText()).isEqualTo(kernelId);
+            JsonNode again = ServerFixture.json(second.post("/api/sessions",
+                    "{\"path\": \"a.ipynb\", \"type\": \"notebook\", \"kernel\": {\"name\": \"fake\"}}"));
+            assertThat(again.path("kernel").path("id").asText()).as("the session's kernel, not a new one")
+                    .isEqualTo(kernelId);
+        }
+    }
+
+    @Test
     void byDefault_kernelsAreShutDownWithTheServer_andNothingIsRecorded() throws Exception {
         try (FakeKernelServer server = FakeKernelServer.start(dir, detached, config -> config)) {
             server.startKernel();

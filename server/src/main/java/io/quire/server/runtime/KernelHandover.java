@@ -10,6 +10,8 @@ import io.quire.kernel.ReleasedKernel;
 import io.quire.kernel.RunningKernel;
 import io.quire.kernels.KernelManager;
 import io.quire.kernels.ManagedKernelInfo;
+import io.quire.sessions.SessionRecord;
+import io.quire.sessions.SessionStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * Kernels that outlive one run of the server and are taken over by the next ({@code shutdown-kernels: false}).
  *
  * <p>On stop, {@link #leaveRunning} releases every kernel that can outlive the server (local kernels launched
- * detached) and records them, with their ids and keys, in {@value #FILE_NAME} in the state directory: written to a
+ * detached) and records them, with their ids and keys, and the sessions bound to them (so JupyterLab finds its
+ * notebook's session, and so its kernel, again), in {@value #FILE_NAME} in the state directory: written to a
  * temporary file of mode {@code 0600} in a {@code 0700} directory, then renamed over the old one, so the file is
  * never torn and never readable by others. Kernels that cannot be left running (their provisioner cannot reattach
  * them: Docker and Kubernetes for now) are shut down, with a log line.
@@ -54,24 +57,41 @@ public final class KernelHandover {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int VERSION = 1;
 
-    private KernelHandover() {
+    private final Path stateDir;
+    private final KernelManager kernels;
+    private final SessionStore sessions;
+
+    private KernelHandover(Path stateDir, KernelManager kernels, SessionStore sessions) {
+        this.stateDir = Objects.requireNonNull(stateDir, "stateDir");
+        this.kernels = Objects.requireNonNull(kernels, "kernels");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
     }
 
     /**
-     * Leaves the manager's kernels running and records them for the next start. The manager must not be used
-     * afterwards (its kernels are released, or shut down).
+     * The handover of one server.
      *
-     * @param kernels  the kernels
-     * @param stateDir where to record them
+     * @param stateDir where kernels left running are recorded
+     * @param kernels  the server's kernels
+     * @param sessions the server's sessions
+     * @return the handover
+     */
+    public static KernelHandover create(Path stateDir, KernelManager kernels, SessionStore sessions) {
+        return new KernelHandover(stateDir, kernels, sessions);
+    }
+
+    /**
+     * Leaves the manager's kernels running and records them, and their sessions, for the next start. The manager
+     * must not be used afterwards (its kernels are released, or shut down).
+     *
      * @return the ids of the kernels left running
      * @throws UncheckedIOException when the state file cannot be written (the kernels are then left running but
      *                              unrecorded, and the message says so)
      */
-    public static List<String> leaveRunning(KernelManager kernels, Path stateDir) {
+    public List<String> leaveRunning() {
         ArrayNode recorded = JSON.createArrayNode();
         List<String> ids = new ArrayList<>();
         for (ManagedKernelInfo model : kernels.list()) {
-            Optional<ReleasedKernel> released = release(kernels, model);
+            Optional<ReleasedKernel> released = release(model);
             if (released.isPresent()) {
                 ObjectNode entry = JSON.createObjectNode();
                 entry.put("id", model.id());
@@ -87,6 +107,13 @@ public final class KernelHandover {
         ObjectNode document = JSON.createObjectNode();
         document.put("version", VERSION);
         document.set("kernels", recorded);
+        ArrayNode bound = document.putArray("sessions");
+        for (SessionRecord session : sessions.list()) {
+            if (ids.contains(session.kernelId())) {
+                bound.addObject().put("id", session.id()).put("path", session.path()).put("name", session.name())
+                        .put("type", session.type()).put("kernel_id", session.kernelId());
+            }
+        }
         try {
             writePrivately(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(document));
         } catch (IOException e) {
@@ -97,7 +124,7 @@ public final class KernelHandover {
         return ids;
     }
 
-    private static Optional<ReleasedKernel> release(KernelManager kernels, ManagedKernelInfo model) {
+    private Optional<ReleasedKernel> release(ManagedKernelInfo model) {
         try {
             RunningKernel kernel = kernels.running(model.id());
             return Optional.of(kernel.release());
@@ -115,30 +142,27 @@ public final class KernelHandover {
 
     /**
      * Takes over the kernels a previous run of the server left running with this state directory, under their old
-     * ids.
+     * ids, and restores the sessions bound to those of them that are still running.
      *
-     * @param kernels  the manager to adopt them into
      * @param launcher reattaches them (its provisioner must be able to)
-     * @param stateDir where they were recorded
      * @param timeout  how long each may take to answer
      * @return the ids of the kernels taken over
      */
-    public static List<String> takeOver(KernelManager kernels, KernelLauncher launcher, Path stateDir,
-            Duration timeout) {
-        Objects.requireNonNull(kernels, "kernels");
+    public List<String> takeOver(KernelLauncher launcher, Duration timeout) {
         Objects.requireNonNull(launcher, "launcher");
         Path file = stateDir.resolve(FILE_NAME);
         if (!Files.exists(file)) {
             return List.of();
         }
-        List<JsonNode> entries;
+        List<JsonNode> entries = new ArrayList<>();
+        List<JsonNode> bound = new ArrayList<>();
         try {
             JsonNode document = JSON.readTree(Files.readAllBytes(file));
             if (document == null || document.path("version").asInt() != VERSION || !document.path("kernels").isArray()) {
                 throw new IOException("not a version " + VERSION + " kernel state file");
             }
-            entries = new ArrayList<>();
             document.path("kernels").forEach(entries::add);
+            document.path("sessions").forEach(bound::add);
             Files.delete(file);
         } catch (IOException e) {
             Path aside = file.resolveSibling(FILE_NAME + ".unreadable");
@@ -154,7 +178,7 @@ public final class KernelHandover {
         List<Future<Optional<String>>> results = new ArrayList<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (JsonNode entry : entries) {
-                results.add(threads.submit(() -> takeOver(kernels, launcher, entry, timeout)));
+                results.add(threads.submit(() -> takeOver(launcher, entry, timeout)));
             }
         }
         List<String> adopted = new ArrayList<>();
@@ -168,14 +192,20 @@ public final class KernelHandover {
                 break;
             }
         }
+        for (JsonNode session : bound) {
+            String kernelId = session.path("kernel_id").asText("");
+            if (adopted.contains(kernelId) && session.path("id").isTextual() && session.path("path").isTextual()) {
+                sessions.put(new SessionRecord(session.path("id").asText(), session.path("path").asText(),
+                        session.path("name").asText(""), session.path("type").asText("notebook"), kernelId));
+            }
+        }
         if (!adopted.isEmpty()) {
             LOG.info("took over {} kernel(s) left running by the previous server: {}", adopted.size(), adopted);
         }
         return adopted;
     }
 
-    private static Optional<String> takeOver(KernelManager kernels, KernelLauncher launcher, JsonNode entry,
-            Duration timeout) {
+    private Optional<String> takeOver(KernelLauncher launcher, JsonNode entry, Duration timeout) {
         String id = entry.path("id").asText("");
         ReleasedKernel released;
         try {
