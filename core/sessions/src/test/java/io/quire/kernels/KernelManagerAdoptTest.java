@@ -63,6 +63,7 @@ class KernelManagerAdoptTest {
         assertThat(manager.running("kernel-from-before")).isSameAs(kernel);
         kernel.execute(ExecuteRequest.of("print:x"), ExecutionListener.IGNORE).await(TIMEOUT);
         try (KernelConnection connection = manager.attach("kernel-from-before")) {
+            assertThat(connection.kernelId()).isEqualTo("kernel-from-before");
             assertThat(manager.get("kernel-from-before").orElseThrow().connections()).isEqualTo(1);
         }
 
