@@ -581,7 +581,8 @@ public final class KernelChannels {
             try {
                 attachment = kernels.attach(kernelId);
             } catch (KernelNotFoundException e) {
-                wsSession.close(WsCloseCodes.VIOLATED_POLICY, "no such kernel");
+                // it existed at the upgrade: it was shut down meanwhile, as shutDown(kernelId) tells joined clients
+                wsSession.close(WsCloseCodes.NORMAL_CLOSE, "kernel shut down");
                 return;
             }
             limiter = IopubRateLimiter.create(options, ticker);
@@ -591,6 +592,10 @@ public final class KernelChannels {
                 Relay candidate = relays.computeIfAbsent(kernelId, Relay::new);
                 try {
                     candidate.bind();
+                } catch (KernelNotFoundException e) {
+                    candidate.expire();
+                    closeAfterPending(WsCloseCodes.NORMAL_CLOSE, "kernel shut down");
+                    return;
                 } catch (KernelException e) {
                     candidate.expire();
                     closeAfterPending(WsCloseCodes.UNEXPECTED_CONDITION, "kernel unavailable: " + e.getMessage());
