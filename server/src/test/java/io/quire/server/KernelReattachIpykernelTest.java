@@ -48,6 +48,10 @@ class KernelReattachIpykernelTest {
     void cleanUp() {
         children.forEach(Process::destroyForcibly);
         kernelPids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        // kernels whose pid the test did not learn (it failed earlier): their connection file is in this test's dir
+        String runtime = dir.resolve("runtime").toString();
+        ProcessHandle.allProcesses().filter(process -> process.info().commandLine().orElse("").contains(runtime))
+                .forEach(ProcessHandle::destroyForcibly);
     }
 
     /** Starts a server JVM and returns its port. */

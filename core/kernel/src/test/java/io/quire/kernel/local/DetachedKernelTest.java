@@ -116,7 +116,7 @@ class DetachedKernelTest {
     @Test
     void reattach_reportsAnUnexpectedExitWithTheLogTail() throws Exception {
         ProvisionedKernel launched = launch(LocalProcessProvisioner.create(temp.resolve("rt")).detached(true),
-                "echo 'last words'; sleep 300");
+                "echo 'last words'; exec sleep 300");
         ProvisionedKernel found = LocalProcessProvisioner.create()
                 .reattach(launched.connectionInfo(), launched.locator().orElseThrow()).orElseThrow();
         Await.until(TIMEOUT, "output", () -> readQuietly(LocalLocator.parse(launched.locator().get()).logFile())
