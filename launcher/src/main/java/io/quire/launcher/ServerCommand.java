@@ -23,9 +23,16 @@ import picocli.CommandLine.Option;
         description = {
             "Run Quire headless: the Jupyter Server API (JupyterLab, VS Code and @jupyterlab/services can connect)",
             "on 127.0.0.1 unless told otherwise. Prints the URL with its token, like Jupyter.",
-            "Configuration: --config FILE (YAML, keys under 'server:'), then QUIRE_HOST, QUIRE_PORT, QUIRE_ROOT,",
-            "QUIRE_TOKEN, QUIRE_MAX_BODY_BYTES, QUIRE_DEFAULT_KERNEL, then these options.",
-            "Kernels (local processes, Docker images, sizes): the 'kernels:' section of the same file, see the README."})
+            "Configuration: --config FILE (YAML, keys under 'server:'), then environment variables QUIRE_<KEY>",
+            "(upper case, '_' for '-'), then these options. Keys: host, port, root, token, max-body-bytes,",
+            "default-kernel; iopub-msg-rate-limit, iopub-data-rate-limit, rate-limit-window, ws-queue-max-messages,",
+            "ws-queue-max-bytes, ws-close-grace, ws-replay-timeout, ws-replay-max-messages, ws-replay-max-bytes;",
+            "cors-allowed-origins, cors-allowed-methods, cors-allowed-headers, cors-allow-credentials, cors-max-age;",
+            "shutdown-grace, shutdown-kernels, state-dir. See the README for what each does.",
+            "Ctrl-C or SIGTERM stops it gracefully: in-flight requests finish (shutdown-grace), then kernels are",
+            "shut down, or left running for the next start when shutdown-kernels is false.",
+            "Kernels (local processes, Docker images, sizes, pools, quotas, culling): the 'kernels:' section of the",
+            "same file, see the README."})
 final class ServerCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "A YAML configuration file.")
     private Path configFile;
@@ -70,8 +77,15 @@ final class ServerCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("quire server: " + e.getMessage());
             return 2;
         }
-        QuireServer server = QuireServer.start(config, KernelBackend.create(kernelsConfig, KernelSpecRegistry.create()),
-                QuireCommand.version());
+        QuireServer server;
+        try {
+            server = QuireServer.start(config, KernelBackend.create(kernelsConfig, KernelSpecRegistry.create(),
+                    !config.shutdownKernels()),
+                    QuireCommand.version());
+        } catch (IllegalStateException e) {
+            spec.commandLine().getErr().println("quire server: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

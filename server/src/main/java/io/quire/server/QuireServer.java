@@ -2,6 +2,7 @@ package io.quire.server;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 import io.quire.contents.ContentsBadRequestException;
 import io.quire.contents.ContentsConflictException;
@@ -24,6 +25,7 @@ import io.quire.kernels.KernelNotFoundException;
 import io.quire.kernels.KernelQuotaExceededException;
 import io.quire.server.http.ApiException;
 import io.quire.server.http.BodyLimit;
+import io.quire.server.http.Cors;
 import io.quire.server.http.ErrorResponses;
 import io.quire.server.http.JsonDirectHandler;
 import io.quire.server.http.RequestIds;
@@ -43,6 +45,7 @@ import io.quire.server.observe.MetricsService;
 import io.quire.server.observe.RouteTemplates;
 import io.quire.server.observe.ServerMetrics;
 import io.quire.server.v1.KernelNotices;
+import io.quire.server.runtime.KernelHandover;
 import io.quire.server.v1.V1Api;
 import io.quire.server.v1.V1Route;
 import io.quire.sessions.SessionException;
@@ -55,6 +58,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A running Quire server: the Jupyter Server REST and kernel WebSocket API under {@code /api}, Quire's own API under
@@ -63,22 +67,28 @@ import java.util.Optional;
  *
  * <p>Design: this class only wires things. Each resource has one thin service class that parses the request, calls
  * core, and maps the result; every failure becomes a JSON error in one place ({@link ErrorResponses} and
- * {@link #toApiError}). Filters run in this order: request id, body limit, token. The server listens on the
- * configured address only (127.0.0.1 by default). Closing it stops accepting, lets in-flight requests finish, and
- * shuts every kernel down.
+ * {@link #toApiError}). Filters run in this order: request id, metrics, access log, CORS, body limit, token. The
+ * server listens on the configured address only (127.0.0.1 by default). At start it takes over the kernels a previous
+ * run left running with the same state directory; closing it stops accepting, lets in-flight requests finish, and
+ * shuts every kernel down (or leaves them running, when so configured).
  */
 public final class QuireServer implements AutoCloseable {
     private final WebServer server;
     private final ServerConfig config;
     private final KernelManager kernels;
     private final V1Api v1;
+    private final KernelChannels channels;
+    private final KernelHandover handover;
     private final KernelBackend backend;
 
-    private QuireServer(WebServer server, ServerConfig config, KernelManager kernels, V1Api v1, KernelBackend backend) {
+    private QuireServer(WebServer server, ServerConfig config, KernelManager kernels, V1Api v1,
+            KernelChannels channels, KernelHandover handover, KernelBackend backend) {
         this.server = server;
         this.config = config;
         this.kernels = kernels;
         this.v1 = v1;
+        this.channels = channels;
+        this.handover = handover;
         this.backend = backend;
     }
 
@@ -91,7 +101,8 @@ public final class QuireServer implements AutoCloseable {
      * @return the started server
      */
     public static QuireServer start(ServerConfig config, KernelSpecRegistry registry, String version) {
-        return start(config, registry, LocalProcessProvisioner.create(), version);
+        // kernels that may be left running for the next start must not die with this JVM
+        return start(config, registry, LocalProcessProvisioner.create().detached(!config.shutdownKernels()), version);
     }
 
     /**
@@ -102,6 +113,7 @@ public final class QuireServer implements AutoCloseable {
      * @param provisioner launches kernels (local processes, containers, ...)
      * @param version     Quire's version, reported by {@code GET /api}
      * @return the started server
+     * @throws IllegalStateException when it cannot listen (kernels it took over are handed on again)
      */
     public static QuireServer start(ServerConfig config, KernelSpecRegistry registry, KernelProvisioner provisioner,
             String version) {
@@ -128,9 +140,13 @@ public final class QuireServer implements AutoCloseable {
         KernelLauncher launcher = KernelLauncher.create(provisioner, registry, KernelClientOptions.defaults());
         KernelManager kernels = backend.config().configure(KernelManager.builder(launcher)).clock(clock)
                 .defaultKernelName(config.defaultKernel()).startTimeout(Duration.ofSeconds(60)).build();
+        SessionStore sessionStore = SessionStore.inMemory();
+        KernelHandover handover = KernelHandover.create(config.stateDir(), kernels, sessionStore);
+        handover.takeOver(launcher, Duration.ofSeconds(10));
         ServerMetrics metrics = ServerMetrics.create(kernels::list);
-        SessionManager sessions = SessionManager.create(kernels, SessionStore.inMemory(), Optional.of(config.root()));
-        KernelChannels channels = new KernelChannels(kernels, config.token(), metrics);
+        SessionManager sessions = SessionManager.create(kernels, sessionStore, Optional.of(config.root()));
+        KernelChannels channels = new KernelChannels(kernels, config.token(), metrics, config.channels(),
+                System::nanoTime);
         metrics.webSocketConnections(channels::connections);
         metrics.pools(kernels::poolStatus);
         kernels.addListener(new KernelEvents() {
@@ -161,6 +177,7 @@ public final class QuireServer implements AutoCloseable {
                 .addFilter(new RequestIds())
                 .addFilter(HttpMetricsFilter.create(metrics, RouteTemplates.quire().and(V1Route.templates()), System::nanoTime))
                 .addFilter(AccessLog.create())
+                .addFilter(Cors.create(config.cors()))
                 .addFilter(new BodyLimit(config.maxBodyBytes()))
                 .addFilter(TokenAuth.create(config.token(), List.of("/health/")))
                 .register(HealthService.PATH, health)
@@ -186,11 +203,29 @@ public final class QuireServer implements AutoCloseable {
                 // kernel messages are small and latency-bound: never let Nagle's algorithm hold them back
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .shutdownHook(false)
+                .shutdownGracePeriod(config.shutdownGrace())
+                // Helidon checks the Origin of WebSocket upgrades: the listed origins, else the same origin only
+                .addProtocol(WsConfig.builder().origins(config.cors().anyOrigin() ? Set.of()
+                        : Set.copyOf(config.cors().allowedOrigins())).build())
                 .routing(routing)
                 .addRouting(WsRouting.builder().endpoint("/api/kernels/{id}/channels", channels::newConnection))
-                .build()
-                .start();
-        return new QuireServer(server, config, kernels, v1, backend);
+                .build();
+        QuireServer quire = new QuireServer(server, config, kernels, v1, channels, handover, backend);
+        try {
+            server.start();
+            if (!server.isRunning()) { // Helidon logs a failed bind and returns a stopped server
+                throw new IllegalStateException("the server could not listen on " + config.host() + ":"
+                        + config.port() + " (is the port in use? the log above says why)");
+            }
+        } catch (RuntimeException e) {
+            try {
+                quire.close(); // e.g. the port is taken: kernels taken over are handed on again, not orphaned
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        return quire;
     }
 
     /**
@@ -246,15 +281,24 @@ public final class QuireServer implements AutoCloseable {
         return url() + "?token=" + config.token();
     }
 
-    /** Stops accepting connections, finishes in-flight requests, and shuts every kernel down. */
+    /**
+     * Stops accepting connections, closes kernel WebSockets (1001), lets in-flight requests finish (up to
+     * {@link ServerConfig#shutdownGrace()}), then shuts every kernel down, or, with
+     * {@link ServerConfig#shutdownKernels()} false, leaves them running for the next start ({@link KernelHandover}).
+     */
     @Override
     public void close() {
         try {
             v1.close();
+            channels.closeAll("server shutting down");
             server.stop();
         } finally {
             try {
-                kernels.shutdownAll();
+                if (config.shutdownKernels()) {
+                    kernels.shutdownAll();
+                } else {
+                    handover.leaveRunning();
+                }
             } finally {
                 backend.close();
             }

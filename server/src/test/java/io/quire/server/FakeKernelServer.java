@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /**
  * A server over in-JVM fake kernels (spec {@code fake}, also the default) serving a fresh root folder, plus the JSON
@@ -36,7 +37,8 @@ final class FakeKernelServer implements AutoCloseable {
      * @return the running server
      */
     static FakeKernelServer start(Path dir, long maxBodyBytes) {
-        return start(dir, maxBodyBytes, FakeKernelProvisioner.create());
+        return start(dir, FakeKernelProvisioner.create(), config -> config.with("max-body-bytes",
+                Long.toString(maxBodyBytes), "test"));
     }
 
     /**
@@ -48,14 +50,26 @@ final class FakeKernelServer implements AutoCloseable {
      * @return the running server
      */
     static FakeKernelServer start(Path dir, long maxBodyBytes, FakeKernelProvisioner provisioner) {
+        return start(dir, provisioner, config -> config.with("max-body-bytes", Long.toString(maxBodyBytes), "test"));
+    }
+
+    /**
+     * Starts a server as {@link #start(Path, long)} does, with more settings.
+     *
+     * @param dir         a folder: empty, or the one of a previous server (same root, state dir and kernel specs)
+     * @param provisioner launches the fake kernels
+     * @param settings    adjusts the configuration (its state dir is {@code dir/state})
+     * @return the running server
+     */
+    static FakeKernelServer start(Path dir, FakeKernelProvisioner provisioner, UnaryOperator<ServerConfig> settings) {
         try {
             Path root = Files.createDirectories(dir.resolve("root"));
-            ServerConfig config = ServerConfig.defaults()
+            ServerConfig config = settings.apply(ServerConfig.defaults()
                     .with("port", "0", "test")
                     .with("root", root.toString(), "test")
                     .with("token", TOKEN, "test")
-                    .with("max-body-bytes", Long.toString(maxBodyBytes), "test")
-                    .with("default-kernel", FakeKernelProvisioner.KERNEL_NAME, "test");
+                    .with("state-dir", dir.resolve("state").toString(), "test")
+                    .with("default-kernel", FakeKernelProvisioner.KERNEL_NAME, "test"));
             QuireServer server = QuireServer.start(config, FakeKernelProvisioner.registry(
                     Files.createDirectories(dir.resolve("data"))), provisioner, "test");
             return new FakeKernelServer(new ServerFixture(server, TOKEN), provisioner, root.toRealPath());

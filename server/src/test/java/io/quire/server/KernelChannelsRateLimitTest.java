@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quire.kernel.FakeKernelProvisioner;
 import io.quire.server.jupyter.ChannelsOptions;
 import io.quire.testing.FakeKernel;
 import java.nio.file.Path;
@@ -112,6 +113,23 @@ class KernelChannelsRateLimitTest {
             ObjectNode resumed = socket.await("the resumed notice", message -> isNotice(message, "resumed"));
             assertThat(socket.received().indexOf(resumed)).isLessThan(socket.received().indexOf(after));
             assertThat(resumed.path("parent_header").path("msg_id").asText()).isEqualTo(msgId);
+        }
+    }
+
+    @Test
+    void configuredLimits_takeEffectThroughTheWholeServer(@TempDir Path serverDir) throws Exception {
+        try (FakeKernelServer server = FakeKernelServer.start(serverDir, FakeKernelProvisioner.create(),
+                config -> config.with("iopub-msg-rate-limit", "20", "test").with("rate-limit-window", "1", "test"));
+             KernelSocket socket = KernelSocket.connect(server.fixture, server.startKernel().path("id").asText(),
+                     false)) {
+            String msgId = socket.execute("print:x\n".repeat(200));
+
+            KernelChannelsBackpressureTest.awaitIdle(socket, msgId);
+
+            assertThat(streams(socket, msgId, "stdout")).as("20 messages/s over 1 s").hasSizeLessThanOrEqualTo(20);
+            assertThat(streams(socket, msgId, "stderr")).first().satisfies(notice -> assertThat(notice
+                    .path("content").path("text").asText())
+                    .contains("20 output messages per second (averaged over 1 s)", "iopub-msg-rate-limit"));
         }
     }
 

@@ -2,7 +2,10 @@ package io.quire.kernel;
 
 /**
  * Receives what happens during one execution. Calls for one execution are made one at a time, in
- * arrival order, on a virtual thread (never on the socket thread), so implementations may block.
+ * arrival order, on a virtual thread (never on the socket thread), so implementations may block; but a
+ * listener that falls {@link KernelClientOptions#listenerQueueLimit()} output messages behind misses further
+ * output until it catches up (counted in {@link ClientMetrics#iopubShed()}). Status, results, errors and input
+ * requests always arrive.
  */
 public interface ExecutionListener {
 

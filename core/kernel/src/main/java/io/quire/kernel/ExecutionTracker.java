@@ -5,13 +5,13 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /*
- * Tracks one execute_request. Listener calls go through a SerialExecutor so they run one at a time and
- * in arrival order, off the I/O thread. The result completes through the same serial queue once both
+ * Tracks one execute_request. Listener calls go through a ListenerQueue so they run one at a time and
+ * in arrival order, off the I/O thread; output events are shed when the listener falls far behind (see
+ * ListenerQueue), status, results, errors and input requests never are. The result completes through the same serial queue once both
  * the execute_reply and IOPub status idle were seen (in either order, since they travel on different
  * sockets), which guarantees the listener has been handed every output first. An aborted reply
  * completes without waiting for idle; if idle never comes (IOPub messages lost to a slow-joining SUB),
@@ -23,7 +23,7 @@ final class ExecutionTracker extends Tracker {
 
     private final String msgId;
     private final ExecutionListener listener;
-    private final SerialExecutor serial;
+    private final ListenerQueue serial;
     private final BiConsumer<Message, String> inputReplies;
     private final Duration iopubGrace;
     private final Runnable onDone;
@@ -33,11 +33,11 @@ final class ExecutionTracker extends Tracker {
     private boolean idle;
     private boolean completing;
 
-    ExecutionTracker(String msgId, ExecutionListener listener, Executor callbacks,
+    ExecutionTracker(String msgId, ExecutionListener listener, ListenerQueue serial,
                      BiConsumer<Message, String> inputReplies, Duration iopubGrace, Runnable onDone) {
         this.msgId = msgId;
         this.listener = listener;
-        this.serial = new SerialExecutor(callbacks);
+        this.serial = serial;
         this.inputReplies = inputReplies;
         this.iopubGrace = iopubGrace;
         this.onDone = onDone;
@@ -45,7 +45,7 @@ final class ExecutionTracker extends Tracker {
 
     @Override
     void onIopub(Message message, IopubEvent event) {
-        serial.execute(() -> listener.onEvent(event));
+        serial.offerIopub(message.msgType(), () -> listener.onEvent(event));
         if (event instanceof IopubEvent.Status(IopubEvent.ExecutionState state) && state == IopubEvent.ExecutionState.IDLE) {
             synchronized (this) {
                 idle = true;

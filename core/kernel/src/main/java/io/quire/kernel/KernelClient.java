@@ -152,8 +152,12 @@ public interface KernelClient extends AutoCloseable {
      * stdin input requests, IOPub), including messages answering requests this client did not make through
      * its typed methods, e.g. those sent with {@link #send(Channel, RawMessage)}. Each listener has its own
      * serial queue on the callback executor: it is called one message at a time, in arrival order per
-     * channel, never on the I/O thread, and a slow listener delays neither the sockets nor other listeners
-     * (its queue grows instead; a listener that may fall far behind should shed load itself).
+     * channel, never on the I/O thread, and a slow listener delays neither the sockets nor other listeners.
+     * The queue is bounded: once {@link KernelClientOptions#listenerQueueLimit()} IOPub output messages
+     * (streams, displays, comm messages) wait for this listener, further output is dropped for it alone,
+     * counted in {@link ClientMetrics#iopubShed()} and logged once per burst, until it catches up. Shell and
+     * control replies, stdin requests and lifecycle IOPub messages ({@code status}, {@code execute_input},
+     * {@code execute_result}, {@code error}, {@code comm_open}, {@code comm_close}) are always delivered.
      *
      * @param listener the listener
      * @return removes it; messages already queued for it may still be delivered
@@ -161,7 +165,8 @@ public interface KernelClient extends AutoCloseable {
     Registration onAnyMessage(RawMessageListener listener);
 
     /**
-     * Registers a listener for every IOPub message.
+     * Registers a listener for every IOPub message. Listeners share one serial queue, bounded as for
+     * {@link #onAnyMessage}.
      *
      * @param listener the listener
      * @return removes it

@@ -19,10 +19,18 @@ import java.util.concurrent.Executors;
  *                          completing anyway (protects against IOPub messages lost to a slow-joining SUB)
  * @param clock             the clock for header dates
  * @param callbackExecutor  runs listener callbacks; the default starts a virtual thread per task
+ * @param listenerQueueLimit how many sheddable IOPub messages (output: streams, displays, comm messages) may wait
+ *                          for one slow listener before further ones are dropped for it; replies, stdin requests and
+ *                          lifecycle IOPub messages ({@code status}, {@code execute_input}, {@code execute_result},
+ *                          {@code error}, {@code comm_open}, {@code comm_close}) are never dropped. See
+ *                          {@link KernelClient#onAnyMessage} and {@link ClientMetrics#iopubShed()}.
  */
 public record KernelClientOptions(String username, Duration requestTimeout, Duration heartbeatInterval,
                                   int heartbeatMisses, Duration nudgeInterval, Duration iopubGrace, Clock clock,
-                                  Executor callbackExecutor) {
+                                  Executor callbackExecutor, int listenerQueueLimit) {
+
+    /** The default {@link #listenerQueueLimit()}. */
+    public static final int DEFAULT_LISTENER_QUEUE_LIMIT = 10_000;
 
     private static final Executor VIRTUAL_THREADS =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("quire-kernel-callback-", 0).factory());
@@ -39,18 +47,22 @@ public record KernelClientOptions(String username, Duration requestTimeout, Dura
         }
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(callbackExecutor, "callbackExecutor");
+        if (listenerQueueLimit < 1) {
+            throw new IllegalArgumentException("listenerQueueLimit must be at least 1 but was " + listenerQueueLimit);
+        }
     }
 
     /**
      * Defaults: the OS user name, 30 s request timeout, heartbeat every 1 s with 3 misses allowed, nudge
-     * every 100 ms, 30 s IOPub grace, the UTC system clock, virtual-thread callbacks.
+     * every 100 ms, 30 s IOPub grace, the UTC system clock, virtual-thread callbacks, 10,000 sheddable
+     * messages waiting per listener.
      *
      * @return the default options
      */
     public static KernelClientOptions defaults() {
         return new KernelClientOptions(System.getProperty("user.name", "quire"), Duration.ofSeconds(30),
                 Duration.ofSeconds(1), 3, Duration.ofMillis(100), Duration.ofSeconds(30), Clock.systemUTC(),
-                VIRTUAL_THREADS);
+                VIRTUAL_THREADS, DEFAULT_LISTENER_QUEUE_LIMIT);
     }
 
     /**
@@ -59,7 +71,7 @@ public record KernelClientOptions(String username, Duration requestTimeout, Dura
      */
     public KernelClientOptions withRequestTimeout(Duration timeout) {
         return new KernelClientOptions(username, timeout, heartbeatInterval, heartbeatMisses, nudgeInterval,
-                iopubGrace, clock, callbackExecutor);
+                iopubGrace, clock, callbackExecutor, listenerQueueLimit);
     }
 
     /**
@@ -69,7 +81,7 @@ public record KernelClientOptions(String username, Duration requestTimeout, Dura
      */
     public KernelClientOptions withHeartbeat(Duration interval, int misses) {
         return new KernelClientOptions(username, requestTimeout, interval, misses, nudgeInterval, iopubGrace, clock,
-                callbackExecutor);
+                callbackExecutor, listenerQueueLimit);
     }
 
     /**
@@ -78,7 +90,7 @@ public record KernelClientOptions(String username, Duration requestTimeout, Dura
      */
     public KernelClientOptions withIopubGrace(Duration grace) {
         return new KernelClientOptions(username, requestTimeout, heartbeatInterval, heartbeatMisses, nudgeInterval,
-                grace, clock, callbackExecutor);
+                grace, clock, callbackExecutor, listenerQueueLimit);
     }
 
     /**
@@ -87,7 +99,7 @@ public record KernelClientOptions(String username, Duration requestTimeout, Dura
      */
     public KernelClientOptions withClock(Clock newClock) {
         return new KernelClientOptions(username, requestTimeout, heartbeatInterval, heartbeatMisses, nudgeInterval,
-                iopubGrace, newClock, callbackExecutor);
+                iopubGrace, newClock, callbackExecutor, listenerQueueLimit);
     }
 
     /**
@@ -96,7 +108,16 @@ public record KernelClientOptions(String username, Duration requestTimeout, Dura
      */
     public KernelClientOptions withCallbackExecutor(Executor executor) {
         return new KernelClientOptions(username, requestTimeout, heartbeatInterval, heartbeatMisses, nudgeInterval,
-                iopubGrace, clock, executor);
+                iopubGrace, clock, executor, listenerQueueLimit);
+    }
+
+    /**
+     * @param limit sheddable IOPub messages that may wait for one listener, at least 1
+     * @return a copy with it
+     */
+    public KernelClientOptions withListenerQueueLimit(int limit) {
+        return new KernelClientOptions(username, requestTimeout, heartbeatInterval, heartbeatMisses, nudgeInterval,
+                iopubGrace, clock, callbackExecutor, limit);
     }
 
     private static void positive(String name, Duration value) {

@@ -5,6 +5,7 @@ import io.quire.kernel.spi.LaunchRequest;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Starts kernels: a provisioner to launch them, a spec registry to find specs by name, and client
@@ -82,5 +83,32 @@ public final class KernelLauncher {
      */
     public RunningKernel start(KernelSpec spec, LaunchRequest request, Duration timeout) {
         return ManagedKernel.start(provisioner, spec, request, options, timeout);
+    }
+
+    /**
+     * Takes over a kernel that another process left running ({@link RunningKernel#release()}), without launching
+     * anything: the provisioner finds it from its locator, a new client connects, and {@code kernel_info} probes it.
+     * A kernel that is alive but does not answer in time is taken over as {@link KernelState#BUSY} (it is probably
+     * running a long cell). A kernel whose spec no longer exists is stopped, since it could never be restarted.
+     *
+     * @param released what the releasing process handed over
+     * @param timeout  how long to wait for the kernel to answer
+     * @return the running kernel, or empty when it is gone (ended, or its process id was reused)
+     * @throws KernelSpecException           when its spec no longer exists (the kernel was stopped)
+     * @throws UnsupportedOperationException when the provisioner cannot reattach kernels
+     * @throws IllegalArgumentException      when the locator does not belong to this provisioner
+     */
+    public Optional<RunningKernel> reattach(ReleasedKernel released, Duration timeout) {
+        Objects.requireNonNull(released, "released");
+        KernelSpec spec;
+        try {
+            spec = registry.require(released.specName());
+        } catch (KernelSpecException e) {
+            provisioner.reattach(released.connectionInfo(), released.locator())
+                    .ifPresent(orphan -> orphan.terminate(Duration.ofSeconds(5)));
+            throw new KernelSpecException("the kernel spec '" + released.specName() + "' of a kernel left running no "
+                    + "longer exists; the kernel was stopped (" + e.getMessage() + ")", e);
+        }
+        return ManagedKernel.reattach(provisioner, spec, released, options, timeout).map(RunningKernel.class::cast);
     }
 }

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,12 +32,21 @@ import java.util.function.Consumer;
  * themselves) keeps working. If the old ports were taken meanwhile, it falls back to fresh ports and a
  * fresh client.
  *
- * A JVM shutdown hook terminates kernels still running, whatever the provisioner.
+ * A JVM shutdown hook terminates kernels still running, whatever the provisioner, except those launched to
+ * outlive this process (their ProvisionedKernel has a locator).
+ *
+ * Release and reattachment: release() lets go of a kernel without stopping it (client closed, exit no longer
+ * watched, state SHUTDOWN so a later shutdown() is a no-op) and returns what reattach() needs in another process.
+ * reattach() asks the provisioner to find the kernel, connects a new client and probes it with kernel_info; a
+ * kernel that does not answer in time but is still alive is taken over as BUSY (it is probably running a long
+ * cell: ipykernel answers shell requests only between cells), keeping the kernel info it had at release.
  */
 final class ManagedKernel implements RunningKernel {
     private static final Logger LOG = LoggerFactory.getLogger(ManagedKernel.class);
     private static final int LAUNCH_ATTEMPTS = 3;
     private static final Duration RESTART_GRACE = Duration.ofSeconds(5);
+    /** How long a reattached kernel may take to answer kernel_info before it is taken over as busy. */
+    private static final Duration REATTACH_PROBE = Duration.ofSeconds(3);
     private static final Set<ManagedKernel> LIVE = ConcurrentHashMap.newKeySet();
     private static final AtomicReference<Thread> HOOK = new AtomicReference<>();
 
@@ -70,9 +80,67 @@ final class ManagedKernel implements RunningKernel {
             kernel.launch(request, timeout);
             kernel.state.set(KernelState.IDLE);
         }
-        LIVE.add(kernel);
-        installHook();
+        kernel.track();
         return kernel;
+    }
+
+    /**
+     * Takes over a kernel released by another process.
+     *
+     * @return the kernel, or empty when it is gone
+     */
+    static Optional<ManagedKernel> reattach(KernelProvisioner provisioner, KernelSpec spec, ReleasedKernel released,
+                                            KernelClientOptions options, Duration timeout) {
+        Optional<ProvisionedKernel> found = provisioner.reattach(released.connectionInfo(), released.locator());
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        ManagedKernel kernel = new ManagedKernel(provisioner, spec,
+                new LaunchRequest(released.cwd(), released.env(), Optional.empty()), options);
+        synchronized (kernel.lifecycle) {
+            if (!kernel.adopt(found.get(), released.info(), timeout)) {
+                return Optional.empty();
+            }
+        }
+        kernel.track();
+        return Optional.of(kernel);
+    }
+
+    /** Connects to an adopted kernel and probes it; false when it turned out to be gone. */
+    private boolean adopt(ProvisionedKernel adopted, KernelInfo lastInfo, Duration timeout) {
+        process = adopted;
+        watched = adopted;
+        info = lastInfo;
+        ZmqKernelClient current = ZmqKernelClient.connect(adopted.connectionInfo(), options);
+        client = current;
+        statusWatch = current.onIopub(this::trackStatus);
+        adopted.exit().thenAccept(exit -> onExit(adopted, exit));
+        Duration probe = timeout.compareTo(REATTACH_PROBE) < 0 ? timeout : REATTACH_PROBE;
+        try {
+            info = current.kernelInfo(probe);
+            state.set(KernelState.IDLE);
+            return true;
+        } catch (KernelTimeoutException e) {
+            if (adopted.isAlive()) {
+                LOG.info("reattached kernel {} did not answer kernel_info within {}; it is probably running code, "
+                        + "taking it over as busy", spec.name(), probe);
+                state.set(KernelState.BUSY);
+                return true;
+            }
+        } catch (KernelException e) {
+            LOG.debug("reattached kernel {} is not usable: {}", spec.name(), e.getMessage());
+        }
+        watched = null;
+        current.close();
+        return false;
+    }
+
+    /** Registers this kernel with the JVM exit hook, unless it is meant to outlive this process. */
+    private void track() {
+        if (process.locator().isEmpty()) {
+            LIVE.add(this);
+            installHook();
+        }
     }
 
     /** Launches a process and waits until it is ready; retries with fresh ports on a port clash. */
@@ -226,7 +294,33 @@ final class ManagedKernel implements RunningKernel {
             }
             death = null;
             state.set(KernelState.IDLE);
-            LIVE.add(this);
+            track();
+        }
+    }
+
+    @Override
+    public ReleasedKernel release() {
+        synchronized (lifecycle) {
+            ProvisionedKernel current = process;
+            Optional<String> locator = current.locator();
+            if (locator.isEmpty()) {
+                throw new KernelException("kernel '" + spec.name() + "' was not launched to outlive this process "
+                        + "(its provisioner cannot reattach kernels)");
+            }
+            KernelState now = state.get();
+            if (now == KernelState.SHUTDOWN || now == KernelState.DEAD || !current.isAlive()) {
+                throw new KernelException("kernel '" + spec.name() + "' is not running (" + now + ")");
+            }
+            watched = null;
+            state.set(KernelState.SHUTDOWN);
+            Registration watch = statusWatch;
+            if (watch != null) {
+                watch.close();
+            }
+            client.close();
+            LIVE.remove(this);
+            return new ReleasedKernel(spec.name(), current.connectionInfo(), locator.get(), request.cwd(),
+                    request.env(), info);
         }
     }
 

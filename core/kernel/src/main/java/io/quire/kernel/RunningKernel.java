@@ -71,6 +71,21 @@ public interface RunningKernel extends AutoCloseable {
      */
     Registration onDeath(Consumer<KernelExit> listener);
 
+    /**
+     * Leaves the kernel running and lets go of it, so another process (a restarted server) can take it over with
+     * {@link KernelLauncher#reattach}: closes the client and stops watching the kernel, without telling the kernel
+     * anything. Afterwards this object is {@link KernelState#SHUTDOWN} and {@link #shutdown} does nothing. Only
+     * kernels launched to outlive this process (their provisioner gave them a
+     * {@link io.quire.kernel.spi.ProvisionedKernel#locator() locator}) can be released.
+     *
+     * @return what a later process needs to reattach the kernel
+     * @throws KernelException when the kernel cannot be released (it is then left as it was): not launched to outlive
+     *                         this process (the default), or no longer running
+     */
+    default ReleasedKernel release() {
+        throw new KernelException("kernel '" + spec().name() + "' cannot be left running for another process");
+    }
+
     /** Shuts down with a 5 second grace period. */
     @Override
     default void close() {

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -30,8 +31,13 @@ import java.util.function.Consumer;
  * unknown go to the client-wide IOPub listeners only (IOPub) or are counted as unrouted.
  *
  * Pass-through: every verified message of every channel is also handed, as a RawMessage, to each
- * onAnyMessage listener through that listener's own SerialExecutor (arrival order, off the I/O thread, one
- * slow listener does not hold up another). Raw messages sent by callers are signed with this client's key
+ * onAnyMessage listener through that listener's own ListenerQueue (arrival order, off the I/O thread, one
+ * slow listener does not hold up another).
+ *
+ * Bounded queues: every listener queue (each onAnyMessage listener, each execution, the client-wide IOPub
+ * listeners) holds at most options.listenerQueueLimit() IOPub output messages; beyond that, output is shed for
+ * that listener only, counted in iopubShed and logged once per burst. Replies, input requests and lifecycle
+ * IOPub messages are always queued, so no request ever misses its answer (ListenerQueue has the details). Raw messages sent by callers are signed with this client's key
  * but otherwise go out as given, so their answers carry the caller's header and reach only these listeners.
  *
  * Liveness: the heartbeat (after its first answer) or the owner (markDead, e.g. on process exit) can
@@ -49,7 +55,7 @@ final class ZmqKernelClient implements KernelClient, ZmqIoLoop.Sink {
     private final List<IopubListener> iopubListeners = new CopyOnWriteArrayList<>();
     private final List<RawSubscriber> rawListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<ClientState>> stateListeners = new CopyOnWriteArrayList<>();
-    private final SerialExecutor globalCallbacks;
+    private final ListenerQueue globalCallbacks;
     private final AtomicReference<ClientState> state = new AtomicReference<>(ClientState.CONNECTED);
     private final AtomicReference<String> deathReason = new AtomicReference<>("");
     private final LongAdder received = new LongAdder();
@@ -57,6 +63,8 @@ final class ZmqKernelClient implements KernelClient, ZmqIoLoop.Sink {
     private final LongAdder malformed = new LongAdder();
     private final LongAdder unrouted = new LongAdder();
     private final LongAdder heartbeatFailures = new LongAdder();
+    private final LongAdder iopubShed = new LongAdder();
+    private final AtomicInteger rawListenerCount = new AtomicInteger();
     private final ZmqIoLoop io;
 
     private ZmqKernelClient(ConnectionInfo info, KernelClientOptions options) {
@@ -66,7 +74,7 @@ final class ZmqKernelClient implements KernelClient, ZmqIoLoop.Sink {
         this.info = info;
         this.options = options;
         this.wire = new Wire(info.key(), info.signatureScheme());
-        this.globalCallbacks = new SerialExecutor(options.callbackExecutor());
+        this.globalCallbacks = newQueue("IOPub listeners");
         this.io = new ZmqIoLoop(info, options.heartbeatInterval(), options.heartbeatMisses(), this);
     }
 
@@ -131,7 +139,8 @@ final class ZmqKernelClient implements KernelClient, ZmqIoLoop.Sink {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(listener, "listener");
         Header header = header("execute_request");
-        ExecutionTracker tracker = new ExecutionTracker(header.msgId(), listener, options.callbackExecutor(),
+        ExecutionTracker tracker = new ExecutionTracker(header.msgId(), listener,
+                newQueue("listener of execution " + header.msgId()),
                 this::sendInputReply, options.iopubGrace(), () -> trackers.remove(header.msgId()));
         PendingExecution pending = new PendingExecution(header.msgId(), tracker.result);
         Optional<KernelException> unusable = unusable();
@@ -277,6 +286,11 @@ final class ZmqKernelClient implements KernelClient, ZmqIoLoop.Sink {
         send(Channel.STDIN, Message.create(header, Optional.of(inputRequest.header()), Json.object().put("value", value)));
     }
 
+    private ListenerQueue newQueue(String listener) {
+        return new ListenerQueue(options.callbackExecutor(), options.listenerQueueLimit(), iopubShed,
+                listener + " of kernel " + describe());
+    }
+
     private Header header(String msgType) {
         return Header.create(msgType, session, options.username(), options.clock());
     }
@@ -384,7 +398,12 @@ final class ZmqKernelClient implements KernelClient, ZmqIoLoop.Sink {
             case Wire.Valid(Message message, RawMessage raw) -> {
                 received.increment();
                 for (RawSubscriber subscriber : rawListeners) {
-                    subscriber.queue.execute(() -> subscriber.listener.onMessage(channel, raw));
+                    Runnable call = () -> subscriber.listener.onMessage(channel, raw);
+                    if (channel == Channel.IOPUB) {
+                        subscriber.queue.offerIopub(raw.msgType(), call);
+                    } else {
+                        subscriber.queue.execute(call);
+                    }
                 }
                 route(channel, message);
             }
@@ -396,7 +415,7 @@ final class ZmqKernelClient implements KernelClient, ZmqIoLoop.Sink {
         if (channel == Channel.IOPUB) {
             IopubEvent event = IopubEvent.of(message);
             for (IopubListener listener : iopubListeners) {
-                globalCallbacks.execute(() -> listener.onMessage(message, event));
+                globalCallbacks.offerIopub(message.msgType(), () -> listener.onMessage(message, event));
             }
             tracker.ifPresent(t -> t.onIopub(message, event));
             return;
@@ -426,7 +445,7 @@ final class ZmqKernelClient implements KernelClient, ZmqIoLoop.Sink {
     @Override
     public Registration onAnyMessage(RawMessageListener listener) {
         Objects.requireNonNull(listener, "listener");
-        RawSubscriber subscriber = new RawSubscriber(listener, new SerialExecutor(options.callbackExecutor()));
+        RawSubscriber subscriber = new RawSubscriber(listener, newQueue("onAnyMessage listener #" + rawListenerCount.incrementAndGet()));
         rawListeners.add(subscriber);
         return () -> rawListeners.remove(subscriber);
     }
@@ -434,9 +453,9 @@ final class ZmqKernelClient implements KernelClient, ZmqIoLoop.Sink {
     /** One onAnyMessage listener and its own serial queue (identity semantics: one per registration). */
     private static final class RawSubscriber {
         final RawMessageListener listener;
-        final SerialExecutor queue;
+        final ListenerQueue queue;
 
-        RawSubscriber(RawMessageListener listener, SerialExecutor queue) {
+        RawSubscriber(RawMessageListener listener, ListenerQueue queue) {
             this.listener = listener;
             this.queue = queue;
         }
@@ -457,7 +476,7 @@ final class ZmqKernelClient implements KernelClient, ZmqIoLoop.Sink {
     @Override
     public ClientMetrics metrics() {
         return new ClientMetrics(received.sum(), badSignatures.sum(), malformed.sum(), unrouted.sum(),
-                heartbeatFailures.sum());
+                heartbeatFailures.sum(), iopubShed.sum());
     }
 
     @Override

@@ -11,8 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,12 +30,19 @@ import java.util.function.Consumer;
  * launcher are counted ({@link #signals()}). Tests can make launches fail ({@link #failNext}), hold them
  * ({@link #pause()}), and set the engine's health ({@link #health(EngineHealth)}); every request is recorded
  * ({@link #requests()}). Shared by the tests of every module (quire-kernel's test jar).
+ *
+ * <p>{@link #withDetachedKernels()} gives fakes a {@linkplain ProvisionedKernel#locator() locator}, as if they were
+ * launched to outlive their server; any fake provisioner in this JVM can then {@link #reattach} them while they run.
  */
 public final class FakeKernelProvisioner implements KernelProvisioner {
     /** The spec name of the fake kernel in {@link #registry(Path)}. */
     public static final String KERNEL_NAME = "fake";
 
+    /** Fakes launched detached, by locator: what "outlives the server" means inside one JVM. */
+    private static final Map<String, FakeProcess> DETACHED = new ConcurrentHashMap<>();
+
     private final Consumer<FakeKernel.Builder> configuration;
+    private final boolean detached;
     private final List<FakeKernel> launched = new CopyOnWriteArrayList<>();
     private final AtomicInteger signals = new AtomicInteger();
     private final List<LaunchRequest> requests = new CopyOnWriteArrayList<>();
@@ -41,13 +52,19 @@ public final class FakeKernelProvisioner implements KernelProvisioner {
     private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
     private final AtomicReference<EngineHealth> health = new AtomicReference<>(EngineHealth.healthy("fake engine"));
 
-    private FakeKernelProvisioner(Consumer<FakeKernel.Builder> configuration) {
+    private FakeKernelProvisioner(Consumer<FakeKernel.Builder> configuration, boolean detached) {
         this.configuration = configuration;
+        this.detached = detached;
     }
 
     /** @return a provisioner of plain fakes */
     public static FakeKernelProvisioner create() {
-        return new FakeKernelProvisioner(builder -> { });
+        return new FakeKernelProvisioner(builder -> { }, false);
+    }
+
+    /** @return a provisioner with the same configuration whose fakes can be reattached (a fresh launch list) */
+    public FakeKernelProvisioner withDetachedKernels() {
+        return new FakeKernelProvisioner(configuration, true);
     }
 
     /**
@@ -55,7 +72,7 @@ public final class FakeKernelProvisioner implements KernelProvisioner {
      * @return a provisioner of configured fakes
      */
     public static FakeKernelProvisioner configured(Consumer<FakeKernel.Builder> configuration) {
-        return new FakeKernelProvisioner(configuration);
+        return new FakeKernelProvisioner(configuration, false);
     }
 
     /**
@@ -167,7 +184,24 @@ public final class FakeKernelProvisioner implements KernelProvisioner {
         configuration.accept(builder);
         FakeKernel fake = builder.start();
         launched.add(fake);
-        return new FakeProcess(fake, ConnectionInfo.parse(fake.connectionFileJson()).withKernelName(spec.name()));
+        Optional<String> locator = detached ? Optional.of("fake-kernel:" + UUID.randomUUID()) : Optional.empty();
+        FakeProcess process = new FakeProcess(fake, ConnectionInfo.parse(fake.connectionFileJson())
+                .withKernelName(spec.name()), locator);
+        locator.ifPresent(key -> DETACHED.put(key, process));
+        return process;
+    }
+
+    @Override
+    public Optional<ProvisionedKernel> reattach(ConnectionInfo info, String locator) {
+        if (!locator.startsWith("fake-kernel:")) {
+            throw new IllegalArgumentException("not a fake kernel locator: " + locator);
+        }
+        FakeProcess process = DETACHED.get(locator);
+        if (process == null || !process.isAlive()) {
+            DETACHED.remove(locator);
+            return Optional.empty();
+        }
+        return Optional.of(process);
     }
 
     /** The provisioner's view of one fake: alive until it stops; an exit is "requested" after terminate. */
@@ -175,11 +209,13 @@ public final class FakeKernelProvisioner implements KernelProvisioner {
         private final FakeKernel fake;
         private final ConnectionInfo info;
         private final CompletableFuture<KernelExit> exit;
+        private final Optional<String> locator;
         private volatile boolean terminateCalled;
 
-        FakeProcess(FakeKernel fake, ConnectionInfo info) {
+        FakeProcess(FakeKernel fake, ConnectionInfo info, Optional<String> locator) {
             this.fake = fake;
             this.info = info;
+            this.locator = locator;
             this.exit = fake.terminated().thenApply(ignored -> new KernelExit(OptionalInt.empty(),
                     terminateCalled || fake.shutdownRequest().isDone(), "fake kernel stopped"));
         }
@@ -209,6 +245,12 @@ public final class FakeKernelProvisioner implements KernelProvisioner {
             terminateCalled = true;
             fake.close();
             exit.join();
+            locator.ifPresent(DETACHED::remove);
+        }
+
+        @Override
+        public Optional<String> locator() {
+            return locator;
         }
     }
 }

@@ -207,7 +207,9 @@ class RawPassThroughTest {
         RawMessage request = execute("print:1\nprint:2\nprint:3\nprint:4", false);
 
         client.send(Channel.SHELL, request);
-        Await.until(TIMEOUT, "idle", () -> idleSeen(seen, request));
+        // the reply travels on another socket than idle: wait for both, else it may arrive after the close
+        Await.until(TIMEOUT, "idle and reply", () -> idleSeen(seen, request) && parentedTo(seen, request).stream()
+                .anyMatch(s -> s.message().msgType().equals("execute_reply")));
         registration.close();
         int before = seen.size();
         client.execute(ExecuteRequest.of("print:after"), new RecordingListener()).await(TIMEOUT);

@@ -117,6 +117,19 @@ public interface KernelManager {
     ManagedKernelInfo start(KernelRequest request);
 
     /**
+     * Manages a kernel that is already running under a given id, e.g. one a previous server process left running and
+     * {@link io.quire.kernel.KernelLauncher#reattach reattached}: it is listed, watched and shut down like a kernel
+     * this manager started. Its state starts as {@link ExecutionState#BUSY} when the kernel is busy, else
+     * {@link ExecutionState#IDLE}.
+     *
+     * @param id     the id to manage it under (its id in the previous process)
+     * @param kernel the running kernel
+     * @return its model
+     * @throws IllegalArgumentException when the id is blank or already in use
+     */
+    ManagedKernelInfo adopt(String id, RunningKernel kernel);
+
+    /**
      * @return the models of all kernels (waiting, starting, running or dead), in the order they were started;
      *         idle pooled kernels are not listed (see {@link #poolStatus()})
      */

@@ -8,6 +8,7 @@ import io.quire.kernel.KernelException;
 import io.quire.kernel.KernelLaunchException;
 import io.quire.kernel.KernelOwner;
 import io.quire.kernel.KernelSpec;
+import io.quire.kernel.KernelState;
 import io.quire.kernel.RawMessage;
 import io.quire.kernel.Registration;
 import io.quire.kernel.RunningKernel;
@@ -303,6 +304,27 @@ final class KernelManagerImpl implements KernelManager {
         if (entry.removed.get()) {
             kernel.shutdown(shutdownGrace); // shut down while it was starting
         }
+    }
+
+    @Override
+    public ManagedKernelInfo adopt(String id, RunningKernel kernel) {
+        Objects.requireNonNull(kernel, "kernel");
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("a kernel id must not be blank but was '" + id + "'");
+        }
+        // owner and size are not carried over from the previous process yet: an adopted kernel belongs to nobody
+        Entry entry = new Entry(id, kernel.spec().name(), Optional.empty(), Optional.empty(), sequence.incrementAndGet(),
+                now(), KernelPhase.READY);
+        if (kernels.putIfAbsent(id, entry) != null) {
+            throw new IllegalArgumentException("a kernel with id '" + id + "' is already managed");
+        }
+        watch(entry, kernel);
+        kernel.onDeath(exit -> died(entry, exit));
+        entry.state.compareAndSet(ExecutionState.STARTING,
+                kernel.state() == KernelState.BUSY ? ExecutionState.BUSY : ExecutionState.IDLE);
+        entry.ready.complete(kernel);
+        LOG.info("kernel {} ({}) adopted", id, entry.name);
+        return entry.snapshot();
     }
 
     private RunningKernel await(Entry entry) {

@@ -10,7 +10,8 @@ import io.helidon.webserver.http.DirectHandlers;
 
 /**
  * Renders the errors Helidon answers by itself, before routing (a malformed request line, a body over
- * {@code max-payload-size}, ...), in Quire's JSON error shape, so every 4xx/5xx a client sees has one shape.
+ * {@code max-payload-size}, a WebSocket upgrade from an origin that is not allowed, ...), in Quire's JSON error shape,
+ * so every 4xx/5xx a client sees has one shape.
  */
 public final class JsonDirectHandler implements DirectHandler {
     private JsonDirectHandler() {
@@ -35,7 +36,14 @@ public final class JsonDirectHandler implements DirectHandler {
             ServerResponseHeaders headers, String message) {
         ObjectNode body = JsonBodies.MAPPER.createObjectNode();
         body.put("code", ErrorResponses.codeFor(status.code()));
-        body.put("message", message == null || message.isBlank() ? status.reasonPhrase() : message);
+        String text = message == null || message.isBlank() ? status.reasonPhrase() : message;
+        if (eventType == EventType.FORBIDDEN) {
+            // the one 403 Helidon answers before routing: its Origin check of WebSocket upgrades (which hands over
+            // neither the request nor a message)
+            text = "WebSocket refused: its Origin is not one this server allows (server setting "
+                    + "cors-allowed-origins)";
+        }
+        body.put("message", text);
         body.put("reason", status.reasonPhrase());
         byte[] bytes;
         try {

@@ -1,7 +1,6 @@
 package io.quire.server.http;
 
 import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -16,8 +15,8 @@ import java.util.Optional;
 /**
  * Token authentication as Jupyter clients do it: {@code Authorization: token T} or {@code Authorization: Bearer T},
  * or {@code ?token=T} (browsers cannot set headers on WebSocket upgrades). A missing token is 401, a wrong one 403,
- * with the JSON error body. CORS pre-flight ({@code OPTIONS}) passes, and so do the paths given as public (health
- * probes, which reveal nothing). Tokens are compared in constant time.
+ * with the JSON error body. The paths given as public (health probes, which reveal nothing) need no token; CORS
+ * pre-flights never get here ({@link Cors} answers them). Tokens are compared in constant time.
  */
 public final class TokenAuth implements Filter {
     private final byte[] token;
@@ -46,7 +45,7 @@ public final class TokenAuth implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
         String path = request.path().rawPath();
-        if (request.prologue().method() == Method.OPTIONS || publicPrefixes.stream().anyMatch(path::startsWith)) {
+        if (publicPrefixes.stream().anyMatch(path::startsWith)) {
             chain.proceed();
             return;
         }

@@ -12,7 +12,9 @@ import java.util.Objects;
  * aborted); IOPub output is limited to 1,000 messages/s and 1,000,000 bytes/s of stream output over a 3 s window, as
  * Jupyter Server's {@code iopub_msg_rate_limit}, {@code iopub_data_rate_limit} and {@code rate_limit_window}; a
  * session whose last connection went away is buffered for 60 s, at most 1,000 messages or 10 MiB (oldest dropped
- * first).
+ * first). The server's configuration sets them ({@code iopub-msg-rate-limit}, {@code iopub-data-rate-limit},
+ * {@code rate-limit-window}, {@code ws-queue-max-messages}, {@code ws-queue-max-bytes}, {@code ws-close-grace},
+ * {@code ws-replay-timeout}, {@code ws-replay-max-messages}, {@code ws-replay-max-bytes}).
  *
  * @param maxQueuedMessages  messages a connection may have waiting to be written before it is closed as too slow
  * @param maxQueuedBytes     bytes a connection may have waiting to be written before it is closed as too slow

@@ -208,6 +208,18 @@ public final class KernelChannels {
         }
     }
 
+    /**
+     * Closes every connection of every kernel with 1001 (going away), after what is queued for each was written, and
+     * drops what was buffered for reconnecting sessions; for a server that stops.
+     *
+     * @param reason the close reason
+     */
+    public void closeAll(String reason) {
+        for (Relay relay : List.copyOf(relays.values())) {
+            relay.shutDown(WsCloseCodes.GOING_AWAY, reason);
+        }
+    }
+
     private static RawMessage status(String state) {
         ObjectNode content = JsonBodies.MAPPER.createObjectNode();
         content.put("execution_state", state);
@@ -589,7 +601,8 @@ public final class KernelChannels {
             try {
                 attachment = kernels.attach(kernelId);
             } catch (KernelNotFoundException e) {
-                wsSession.close(WsCloseCodes.VIOLATED_POLICY, "no such kernel");
+                // it existed at the upgrade: it was shut down meanwhile, as shutDown(kernelId) tells joined clients
+                wsSession.close(WsCloseCodes.NORMAL_CLOSE, "kernel shut down");
                 return;
             }
             limiter = IopubRateLimiter.create(options, ticker);
@@ -599,6 +612,10 @@ public final class KernelChannels {
                 Relay candidate = relays.computeIfAbsent(kernelId, Relay::new);
                 try {
                     candidate.bind();
+                } catch (KernelNotFoundException e) {
+                    candidate.expire();
+                    closeAfterPending(WsCloseCodes.NORMAL_CLOSE, "kernel shut down");
+                    return;
                 } catch (KernelException e) {
                     candidate.expire();
                     closeAfterPending(WsCloseCodes.UNEXPECTED_CONDITION, "kernel unavailable: " + e.getMessage());

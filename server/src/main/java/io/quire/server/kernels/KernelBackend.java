@@ -71,11 +71,24 @@ public final class KernelBackend implements AutoCloseable {
      * @return the backend
      */
     public static KernelBackend create(KernelsConfig config, KernelSpecRegistry hostSpecs) {
+        return create(config, hostSpecs, false);
+    }
+
+    /**
+     * As {@link #create(KernelsConfig, KernelSpecRegistry)}, optionally launching local kernels so that they outlive
+     * this JVM (for a server that leaves its kernels running for the next start, {@code shutdown-kernels: false}).
+     *
+     * @param config          the {@code kernels:} configuration
+     * @param hostSpecs       the host's kernel specs (used when {@link KernelsConfig#localSpecs()} is on)
+     * @param detachedKernels whether local kernels are launched detached
+     * @return the backend
+     */
+    public static KernelBackend create(KernelsConfig config, KernelSpecRegistry hostSpecs, boolean detachedKernels) {
         Objects.requireNonNull(config, "config");
         KernelSpecRegistry registry = config.localSpecs() ? hostSpecs : KernelSpecRegistry.of(List.of());
         List<KernelSpec> images = config.images().stream().map(image -> image.toSpec(Path.of(""))).toList();
         registry = registry.withDeclared(images);
-        LocalProcessProvisioner local = LocalProcessProvisioner.create();
+        LocalProcessProvisioner local = LocalProcessProvisioner.create().detached(detachedKernels);
         if (config.docker().isEmpty()) {
             return new KernelBackend(registry, local, Optional.empty(), config);
         }

@@ -1,7 +1,6 @@
 package io.quire.kernel.local;
 
 import io.quire.kernel.ConnectionInfo;
-import io.quire.kernel.KernelException;
 import io.quire.kernel.spi.KernelExit;
 import io.quire.kernel.spi.ProvisionedKernel;
 import org.slf4j.Logger;
@@ -12,13 +11,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +35,10 @@ import java.util.concurrent.TimeoutException;
  * Termination: the process tree is snapshotted first (children are re-parented, and become invisible,
  * once their parent dies), every member gets SIGTERM, and whatever is still alive after the grace period
  * gets SIGKILL.
+ *
+ * Detached kernels (launched to outlive the JVM, with a locator): their output goes to a log file rather than
+ * to pipes this JVM reads (pipes would break when it exits), so the crash report takes its last lines from
+ * that file; the log file is deleted with the connection file.
  */
 final class LocalProcessKernel implements ProvisionedKernel {
     private static final Logger LOG = LoggerFactory.getLogger(LocalProcessKernel.class);
@@ -46,6 +47,7 @@ final class LocalProcessKernel implements ProvisionedKernel {
     private final Process process;
     private final ConnectionInfo info;
     private final Path connectionFile;
+    private final Optional<LocalLocator> locator;
     private final Logger output;
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final CompletableFuture<KernelExit> exit = new CompletableFuture<>();
@@ -53,10 +55,15 @@ final class LocalProcessKernel implements ProvisionedKernel {
     private final CompletableFuture<Void> stderrDone = new CompletableFuture<>();
     private volatile boolean requested;
 
-    LocalProcessKernel(Process process, ConnectionInfo info, Path connectionFile, String specName) {
+    /**
+     * @param locator present for a detached kernel (its output goes to the locator's log file)
+     */
+    LocalProcessKernel(Process process, ConnectionInfo info, Path connectionFile, String specName,
+                       Optional<LocalLocator> locator) {
         this.process = process;
         this.info = info;
         this.connectionFile = connectionFile;
+        this.locator = locator;
         this.output = LoggerFactory.getLogger("io.quire.kernel.local.output." + specName);
         Thread.ofVirtual().name("kernel-stdout-" + process.pid()).start(() -> pump(process.getInputStream(), false, stdoutDone));
         Thread.ofVirtual().name("kernel-stderr-" + process.pid()).start(() -> pump(process.getErrorStream(), true, stderrDone));
@@ -94,13 +101,16 @@ final class LocalProcessKernel implements ProvisionedKernel {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        deleteConnectionFile();
         ProcessReaper.unregister(this);
         int code = process.exitValue();
         String tail;
         synchronized (stderrTail) {
             tail = String.join("\n", stderrTail);
         }
+        if (locator.isPresent()) {
+            tail = Processes.tail(locator.get().logFile(), STDERR_TAIL);
+        }
+        deleteConnectionFile();
         String reason = "process " + process.pid() + " exited with code " + code
                 + (tail.isBlank() ? "" : "; last stderr:\n" + tail);
         if (!requested && code != 0) {
@@ -132,48 +142,13 @@ final class LocalProcessKernel implements ProvisionedKernel {
 
     @Override
     public void sendInterruptSignal() {
-        if (!process.isAlive()) {
-            throw new KernelException("cannot interrupt kernel " + info.kernelName() + ": process " + process.pid()
-                    + " is not running");
-        }
-        if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows")) {
-            throw new KernelException("SIGINT cannot be sent on Windows; use a kernel spec with interrupt_mode message");
-        }
-        try {
-            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid()))
-                    .redirectErrorStream(true).start();
-            String message = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new KernelException("kill -INT " + process.pid() + " failed: " + message);
-            }
-        } catch (IOException e) {
-            throw new KernelException("cannot run kill -INT " + process.pid() + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KernelException("interrupted while signalling kernel process " + process.pid(), e);
-        }
+        Processes.interrupt(process.toHandle(), info.kernelName());
     }
 
     @Override
     public void terminate(Duration grace) {
         requested = true;
-        List<ProcessHandle> tree = new ArrayList<>();
-        tree.add(process.toHandle());
-        process.descendants().forEach(tree::add);
-        tree.forEach(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + grace.toNanos();
-        for (ProcessHandle handle : tree) {
-            awaitExit(handle, Math.max(0, deadline - System.nanoTime()));
-        }
-        for (ProcessHandle handle : tree) {
-            if (handle.isAlive()) {
-                LOG.info("kernel process {} did not stop within {}; killing it", handle.pid(), grace);
-                handle.destroyForcibly();
-            }
-        }
-        for (ProcessHandle handle : tree) {
-            awaitExit(handle, TimeUnit.SECONDS.toNanos(5));
-        }
+        Processes.terminateTree(process.toHandle(), grace);
         try {
             exit.get(5, TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
@@ -184,6 +159,11 @@ final class LocalProcessKernel implements ProvisionedKernel {
         deleteConnectionFile();
     }
 
+    @Override
+    public Optional<String> locator() {
+        return locator.map(LocalLocator::format);
+    }
+
     /** Kills the tree at once, without waiting; for the JVM shutdown hook. */
     void killNow() {
         requested = true;
@@ -192,21 +172,8 @@ final class LocalProcessKernel implements ProvisionedKernel {
         deleteConnectionFile();
     }
 
-    private static void awaitExit(ProcessHandle handle, long nanos) {
-        try {
-            handle.onExit().get(nanos, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            // still alive; the caller escalates
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private void deleteConnectionFile() {
-        try {
-            Files.deleteIfExists(connectionFile);
-        } catch (IOException e) {
-            LOG.warn("cannot delete connection file {}: {}", connectionFile, e.getMessage());
-        }
+        Processes.deleteQuietly(connectionFile);
+        locator.ifPresent(detached -> Processes.deleteQuietly(detached.logFile()));
     }
 }

@@ -1,7 +1,10 @@
 package io.quire.kernel.spi;
 
+import io.quire.kernel.ConnectionInfo;
 import io.quire.kernel.EngineHealth;
 import io.quire.kernel.KernelSpec;
+
+import java.util.Optional;
 
 /**
  * Launches kernels somewhere (a local process, a container, a pod). Implementations are chosen once from
@@ -28,5 +31,19 @@ public interface KernelProvisioner {
      */
     default EngineHealth health() {
         return EngineHealth.healthy("no engine to check");
+    }
+
+    /**
+     * Finds a kernel launched earlier, possibly by another process, from what its {@link ProvisionedKernel#locator()}
+     * said, without launching anything. Provisioners that cannot do this throw (the default).
+     *
+     * @param info    where the kernel listens
+     * @param locator the kernel's locator
+     * @return the kernel, or empty when it is gone (ended, or its process id now belongs to another process)
+     * @throws UnsupportedOperationException when this provisioner cannot reattach kernels
+     * @throws IllegalArgumentException      when the locator was not written by this kind of provisioner
+     */
+    default Optional<ProvisionedKernel> reattach(ConnectionInfo info, String locator) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot reattach kernels");
     }
 }

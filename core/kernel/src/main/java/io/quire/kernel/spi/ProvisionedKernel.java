@@ -3,6 +3,7 @@ package io.quire.kernel.spi;
 import io.quire.kernel.ConnectionInfo;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** A launched kernel as its provisioner sees it: where to connect and how to control its process. */
@@ -32,4 +33,15 @@ public interface ProvisionedKernel {
      * @param grace how long to wait after the polite stop
      */
     void terminate(Duration grace);
+
+    /**
+     * How to find this kernel again from another process, e.g. a restarted server: an opaque text that only its
+     * provisioner reads ({@link KernelProvisioner#reattach}). Present only for kernels launched to outlive the process
+     * that launched them; such kernels are not killed when this JVM exits.
+     *
+     * @return the locator, or empty when this kernel cannot be reattached (the default)
+     */
+    default Optional<String> locator() {
+        return Optional.empty();
+    }
 }
