@@ -97,6 +97,7 @@ public final class KernelBackend implements AutoCloseable {
                 .dockerHost(settings.host())
                 .scope(settings.scope())
                 .pullPolicy(settings.pullPolicy())
+                .network(settings.network())
                 .defaultSize(config.sizes().get(config.defaultSize()))
                 .sizes(config.sizes().values())
                 .build();

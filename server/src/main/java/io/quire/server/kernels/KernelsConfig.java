@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quire.kernel.InterruptMode;
 import io.quire.kernel.KernelSpec;
 import io.quire.kernel.docker.HardwareSize;
+import io.quire.kernel.docker.NetworkMode;
 import io.quire.kernel.docker.PullPolicy;
 import io.quire.kernels.CullingPolicy;
 import io.quire.kernels.KernelManager;
@@ -39,9 +40,12 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *     host: unix:///var/run/docker.sock
  *     scope: team-1                # label on every container; one per Quire process sharing an engine
  *     pull-policy: never           # never | if-missing | always
+ *     network: host                # host (default) | bridge: Quire's own network, ports published on 127.0.0.1
+ *     network-name: quire-kernels  # the bridge network (default quire-kernels); only with network: bridge
  *   sizes:                         # hardware sizes of Docker kernels
  *     small:  {cpus: 1, memory: 2GiB, pids: 512}
  *     large:  {cpus: 4, memory: 8GiB, pids: 2048}
+ *     gpu:    {cpus: 8, memory: 32GiB, pids: 4096, gpus: 1}   # gpus: a count or all (default 0: none)
  *   default-size: small
  *   images:                        # kernel specs backed by Docker images
  *     - name: python3-docker
@@ -82,13 +86,15 @@ public record KernelsConfig(boolean localSpecs, Optional<Docker> docker, Map<Str
      * @param host       the engine address, e.g. {@code unix:///var/run/docker.sock}
      * @param scope      the label of this server's containers, used by orphan reaping
      * @param pullPolicy when images are pulled
+     * @param network    the host network or Quire's bridge network
      */
-    public record Docker(String host, String scope, PullPolicy pullPolicy) {
+    public record Docker(String host, String scope, PullPolicy pullPolicy, NetworkMode network) {
         /** Rejects blanks. */
         public Docker {
             requireText(host, "kernels.docker.host");
             requireText(scope, "kernels.docker.scope");
             Objects.requireNonNull(pullPolicy, "pullPolicy");
+            Objects.requireNonNull(network, "network");
         }
     }
 
@@ -278,7 +284,8 @@ public record KernelsConfig(boolean localSpecs, Optional<Docker> docker, Map<Str
         String dockerHost = environment.get("QUIRE_DOCKER_HOST");
         if (dockerHost != null && !dockerHost.isBlank() && config.docker.isPresent()) {
             Docker d = config.docker.get();
-            config = new KernelsConfig(config.localSpecs, Optional.of(new Docker(dockerHost, d.scope(), d.pullPolicy())),
+            config = new KernelsConfig(config.localSpecs, Optional.of(new Docker(dockerHost, d.scope(), d.pullPolicy(),
+                    d.network())),
                     config.sizes, config.defaultSize, config.images, config.pools, config.quotas, config.culling);
         }
         return config;
@@ -301,7 +308,7 @@ public record KernelsConfig(boolean localSpecs, Optional<Docker> docker, Map<Str
         Optional<Docker> docker = Optional.empty();
         if (section.get("docker") != null) {
             Map<?, ?> d = map(section.get("docker"), "kernels.docker");
-            known(d, "kernels.docker", "enabled", "host", "scope", "pull-policy");
+            known(d, "kernels.docker", "enabled", "host", "scope", "pull-policy", "network", "network-name");
             boolean enabled = !d.containsKey("enabled") || bool(String.valueOf(d.get("enabled")), "kernels.docker.enabled");
             if (enabled) {
                 String defaultHost = environment.getOrDefault("DOCKER_HOST", "");
@@ -316,7 +323,7 @@ public record KernelsConfig(boolean localSpecs, Optional<Docker> docker, Map<Str
                     default -> throw new IllegalArgumentException("kernels.docker.pull-policy must be never, if-missing "
                             + "or always but was '" + policy + "'");
                 };
-                docker = Optional.of(new Docker(host, scope, pullPolicy));
+                docker = Optional.of(new Docker(host, scope, pullPolicy, network(d)));
             }
         }
 
@@ -326,12 +333,14 @@ public record KernelsConfig(boolean localSpecs, Optional<Docker> docker, Map<Str
                 String name = String.valueOf(entry.getKey());
                 String where = "kernels.sizes." + name;
                 Map<?, ?> s = map(entry.getValue(), where);
-                known(s, where, "cpus", "memory", "pids");
+                known(s, where, "cpus", "memory", "pids", "gpus");
                 try {
                     double cpus = Double.parseDouble(text(s, "cpus", where, "1"));
                     long memory = bytes(text(s, "memory", where, "2GiB"), where + ".memory");
                     long pids = Long.parseLong(text(s, "pids", where, "512"));
-                    sizes.put(name, new HardwareSize(name, cpus, memory, pids));
+                    String gpus = text(s, "gpus", where, "0").strip();
+                    sizes.put(name, new HardwareSize(name, cpus, memory, pids,
+                            gpus.equalsIgnoreCase("all") ? HardwareSize.ALL_GPUS : nonNegative(gpus, where + ".gpus")));
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException(where + ": not a number: " + e.getMessage(), e);
                 } catch (IllegalArgumentException e) {
@@ -434,6 +443,42 @@ public record KernelsConfig(boolean localSpecs, Optional<Docker> docker, Map<Str
             }
         }
         return new KernelsConfig(localSpecs, docker, sizes, defaultSize, images, pools, quotas, culling);
+    }
+
+    private static NetworkMode network(Map<?, ?> docker) {
+        String mode = text(docker, "network", "kernels.docker", "host").strip().toLowerCase(Locale.ROOT);
+        return switch (mode) {
+            case "host" -> {
+                if (docker.get("network-name") != null) {
+                    throw new IllegalArgumentException("kernels.docker.network-name needs kernels.docker.network: bridge");
+                }
+                yield NetworkMode.host();
+            }
+            case "bridge" -> {
+                try {
+                    yield NetworkMode.bridge(text(docker, "network-name", "kernels.docker",
+                            NetworkMode.DEFAULT_NETWORK_NAME));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("kernels.docker.network-name: " + e.getMessage(), e);
+                }
+            }
+            default -> throw new IllegalArgumentException("kernels.docker.network must be host or bridge but was '"
+                    + mode + "'");
+        };
+    }
+
+    private static int nonNegative(String text, String where) {
+        int value;
+        try {
+            value = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            value = -1;
+        }
+        if (value < 0) {
+            throw new IllegalArgumentException(where + " must be a number of GPUs (0 for none) or 'all' but was '"
+                    + text + "'");
+        }
+        return value;
     }
 
     private static final Pattern DURATION = Pattern.compile("(?i)\\s*(\\d+)\\s*(ms|s|m|h|d)\\s*");

@@ -7,6 +7,7 @@ import io.quire.kernel.InterruptMode;
 import io.quire.kernel.KernelSpec;
 import io.quire.kernel.KernelSpecRegistry;
 import io.quire.kernel.docker.HardwareSize;
+import io.quire.kernel.docker.NetworkMode;
 import io.quire.kernel.docker.PullPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,9 +49,13 @@ class KernelsConfigTest {
                     host: unix:///run/other.sock
                     scope: team-1
                     pull-policy: if-missing
+                    network: bridge
+                    network-name: team-1-kernels
                   sizes:
                     small: {cpus: 0.5, memory: 512m, pids: 128}
                     large: {cpus: 4, memory: 8GiB, pids: 2048}
+                    gpu:   {cpus: 8, memory: 32GiB, pids: 4096, gpus: 2}
+                    all:   {gpus: all}
                   default-size: large
                   images:
                     - name: python3-docker
@@ -67,10 +72,12 @@ class KernelsConfigTest {
 
         assertThat(config.localSpecs()).isFalse();
         assertThat(config.docker()).contains(new KernelsConfig.Docker("unix:///run/other.sock", "team-1",
-                PullPolicy.IF_MISSING));
+                PullPolicy.IF_MISSING, NetworkMode.bridge("team-1-kernels")));
         assertThat(config.sizes()).containsExactly(
                 Map.entry("small", new HardwareSize("small", 0.5, 512L * 1024 * 1024, 128)),
-                Map.entry("large", new HardwareSize("large", 4, 8 * GIB, 2048)));
+                Map.entry("large", new HardwareSize("large", 4, 8 * GIB, 2048)),
+                Map.entry("gpu", new HardwareSize("gpu", 8, 32 * GIB, 4096, 2)),
+                Map.entry("all", new HardwareSize("all", 1, 2 * GIB, 512, HardwareSize.ALL_GPUS)));
         assertThat(config.defaultSize()).isEqualTo("large");
         KernelsConfig.Image python = config.images().get(0);
         assertThat(python.argv()).isEqualTo(KernelsConfig.IPYKERNEL_ARGV);
@@ -85,6 +92,18 @@ class KernelsConfigTest {
         assertThat(spec.name()).isEqualTo("python3-docker");
         assertThat(spec.metadata().at("/quire/docker/image").asText()).isEqualTo("quire/python-kernel:dev");
         assertThat(spec.metadata().at("/quire/docker/size").asText()).isEqualTo("small");
+    }
+
+    @Test
+    void dockerNetwork_defaultsToHostAndBridgeToQuiresNetwork() throws IOException {
+        assertThat(load("kernels:\n  docker: {}\n", Map.of()).docker().orElseThrow().network())
+                .isEqualTo(NetworkMode.host());
+        assertThat(load("kernels:\n  docker: {network: bridge}\n", Map.of()).docker().orElseThrow().network())
+                .isEqualTo(NetworkMode.bridge("quire-kernels"));
+        assertThat(load("kernels:\n  docker: {network: bridge}\n", Map.of("QUIRE_DOCKER_HOST", "unix:///b.sock"))
+                .docker().orElseThrow().network()).as("kept when the environment overrides the host")
+                .isEqualTo(NetworkMode.bridge("quire-kernels"));
+        assertThat(load("kernels:\n  sizes:\n    s: {cpus: 1}\n", Map.of()).sizes().get("s").gpus()).isZero();
     }
 
     @Test
@@ -120,6 +139,16 @@ class KernelsConfigTest {
                 + "    - {name: A, image: y}\n", Map.of())).hasMessageContaining("'A' is used twice");
         assertThatThrownBy(() -> load("kernels:\n  docker: {pull-policy: sometimes}\n", Map.of()))
                 .hasMessageContaining("kernels.docker.pull-policy must be never, if-missing or always");
+        assertThatThrownBy(() -> load("kernels:\n  docker: {network: overlay}\n", Map.of()))
+                .hasMessageContaining("kernels.docker.network must be host or bridge but was 'overlay'");
+        assertThatThrownBy(() -> load("kernels:\n  docker: {network-name: mine}\n", Map.of()))
+                .hasMessageContaining("kernels.docker.network-name needs kernels.docker.network: bridge");
+        assertThatThrownBy(() -> load("kernels:\n  docker: {network: bridge, network-name: bridge}\n", Map.of()))
+                .hasMessageContaining("kernels.docker.network-name: network name 'bridge' is one of Docker's predefined");
+        assertThatThrownBy(() -> load("kernels:\n  sizes:\n    s: {gpus: some}\n", Map.of()))
+                .hasMessageContaining("kernels.sizes.s.gpus must be a number of GPUs (0 for none) or 'all' but was 'some'");
+        assertThatThrownBy(() -> load("kernels:\n  sizes:\n    s: {gpus: -1}\n", Map.of()))
+                .hasMessageContaining("kernels.sizes.s.gpus must be a number of GPUs");
         assertThatThrownBy(() -> load("kernels: [1, 2]\n", Map.of()))
                 .hasMessageContaining("kernels must be a mapping");
     }

@@ -2,12 +2,18 @@ package io.quire.kernel.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.DeviceRequest;
+import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -57,13 +63,24 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Container.</b> The connection file (random key, ports picked on {@code 127.0.0.1}) is bind-mounted
  * read-only at {@value #CONTAINER_CONNECTION_FILE}; a {@code /bin/sh} prelude copies it ({@code umask 077}) to
  * {@value #KERNEL_CONNECTION_FILE}, because ipykernel rewrites its connection file at start-up, then {@code exec}s
- * the spec's argv with {@code {connection_file}} replaced by that copy. Images therefore need {@code /bin/sh}. The
- * container shares the host network and the kernel binds {@code 127.0.0.1}, so
- * Quire connects exactly as to a local kernel and nothing is exposed beyond the loopback. It runs as user
+ * the spec's argv with {@code {connection_file}} replaced by that copy. Images therefore need {@code /bin/sh}. It
+ * runs as user
  * {@code 1000:1000} with no capabilities, {@code no-new-privileges}, a read-only root filesystem, tmpfs mounts for
  * {@code /tmp} and the work directory {@value #HOME}, and the memory (swap disabled), pids and CPU limits of its
  * {@link HardwareSize}. Nothing else from the host is mounted; {@code {resource_dir}} in argv is refused. The
- * request's working directory is ignored: kernels work in {@value #HOME}.
+ * request's working directory is ignored: kernels work in {@value #HOME}. A size with GPUs adds a Docker device
+ * request ({@code driver ""}, the count or all, capabilities {@code [["gpu"]]}), as {@code docker run --gpus} does.
+ *
+ * <p><b>Network</b> ({@link Builder#network(NetworkMode)}). In {@link NetworkMode.Host} mode (the default) the
+ * container shares the host network and the kernel binds {@code 127.0.0.1}, so Quire connects exactly as to a local
+ * kernel and nothing is exposed beyond the loopback, but the kernel sees everything on the host's loopback. In
+ * {@link NetworkMode.Bridge} mode the container joins Quire's user-defined bridge network (created on first use with
+ * the label {@code io.quire.scope} and {@value #ICC_OPTION}{@code =false}; an existing network of that name must be
+ * a bridge network with that option, else the launch is refused), the kernel binds {@code 0.0.0.0} inside its
+ * container, and each of its five ports {@code P} is published as {@code 127.0.0.1:P->P/tcp} on the host, where
+ * Quire connects. The network is never removed: other Quire processes sharing the engine may use it. Inter-container
+ * isolation is enforced by the engine's iptables rules; an engine started with {@code --iptables=false} does not
+ * enforce it.
  *
  * <p><b>Labels.</b> Containers carry {@code io.quire.kernel=true}, {@code io.quire.kernel.id}, {@code io.quire.scope},
  * {@code io.quire.provisioner} (this instance), {@code io.quire.size}, and {@code io.quire.owner} (user id) and
@@ -106,10 +123,13 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
     public static final String KERNEL_CONNECTION_FILE = "/tmp/.quire-connection.json";
     /** The kernel's home and working directory inside the container (a tmpfs). */
     public static final String HOME = "/home/quire";
+    /** The bridge driver option that keeps containers of a network from reaching each other. */
+    public static final String ICC_OPTION = "com.docker.network.bridge.enable_icc";
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerKernelProvisioner.class);
     private static final long HEALTH_TIMEOUT_SECONDS = 5;
     private static final String IP = "127.0.0.1";
+    private static final String ANY_IP = "0.0.0.0";
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Provisioner instances alive in this JVM; their containers are never orphans. */
     private static final Set<String> LIVE_INSTANCES = ConcurrentHashMap.newKeySet();
@@ -121,6 +141,7 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
     private final HardwareSize defaultSize;
     private final Map<String, HardwareSize> sizes;
     private final PullPolicy pullPolicy;
+    private final NetworkMode network;
     private final String scope;
     private final Path runtimeDir;
     private final int containerUid;
@@ -143,6 +164,7 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
         this.defaultImage = builder.defaultImage;
         this.defaultSize = builder.defaultSize;
         this.pullPolicy = builder.pullPolicy;
+        this.network = builder.network;
         this.scope = builder.scope;
         this.runtimeDir = builder.runtimeDir;
         this.containerUid = builder.uid;
@@ -166,7 +188,8 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
      * @return the handle of the running container
      * @throws KernelLaunchException when the size name is not configured, the image is missing (and may not be
      *                               pulled), the Docker engine cannot be reached, the spec uses {@code {resource_dir}},
-     *                               or the container cannot start
+     *                               the kernel network cannot be created or is not fit for kernels, or the container
+     *                               cannot start
      */
     @Override
     public ProvisionedKernel launch(KernelSpec spec, LaunchRequest request) {
@@ -182,13 +205,16 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
         }
         String image = imageOf(spec).orElse(defaultImage);
         ensureImage(image);
+        if (network instanceof NetworkMode.Bridge bridge) {
+            ensureNetwork(bridge.networkName());
+        }
 
         String kernelId = UUID.randomUUID().toString();
         String containerName = "quire-kernel-" + kernelId;
         ConnectionInfo info = request.connectionInfo()
                 .orElseGet(() -> ConnectionInfo.tcp(IP, DockerPorts.allocate(IP, 5), newKey()))
                 .withKernelName(spec.name());
-        Path connectionFile = writeConnectionFile(info, kernelId);
+        Path connectionFile = writeConnectionFile(kernelSide(network, info), kernelId);
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c",
                 "umask 077 && cat " + CONTAINER_CONNECTION_FILE + " > " + KERNEL_CONNECTION_FILE + " && exec \"$@\"",
                 "quire-kernel"));
@@ -206,7 +232,8 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
                     .withUser(containerUid + ":" + containerGid)
                     .withWorkingDir(HOME)
                     .withLabels(labels(kernelId, size, request.owner()))
-                    .withHostConfig(hostConfig(connectionFile, size))
+                    .withExposedPorts(exposedPorts(network, info))
+                    .withHostConfig(hostConfig(connectionFile, size, containerUid, containerGid, network, info))
                     .exec();
             containerId = created.getId();
             for (String warning : created.getWarnings() == null ? new String[0] : created.getWarnings()) {
@@ -321,6 +348,11 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
         }
     }
 
+    /** @return how kernel containers are networked */
+    public NetworkMode network() {
+        return network;
+    }
+
     /** @return the scope shared by this provisioner's containers */
     public String scope() {
         return scope;
@@ -411,13 +443,114 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
         }
     }
 
-    private HostConfig hostConfig(Path connectionFile, HardwareSize size) {
-        String ids = "uid=" + containerUid + ",gid=" + containerGid;
+    /*
+     * Makes sure the bridge network exists and is fit for kernels: creates it when missing (a concurrent creation by
+     * another provisioner is fine), refuses a network of that name that is not a bridge or lets containers talk.
+     */
+    private void ensureNetwork(String name) {
+        Network existing;
+        try {
+            existing = inspectNetwork(name);
+            if (existing == null) {
+                try {
+                    docker.createNetworkCmd()
+                            .withName(name)
+                            .withDriver("bridge")
+                            .withCheckDuplicate(true)
+                            .withOptions(Map.of(ICC_OPTION, "false"))
+                            .withLabels(Map.of(LABEL_SCOPE, scope))
+                            .exec();
+                    LOG.info("created kernel network {} (bridge, {}=false)", name, ICC_OPTION);
+                } catch (ConflictException e) {
+                    LOG.debug("kernel network {} was created concurrently: {}", name, e.getMessage());
+                }
+                existing = inspectNetwork(name);
+                if (existing == null) {
+                    throw new KernelLaunchException("kernel network " + name + " vanished right after its creation");
+                }
+            }
+        } catch (KernelLaunchException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new KernelLaunchException("cannot create the kernel network " + name + " (bridge, " + ICC_OPTION
+                    + "=false) on the Docker engine at " + dockerHost + ": " + e.getMessage(), e);
+        }
+        checkNetwork(existing, name);
+    }
+
+    private Network inspectNetwork(String name) {
+        try {
+            return docker.inspectNetworkCmd().withNetworkId(name).exec();
+        } catch (NotFoundException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Refuses a network that would not isolate kernels.
+     *
+     * @param network the network as the engine describes it
+     * @param name    the name kernels were told to join
+     * @throws KernelLaunchException when it is not a bridge network with inter-container communication disabled
+     */
+    static void checkNetwork(Network network, String name) {
+        String icc = network.getOptions() == null ? null : network.getOptions().get(ICC_OPTION);
+        if (!"bridge".equals(network.getDriver()) || !"false".equals(icc)) {
+            throw new KernelLaunchException("network " + name + " exists but is not fit for kernels: driver "
+                    + network.getDriver() + ", " + ICC_OPTION + "=" + (icc == null ? "(unset, true)" : icc)
+                    + "; kernels need a bridge network with " + ICC_OPTION + "=false (remove it to let Quire create "
+                    + "it, or configure another network name)");
+        }
+    }
+
+    /**
+     * The connection info written for the kernel: the same ports and key, bound to {@code 0.0.0.0} in bridge mode
+     * (the container's own interfaces, reached only through the ports published on the host's loopback).
+     *
+     * @param mode the network mode
+     * @param info the info Quire connects with ({@code 127.0.0.1})
+     * @return the info of the kernel's connection file
+     */
+    static ConnectionInfo kernelSide(NetworkMode mode, ConnectionInfo info) {
+        return switch (mode) {
+            case NetworkMode.Host host -> info;
+            case NetworkMode.Bridge bridge -> new ConnectionInfo(info.transport(), ANY_IP, info.shellPort(),
+                    info.iopubPort(), info.stdinPort(), info.controlPort(), info.hbPort(), info.key(),
+                    info.signatureScheme(), info.kernelName());
+        };
+    }
+
+    /**
+     * @param mode the network mode
+     * @param info the kernel's connection info
+     * @return its five ports as {@code P/tcp} in bridge mode, none on the host network
+     */
+    static List<ExposedPort> exposedPorts(NetworkMode mode, ConnectionInfo info) {
+        return switch (mode) {
+            case NetworkMode.Host host -> List.of();
+            case NetworkMode.Bridge bridge -> ports(info).stream().map(ExposedPort::tcp).toList();
+        };
+    }
+
+    /**
+     * Everything the engine is told about a kernel container's isolation and resources: a pure function of its
+     * inputs, so that it can be checked without an engine.
+     *
+     * @param connectionFile the host file mounted read-only at {@value #CONTAINER_CONNECTION_FILE}
+     * @param size           memory, pids, CPU and GPU limits
+     * @param uid            the kernel's uid (owner of the tmpfs home)
+     * @param gid            its gid
+     * @param mode           host network, or the bridge network with each port published on {@code 127.0.0.1}
+     * @param info           the kernel's connection info (its ports)
+     * @return the host config
+     */
+    static HostConfig hostConfig(Path connectionFile, HardwareSize size, int uid, int gid, NetworkMode mode,
+                                 ConnectionInfo info) {
+        String ids = "uid=" + uid + ",gid=" + gid;
         Map<String, String> tmpfs = new LinkedHashMap<>();
         tmpfs.put("/tmp", "rw,nosuid,nodev,size=" + size.memoryBytes() + ",mode=1777");
         tmpfs.put(HOME, "rw,nosuid,nodev,size=" + size.memoryBytes() + ",mode=0700," + ids);
-        return HostConfig.newHostConfig()
-                .withNetworkMode("host")
+        HostConfig config = HostConfig.newHostConfig()
                 .withReadonlyRootfs(true)
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"))
@@ -427,6 +560,24 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
                 .withNanoCPUs(size.nanoCpus())
                 .withTmpFs(tmpfs)
                 .withBinds(new Bind(connectionFile.toString(), new Volume(CONTAINER_CONNECTION_FILE), AccessMode.ro));
+        switch (mode) {
+            case NetworkMode.Host host -> config.withNetworkMode("host");
+            case NetworkMode.Bridge bridge -> config.withNetworkMode(bridge.networkName())
+                    .withPortBindings(new Ports(ports(info).stream()
+                            .map(port -> new PortBinding(Ports.Binding.bindIpAndPort(IP, port), ExposedPort.tcp(port)))
+                            .toArray(PortBinding[]::new)));
+        }
+        if (size.gpus() != 0) {
+            config.withDeviceRequests(List.of(new DeviceRequest()
+                    .withDriver("")
+                    .withCount(size.gpus())
+                    .withCapabilities(List.of(List.of("gpu")))));
+        }
+        return config;
+    }
+
+    private static List<Integer> ports(ConnectionInfo info) {
+        return List.of(info.shellPort(), info.iopubPort(), info.stdinPort(), info.controlPort(), info.hbPort());
     }
 
     private HardwareSize sizeOf(KernelSpec spec, LaunchRequest request) {
@@ -539,6 +690,7 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
         private HardwareSize defaultSize = HardwareSize.defaults();
         private List<HardwareSize> sizes = List.of();
         private PullPolicy pullPolicy = PullPolicy.NEVER;
+        private NetworkMode network = NetworkMode.host();
         private String scope = "local-" + System.getProperty("user.name", "user");
         private Path runtimeDir = defaultRuntimeDir();
         private int uid = 1000;
@@ -594,6 +746,16 @@ public final class DockerKernelProvisioner implements KernelProvisioner, AutoClo
          */
         public Builder pullPolicy(PullPolicy policy) {
             this.pullPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * @param mode {@link NetworkMode#host()} (the default) or {@link NetworkMode#bridge(String)}; see the class
+         *             documentation
+         * @return this builder
+         */
+        public Builder network(NetworkMode mode) {
+            this.network = Objects.requireNonNull(mode, "mode");
             return this;
         }
 

@@ -26,5 +26,16 @@ class HardwareSizeTest {
         assertThatThrownBy(() -> new HardwareSize("x", 1, MIB, 64)).hasMessageContaining("memoryBytes");
         assertThatThrownBy(() -> new HardwareSize("x", 1, 256 * MIB, 1)).hasMessageContaining("pidsLimit");
         assertThatThrownBy(() -> new HardwareSize(" ", 1, 256 * MIB, 64)).hasMessageContaining("name");
+        assertThatThrownBy(() -> new HardwareSize("x", 1, 256 * MIB, 64, -2)).hasMessageContaining("gpus");
+    }
+
+    @Test
+    void gpus_defaultToNoneAndMayBeACountOrAll() {
+        HardwareSize size = new HardwareSize("s", 1, 256 * MIB, 64);
+
+        assertThat(size.gpus()).isZero();
+        assertThat(HardwareSize.defaults().gpus()).isZero();
+        assertThat(size.withGpus(2).gpus()).isEqualTo(2);
+        assertThat(size.withGpus(HardwareSize.ALL_GPUS)).isEqualTo(new HardwareSize("s", 1, 256 * MIB, 64, -1));
     }
 }
