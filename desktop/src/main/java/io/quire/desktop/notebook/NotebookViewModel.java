@@ -73,6 +73,8 @@ public final class NotebookViewModel implements AutoCloseable {
     private final SimpleStringProperty message = new SimpleStringProperty("");
     private final Deque<Deleted> deleted = new ArrayDeque<>();
     private final Map<String, Instant> started = new HashMap<>();
+    /** When each cell was queued: the elapsed time of a cell that finished before a poll saw it running. */
+    private final Map<String, Instant> queuedAt = new java.util.concurrent.ConcurrentHashMap<>();
     private Optional<ObjectNode> clipboard = Optional.empty();
     private long modifications;
 
@@ -412,6 +414,7 @@ public final class NotebookViewModel implements AutoCloseable {
             cell.clearOutputs();
             cell.setElapsed(Optional.empty());
             cell.setState(CellState.QUEUED);
+            queuedAt.put(cell.id(), clock.instant());
         }
         return CompletableFuture.runAsync(() -> {
             if (snapshot.isPresent()) {
@@ -474,7 +477,10 @@ public final class NotebookViewModel implements AutoCloseable {
                 cell.setExecutionCount(result.executionCount());
             }
             if ((state == CellState.DONE || state == CellState.ERROR) && cell.stateProperty().get() != state) {
-                Instant from = started.remove(cell.id());
+                Instant running = started.remove(cell.id());
+                Instant queued = queuedAt.remove(cell.id());
+                // a cell that finished between two polls was never seen running: count from when it was queued
+                Instant from = running != null ? running : queued;
                 cell.setElapsed(Optional.ofNullable(from).map(begin -> Duration.between(begin, clock.instant())));
             }
             if (result.status() == CellStatus.SKIPPED || result.status() == CellStatus.CANCELLED) {
