@@ -10,14 +10,15 @@ import picocli.CommandLine.Command;
 /**
  * The {@code quire} command: the entry point of the distribution.
  *
- * <p>Subcommands: {@code run} (papermill-compatible headless execution) and {@code server} (the headless server). The
+ * <p>Subcommands: {@code run} (papermill-compatible headless execution), {@code server} (the headless server) and
+ * {@code admin} (organisations and API tokens of a team server's store). The
  * desktop app arrives with its module.
  */
 @Command(name = "quire",
         mixinStandardHelpOptions = true,
         versionProvider = QuireCommand.Version.class,
         description = "Quire: a Jupyter-compatible notebook platform on the JVM.",
-        subcommands = {RunCommand.class, ServerCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ServerCommand.class, AdminCommand.class, CommandLine.HelpCommand.class})
 public final class QuireCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

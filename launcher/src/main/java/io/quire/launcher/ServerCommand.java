@@ -5,6 +5,9 @@ import io.quire.server.QuireServer;
 import io.quire.server.ServerConfig;
 import io.quire.server.kernels.KernelBackend;
 import io.quire.server.kernels.KernelsConfig;
+import io.quire.server.team.StoreSettings;
+import io.quire.server.team.TeamMode;
+import io.quire.store.StoreException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -32,7 +35,8 @@ import picocli.CommandLine.Option;
             "Ctrl-C or SIGTERM stops it gracefully: in-flight requests finish (shutdown-grace), then kernels are",
             "shut down, or left running for the next start when shutdown-kernels is false.",
             "Kernels (local processes, Docker images, sizes, pools, quotas, culling): the 'kernels:' section of the",
-            "same file, see the README."})
+            "same file, see the README. Team mode (organisations, users, API tokens in a database): the 'store:'",
+            "section (url, user, password, dialect) or QUIRE_STORE_URL; see 'quire admin'."})
 final class ServerCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "A YAML configuration file.")
     private Path configFile;
@@ -58,7 +62,9 @@ final class ServerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ServerConfig config;
         KernelsConfig kernelsConfig;
+        Optional<StoreSettings> storeSettings;
         try {
+            storeSettings = StoreSettings.load(Optional.ofNullable(configFile), System.getenv());
             config = ServerConfig.load(Optional.ofNullable(configFile), System.getenv());
             kernelsConfig = KernelsConfig.load(Optional.ofNullable(configFile), System.getenv());
             if (host != null) {
@@ -79,10 +85,13 @@ final class ServerCommand implements Callable<Integer> {
         }
         QuireServer server;
         try {
+            Optional<TeamMode> team = storeSettings.map(TeamMode::open);
             server = QuireServer.start(config, KernelBackend.create(kernelsConfig, KernelSpecRegistry.create(),
-                    !config.shutdownKernels()),
-                    QuireCommand.version());
-        } catch (IllegalStateException e) {
+                    !config.shutdownKernels()), team, QuireCommand.version());
+            if (team.isPresent()) {
+                out.println("Team mode: users authenticate with API tokens of the store (see 'quire admin').");
+            }
+        } catch (IllegalStateException | StoreException e) {
             spec.commandLine().getErr().println("quire server: " + e.getMessage());
             return 1;
         }

@@ -29,6 +29,7 @@ import io.quire.server.http.Cors;
 import io.quire.server.http.ErrorResponses;
 import io.quire.server.http.JsonDirectHandler;
 import io.quire.server.http.RequestIds;
+import io.quire.server.http.RequestScope;
 import io.quire.server.http.TokenAuth;
 import io.quire.server.jupyter.ApiRootService;
 import io.quire.server.jupyter.ContentsService;
@@ -38,6 +39,7 @@ import io.quire.server.jupyter.KernelsService;
 import io.quire.server.jupyter.SessionsService;
 import io.quire.server.kernels.KernelBackend;
 import io.quire.server.observe.AccessLog;
+import io.quire.server.team.TeamMode;
 import io.quire.server.observe.HealthChecks;
 import io.quire.server.observe.HealthService;
 import io.quire.server.observe.HttpMetricsFilter;
@@ -52,6 +54,13 @@ import io.quire.sessions.SessionException;
 import io.quire.sessions.SessionManager;
 import io.quire.sessions.SessionNotFoundException;
 import io.quire.sessions.SessionStore;
+import io.quire.store.StoreBadRequestException;
+import io.quire.store.StoreConflictException;
+import io.quire.store.StoreContentionException;
+import io.quire.store.StoreException;
+import io.quire.store.StoreFailureException;
+import io.quire.store.StoreForbiddenException;
+import io.quire.store.StoreNotFoundException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,9 +89,10 @@ public final class QuireServer implements AutoCloseable {
     private final KernelChannels channels;
     private final KernelHandover handover;
     private final KernelBackend backend;
+    private final Optional<TeamMode> team;
 
     private QuireServer(WebServer server, ServerConfig config, KernelManager kernels, V1Api v1,
-            KernelChannels channels, KernelHandover handover, KernelBackend backend) {
+            KernelChannels channels, KernelHandover handover, KernelBackend backend, Optional<TeamMode> team) {
         this.server = server;
         this.config = config;
         this.kernels = kernels;
@@ -90,6 +100,7 @@ public final class QuireServer implements AutoCloseable {
         this.channels = channels;
         this.handover = handover;
         this.backend = backend;
+        this.team = team;
     }
 
     /**
@@ -130,7 +141,24 @@ public final class QuireServer implements AutoCloseable {
      * @return the started server
      */
     public static QuireServer start(ServerConfig config, KernelBackend backend, String version) {
+        return start(config, backend, Optional.empty(), version);
+    }
+
+    /**
+     * Starts a server, in team mode when given one: callers then authenticate with the store's API tokens instead of
+     * the shared token, and see their organisation's contents, sessions and kernels (decision record 0015). Closing
+     * the server closes the backend and team mode (with its store).
+     *
+     * @param config  how to run
+     * @param backend the kernel specs offered and where they run
+     * @param team    team mode over a store, or empty for single-user mode (the configured root and token)
+     * @param version Quire's version, reported by {@code GET /api}
+     * @return the started server
+     */
+    public static QuireServer start(ServerConfig config, KernelBackend backend, Optional<TeamMode> team,
+            String version) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(team, "team");
         KernelSpecRegistry registry = backend.registry();
         KernelProvisioner provisioner = backend.provisioner();
         if (!Files.isDirectory(config.root())) {
@@ -145,8 +173,9 @@ public final class QuireServer implements AutoCloseable {
         handover.takeOver(launcher, Duration.ofSeconds(10));
         ServerMetrics metrics = ServerMetrics.create(kernels::list);
         SessionManager sessions = SessionManager.create(kernels, sessionStore, Optional.of(config.root()));
-        KernelChannels channels = new KernelChannels(kernels, config.token(), metrics, config.channels(),
-                System::nanoTime);
+        KernelChannels channels = team.map(t -> new KernelChannels(kernels, t.channelsAccess(), metrics,
+                config.channels(), System::nanoTime)).orElseGet(() -> new KernelChannels(kernels, config.token(),
+                metrics, config.channels(), System::nanoTime));
         metrics.webSocketConnections(channels::connections);
         metrics.pools(kernels::poolStatus);
         kernels.addListener(new KernelEvents() {
@@ -162,7 +191,9 @@ public final class QuireServer implements AutoCloseable {
             }
         });
         ContentsManager contents = FileContentsManager.create(config.root());
+        RequestScope scope = team.map(t -> t.scope(kernels)).orElseGet(() -> RequestScope.shared(contents, sessions));
         V1Api v1 = V1Api.builder(contents, kernels, registry).root(config.root()).version(version).sessions(sessions)
+                .callerContents(scope::contents)
                 .kernelNotices(KernelNotices.of(channels::restarting, channels::restarted, channels::shutDown)).build();
         HealthService health = HealthService.builder()
                 .check("contents", HealthChecks.contentsRoot(config.root()))
@@ -179,15 +210,17 @@ public final class QuireServer implements AutoCloseable {
                 .addFilter(AccessLog.create())
                 .addFilter(Cors.create(config.cors()))
                 .addFilter(new BodyLimit(config.maxBodyBytes()))
-                .addFilter(TokenAuth.create(config.token(), List.of("/health/")))
+                .addFilter(team.map(t -> t.authentication(List.of("/health/")))
+                        .orElseGet(() -> TokenAuth.create(config.token(), List.of("/health/"))))
                 .register(HealthService.PATH, health)
                 .register(MetricsService.PATH, MetricsService.create(metrics.registry()))
                 .register("/api", root)
                 .register("/api/kernelspecs", kernelSpecs.api())
-                .register("/api/kernels", new KernelsService(kernels, config.root(), channels))
-                .register("/api/sessions", new SessionsService(sessions, kernels, channels))
+                .register("/api/kernels", new KernelsService(kernels, config.root(), channels, scope))
+                .register("/api/sessions", new SessionsService(scope, kernels, channels))
                 .register("/kernelspecs", kernelSpecs.resources());
-        new ContentsService(contents).register(routing);
+        new ContentsService(scope::contents).register(routing);
+        team.ifPresent(t -> t.refuseUnscopedRoutes(routing));
         v1.register(routing);
         routing.any((request, response) -> {
                     throw ApiException.notFound("no route for " + request.prologue().method().text() + " "
@@ -210,7 +243,7 @@ public final class QuireServer implements AutoCloseable {
                 .routing(routing)
                 .addRouting(WsRouting.builder().endpoint("/api/kernels/{id}/channels", channels::newConnection))
                 .build();
-        QuireServer quire = new QuireServer(server, config, kernels, v1, channels, handover, backend);
+        QuireServer quire = new QuireServer(server, config, kernels, v1, channels, handover, backend, team);
         try {
             server.start();
             if (!server.isRunning()) { // Helidon logs a failed bind and returns a stopped server
@@ -243,6 +276,17 @@ public final class QuireServer implements AutoCloseable {
                 case ContentsBadRequestException ignored -> 400;
                 case ContentsStorageException ignored -> 500;
             }, contents.code(), contents.getMessage());
+            case StoreException store -> {
+                int status = switch (store) {
+                    case StoreNotFoundException ignored -> 404;
+                    case StoreForbiddenException ignored -> 403;
+                    case StoreConflictException ignored -> 409;
+                    case StoreBadRequestException ignored -> 400;
+                    case StoreContentionException ignored -> 503;
+                    case StoreFailureException ignored -> 500;
+                };
+                yield new ApiException(status, ErrorResponses.codeFor(status), store.getMessage());
+            }
             case KernelQuotaExceededException quota -> new ApiException(429, "kernel_quota_exceeded", quota.getMessage());
             case KernelNotFoundException notFound -> ApiException.notFound(notFound.getMessage());
             case KernelSpecException spec -> ApiException.notFound(spec.getMessage());
@@ -252,6 +296,15 @@ public final class QuireServer implements AutoCloseable {
             case IllegalArgumentException illegal -> ApiException.badRequest(illegal.getMessage());
             default -> null;
         };
+    }
+
+    /**
+     * The kernel manager, to inspect kernels (e.g. their owners) beyond what the API shows.
+     *
+     * @return the kernel manager
+     */
+    public KernelManager kernels() {
+        return kernels;
     }
 
     /**
@@ -275,10 +328,10 @@ public final class QuireServer implements AutoCloseable {
     /**
      * The URL with the token, as Jupyter prints it at start.
      *
-     * @return the URL with {@code ?token=...}
+     * @return the URL with {@code ?token=...}; in team mode, where each user has tokens of their own, the bare URL
      */
     public String urlWithToken() {
-        return url() + "?token=" + config.token();
+        return team.isPresent() ? url() : url() + "?token=" + config.token();
     }
 
     /**
@@ -300,7 +353,11 @@ public final class QuireServer implements AutoCloseable {
                     handover.leaveRunning();
                 }
             } finally {
-                backend.close();
+                try {
+                    backend.close();
+                } finally {
+                    team.ifPresent(TeamMode::close);
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.quire.sessions;
 
+import io.quire.kernel.KernelOwner;
 import io.quire.kernels.KernelManager;
 
 import java.nio.file.Path;
@@ -81,7 +82,26 @@ public interface SessionManager {
      * @throws io.quire.kernel.KernelSpecException      when the named spec does not exist
      * @throws io.quire.kernel.KernelLaunchException    when the kernel cannot start
      */
-    Opened open(String path, String name, String type, KernelChoice kernel);
+    default Opened open(String path, String name, String type, KernelChoice kernel) {
+        return open(path, name, type, kernel, Optional.empty());
+    }
+
+    /**
+     * As {@link #open(String, String, String, KernelChoice)}, starting a new kernel for an owner, so that the owner's
+     * kernel quotas apply (an existing session is returned as it is, whoever owns its kernel).
+     *
+     * @param path   the API path (non-blank)
+     * @param name   the session name; may be empty
+     * @param type   the session type (non-blank), e.g. {@code notebook}
+     * @param kernel which kernel to use when a session is created
+     * @param owner  who a kernel started for the session belongs to; empty for nobody (no quota applies)
+     * @return the existing or new session, and which
+     * @throws io.quire.kernels.KernelNotFoundException       when an existing kernel is chosen that does not exist
+     * @throws io.quire.kernel.KernelSpecException            when the named spec does not exist
+     * @throws io.quire.kernel.KernelLaunchException          when the kernel cannot start
+     * @throws io.quire.kernels.KernelQuotaExceededException when the owner has as many kernels as allowed
+     */
+    Opened open(String path, String name, String type, KernelChoice kernel, Optional<KernelOwner> owner);
 
     /** @return every live session, oldest first */
     List<Session> list();

@@ -1,9 +1,11 @@
 package io.quire.sessions;
 
 import io.quire.kernel.KernelException;
+import io.quire.kernel.KernelOwner;
 import io.quire.kernels.ExecutionState;
 import io.quire.kernels.KernelManager;
 import io.quire.kernels.KernelNotFoundException;
+import io.quire.kernels.KernelRequest;
 import io.quire.kernels.ManagedKernelInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +52,8 @@ final class SessionManagerImpl implements SessionManager {
     }
 
     @Override
-    public Opened open(String path, String name, String type, KernelChoice kernel) {
+    public Opened open(String path, String name, String type, KernelChoice kernel, Optional<KernelOwner> owner) {
+        Objects.requireNonNull(owner, "owner");
         requireText("path", path);
         Objects.requireNonNull(name, "name");
         requireText("type", type);
@@ -74,7 +77,7 @@ final class SessionManagerImpl implements SessionManager {
             }
             try {
                 Optional<Session> raced = liveSessionOf(path);
-                Session session = raced.orElseGet(() -> createNew(path, name, type, kernel));
+                Session session = raced.orElseGet(() -> createNew(path, name, type, kernel, owner));
                 mine.complete(session);
                 return new Opened(session, raced.isEmpty());
             } catch (RuntimeException e) {
@@ -106,12 +109,13 @@ final class SessionManagerImpl implements SessionManager {
         }
     }
 
-    private Session createNew(String path, String name, String type, KernelChoice choice) {
+    private Session createNew(String path, String name, String type, KernelChoice choice,
+            Optional<KernelOwner> owner) {
         String kernelId = switch (choice) {
             case KernelChoice.Existing(String id) -> kernels.get(id).map(ManagedKernelInfo::id)
                     .orElseThrow(() -> new KernelNotFoundException(id));
-            case KernelChoice.Named(String spec) -> startKernel(spec, path, name);
-            case KernelChoice.DefaultSpec() -> startKernel(kernels.defaultKernelName(), path, name);
+            case KernelChoice.Named(String spec) -> startKernel(spec, path, name, owner);
+            case KernelChoice.DefaultSpec() -> startKernel(kernels.defaultKernelName(), path, name, owner);
         };
         SessionRecord row = new SessionRecord(UUID.randomUUID().toString(), path, name, type, kernelId,
                 clock.instant());
@@ -120,10 +124,11 @@ final class SessionManagerImpl implements SessionManager {
         return toModel(row).orElseThrow(() -> new KernelNotFoundException(kernelId));
     }
 
-    private String startKernel(String spec, String path, String name) {
+    private String startKernel(String spec, String path, String name, Optional<KernelOwner> owner) {
         Optional<Path> cwd = cwdFor(path);
         String sessionName = name.isEmpty() ? path : cwd.map(dir -> dir.resolve(name).toString()).orElse(name);
-        return kernels.start(spec, cwd, Map.of("JPY_SESSION_NAME", sessionName)).id();
+        KernelRequest request = KernelRequest.of(spec).withCwd(cwd).withEnv(Map.of("JPY_SESSION_NAME", sessionName));
+        return kernels.start(owner.map(request::withOwner).orElse(request)).id();
     }
 
     /** Jupyter's get_kernel_path + cwd_for_path: the path's directory under the root, or the nearest existing parent. */
@@ -173,11 +178,14 @@ final class SessionManagerImpl implements SessionManager {
         Session before = get(id).orElseThrow(() -> new SessionNotFoundException(id));
         changes.path().ifPresent(value -> requireText("path", value));
         changes.type().ifPresent(value -> requireText("type", value));
+        // a new kernel for the session belongs to whoever the session's kernel belonged to
+        Optional<KernelOwner> owner = kernels.get(before.kernel().id()).flatMap(ManagedKernelInfo::owner);
         String kernelId = changes.kernel().map(choice -> switch (choice) {
             case KernelChoice.Existing(String kid) -> kernels.get(kid).map(ManagedKernelInfo::id)
                     .orElseThrow(() -> new KernelNotFoundException(kid));
-            case KernelChoice.Named(String spec) -> startKernel(spec, before.path(), before.name());
-            case KernelChoice.DefaultSpec() -> startKernel(kernels.defaultKernelName(), before.path(), before.name());
+            case KernelChoice.Named(String spec) -> startKernel(spec, before.path(), before.name(), owner);
+            case KernelChoice.DefaultSpec() -> startKernel(kernels.defaultKernelName(), before.path(), before.name(),
+                    owner);
         }).orElse(before.kernel().id());
         SessionRecord row = new SessionRecord(id, changes.path().orElse(before.path()),
                 changes.name().orElse(before.name()), changes.type().orElse(before.type()), kernelId,

@@ -158,6 +158,22 @@ public final class TokenRepository {
     }
 
     /**
+     * Looks a token up by its public prefix (as listings and {@code quire admin revoke-token} show it), in whatever
+     * organisation it acts: for operators, who administer the whole store.
+     *
+     * @param prefix the 12 hex digits after {@code quire_}
+     * @return the token, revoked or expired ones included; empty if there is none (or the text is no prefix)
+     */
+    public Optional<ApiToken> findByPrefix(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        if (!prefix.matches("[0-9a-f]{12}")) {
+            return Optional.empty();
+        }
+        return context.tx().inTransaction(c -> Sql.queryOne(c, "SELECT " + COLUMNS
+                + " FROM api_tokens WHERE prefix = ?", TokenRepository::map, prefix));
+    }
+
+    /**
      * A member's tokens in an organisation, newest first, revoked and expired ones included.
      *
      * @param org  the organisation

@@ -17,7 +17,9 @@ import io.quire.contents.GetOptions;
 import io.quire.contents.SaveRequest;
 import io.quire.server.http.ApiException;
 import io.quire.server.http.JsonBodies;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * {@code /api/contents}: files, notebooks and folders, and their checkpoints, in Jupyter Server's shapes, over any
@@ -32,15 +34,24 @@ public final class ContentsService {
     /** As Jupyter Server: only a last segment of word characters and dashes is a checkpoint id. */
     private static final java.util.regex.Pattern CHECKPOINT_ID = java.util.regex.Pattern.compile("[\\w-]+");
 
-    private final ContentsManager contents;
+    private final Function<ServerRequest, ContentsManager> resolver;
 
     /**
-     * Creates the service.
+     * Creates the service over one backend for every caller.
      *
      * @param contents the contents backend
      */
     public ContentsService(ContentsManager contents) {
-        this.contents = contents;
+        this(request -> contents);
+    }
+
+    /**
+     * Creates the service over a backend chosen per request (team mode: the caller's organisation's project).
+     *
+     * @param resolver the contents backend of a request
+     */
+    public ContentsService(Function<ServerRequest, ContentsManager> resolver) {
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
     }
 
     /**
@@ -87,20 +98,21 @@ public final class ContentsService {
     }
 
     private void dispatch(ServerRequest request, ServerResponse response) {
+        ContentsManager contents = resolver.apply(request);
         Target target = target(request);
         Method method = request.prologue().method();
         if (target.checkpoints()) {
-            checkpoints(request, response, target, method);
+            checkpoints(contents, request, response, target, method);
             return;
         }
         if (method == Method.GET) {
-            get(request, response, target.path());
+            get(contents, request, response, target.path());
         } else if (method == Method.POST) {
-            create(request, response, target.path());
+            create(contents, request, response, target.path());
         } else if (method == Method.PUT) {
-            save(request, response, target.path());
+            save(contents, request, response, target.path());
         } else if (method == Method.PATCH) {
-            rename(request, response, target.path());
+            rename(contents, request, response, target.path());
         } else if (method == Method.DELETE) {
             contents.delete(target.path());
             response.status(Status.NO_CONTENT_204).send();
@@ -109,7 +121,7 @@ public final class ContentsService {
         }
     }
 
-    private void get(ServerRequest request, ServerResponse response, String path) {
+    private void get(ContentsManager contents, ServerRequest request, ServerResponse response, String path) {
         GetOptions options = GetOptions.defaults();
         Optional<String> type = request.query().first("type").asOptional();
         if (type.isPresent()) {
@@ -122,7 +134,7 @@ public final class ContentsService {
         options = options.withContent(flag(request, "content", true)).withHash(flag(request, "hash", false));
         if (options.content() && !options.hash() && options.format().map(f -> f == ContentFormat.JSON).orElse(true)
                 && options.type().map(t -> t == ContentType.NOTEBOOK).orElse(path.endsWith(".ipynb"))
-                && sendStored(response, path, options)) {
+                && sendStored(contents, response, path, options)) {
             return;
         }
         JsonBodies.ok(response, contents.get(path, options).toJson());
@@ -132,7 +144,8 @@ public final class ContentsService {
      * The fast path for reading an unchanged notebook: the model's fields, then the stored notebook JSON spliced in
      * as {@code content} without parsing and serialising it again.
      */
-    private boolean sendStored(ServerResponse response, String path, GetOptions options) {
+    private static boolean sendStored(ContentsManager contents, ServerResponse response, String path,
+            GetOptions options) {
         Optional<byte[]> stored = contents.storedNotebookJson(path);
         if (stored.isEmpty()) {
             return false;
@@ -175,7 +188,7 @@ public final class ContentsService {
     }
 
     /** POST: a copy ({@code copy_from}) or a new untitled file, notebook or folder in the folder at {@code dir}. */
-    private void create(ServerRequest request, ServerResponse response, String dir) {
+    private void create(ContentsManager contents, ServerRequest request, ServerResponse response, String dir) {
         ObjectNode body = JsonBodies.readObject(request);
         Optional<String> copyFrom = Requests.optionalText(body, "copy_from");
         ContentModel created;
@@ -188,7 +201,7 @@ public final class ContentsService {
         created(response, created);
     }
 
-    private void save(ServerRequest request, ServerResponse response, String path) {
+    private void save(ContentsManager contents, ServerRequest request, ServerResponse response, String path) {
         ObjectNode body = JsonBodies.readObject(request);
         Optional<String> copyFrom = Requests.optionalText(body, "copy_from");
         if (copyFrom.isPresent()) {
@@ -204,7 +217,7 @@ public final class ContentsService {
         }
     }
 
-    private void rename(ServerRequest request, ServerResponse response, String path) {
+    private void rename(ContentsManager contents, ServerRequest request, ServerResponse response, String path) {
         ObjectNode body = JsonBodies.readObject(request);
         String newPath = strip(Requests.requiredText(body, "path"));
         JsonBodies.ok(response, contents.rename(path, newPath).toJson());
@@ -227,7 +240,7 @@ public final class ContentsService {
         return encoded.toString();
     }
 
-    private void checkpoints(ServerRequest request, ServerResponse response, Target target, Method method) {
+    private void checkpoints(ContentsManager contents, ServerRequest request, ServerResponse response, Target target, Method method) {
         String path = target.path();
         if (target.checkpoint().isEmpty()) {
             if (method == Method.GET) {

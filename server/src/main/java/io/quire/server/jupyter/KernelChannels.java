@@ -19,6 +19,7 @@ import io.quire.kernel.Registration;
 import io.quire.kernels.KernelConnection;
 import io.quire.kernels.KernelManager;
 import io.quire.kernels.KernelNotFoundException;
+import io.quire.kernels.ManagedKernelInfo;
 import io.quire.server.http.JsonBodies;
 import io.quire.server.observe.ServerMetrics;
 import java.io.ByteArrayOutputStream;
@@ -44,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -89,7 +91,7 @@ public final class KernelChannels {
     private static final long MAX_INCOMING_MESSAGE = 100L * 1024 * 1024;
 
     private final KernelManager kernels;
-    private final byte[] token;
+    private final BiPredicate<String, ManagedKernelInfo> access;
     private final ServerMetrics metrics;
     private final ChannelsOptions options;
     private final LongSupplier ticker;
@@ -120,11 +122,32 @@ public final class KernelChannels {
      */
     public KernelChannels(KernelManager kernels, String token, ServerMetrics metrics, ChannelsOptions options,
             LongSupplier ticker) {
+        this(kernels, sharedToken(token), metrics, options, ticker);
+    }
+
+    /**
+     * Creates the endpoint with its own rule for who may connect to which kernel (team mode: a token of the store,
+     * whose organisation owns the kernel).
+     *
+     * @param kernels the kernel manager
+     * @param access  given the token presented on the upgrade ({@code ""} when none) and the kernel, whether the
+     *                connection is allowed; a refusal answers as for a kernel that does not exist
+     * @param metrics counts executions and IOPub messages
+     * @param options queue, rate and buffering limits
+     * @param ticker  the current time in nanoseconds, such as {@code System::nanoTime} (rate windows, buffer expiry)
+     */
+    public KernelChannels(KernelManager kernels, BiPredicate<String, ManagedKernelInfo> access, ServerMetrics metrics,
+            ChannelsOptions options, LongSupplier ticker) {
         this.kernels = Objects.requireNonNull(kernels, "kernels");
-        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.access = Objects.requireNonNull(access, "access");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.options = Objects.requireNonNull(options, "options");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
+    }
+
+    private static BiPredicate<String, ManagedKernelInfo> sharedToken(String token) {
+        byte[] expected = token.getBytes(StandardCharsets.UTF_8);
+        return (presented, kernel) -> MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -569,12 +592,11 @@ public final class KernelChannels {
                     .map(value -> value.replaceFirst("(?i)^(token|bearer)\\s+", "").strip())
                     .or(() -> prologue.query().first("token").asOptional())
                     .orElse("");
-            if (!MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8))) {
-                throw new WsUpgradeException("missing or invalid token");
-            }
             String id = matcher.group(1);
-            if (kernels.get(id).isEmpty()) {
-                throw new WsUpgradeException("no kernel with id " + id);
+            Optional<ManagedKernelInfo> kernel = kernels.get(id);
+            // one answer for both: a caller must not learn which kernel ids exist
+            if (kernel.isEmpty() || !access.test(presented, kernel.get())) {
+                throw new WsUpgradeException("missing or invalid token, or no kernel with id " + id);
             }
             kernelId = id;
             Optional<String> sessionId = prologue.query().first("session_id").asOptional().filter(s -> !s.isBlank());

@@ -12,11 +12,13 @@ import io.helidon.webserver.http.ServerResponse;
 import io.quire.kernels.KernelManager;
 import io.quire.server.http.ApiException;
 import io.quire.server.http.JsonBodies;
+import io.quire.server.http.RequestScope;
 import io.quire.sessions.KernelChoice;
 import io.quire.sessions.Session;
 import io.quire.sessions.SessionManager;
 import io.quire.sessions.SessionNotFoundException;
 import io.quire.sessions.SessionUpdate;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -24,19 +26,19 @@ import java.util.Optional;
  * existing session, as Jupyter Server does.
  */
 public final class SessionsService implements HttpService {
-    private final SessionManager sessions;
+    private final RequestScope scope;
     private final KernelManager kernels;
     private final KernelChannels channels;
 
     /**
      * Creates the service.
      *
-     * @param sessions the session manager
+     * @param scope    the sessions a caller sees, and who owns the kernels it starts
      * @param kernels  the kernel manager
      * @param channels the WebSocket endpoint, told about kernels a session change shut down
      */
-    public SessionsService(SessionManager sessions, KernelManager kernels, KernelChannels channels) {
-        this.sessions = sessions;
+    public SessionsService(RequestScope scope, KernelManager kernels, KernelChannels channels) {
+        this.scope = Objects.requireNonNull(scope, "scope");
         this.kernels = kernels;
         this.channels = channels;
     }
@@ -52,7 +54,7 @@ public final class SessionsService implements HttpService {
 
     private void list(ServerRequest request, ServerResponse response) {
         ArrayNode models = JsonBodies.MAPPER.createArrayNode();
-        sessions.list().forEach(session -> models.add(session.toJson()));
+        scope.sessions(request).list().forEach(session -> models.add(session.toJson()));
         JsonBodies.ok(response, models);
     }
 
@@ -63,14 +65,20 @@ public final class SessionsService implements HttpService {
         String type = Requests.optionalText(body, "type").orElse("notebook");
         String name = Requests.optionalText(body, "name").orElse("");
         KernelChoice kernel = kernelChoice(body).orElse(KernelChoice.defaultSpec());
-        Session session = sessions.create(path, name, type, kernel);
+        if (kernel instanceof KernelChoice.Existing(String kernelId)
+                && kernels.get(kernelId).filter(k -> scope.sees(request, k)).isEmpty()) {
+            throw Requests.noKernel(kernelId);
+        }
+        Session session = scope.sessions(request).open(path, name, type, kernel, scope.kernelOwner(request))
+                .session();
         response.header(HeaderNames.LOCATION, "/api/sessions/" + session.id());
         JsonBodies.send(response, Status.CREATED_201, session.toJson());
     }
 
     private void get(ServerRequest request, ServerResponse response) {
         String id = request.path().pathParameters().get("id");
-        JsonBodies.ok(response, sessions.get(id).orElseThrow(() -> new SessionNotFoundException(id)).toJson());
+        JsonBodies.ok(response, scope.sessions(request).get(id).orElseThrow(() -> new SessionNotFoundException(id))
+                .toJson());
     }
 
     private void update(ServerRequest request, ServerResponse response) {
@@ -90,9 +98,14 @@ public final class SessionsService implements HttpService {
             changes = changes.withType(type.get());
         }
         Optional<KernelChoice> kernel = kernelChoice(body);
+        if (kernel.isPresent() && kernel.get() instanceof KernelChoice.Existing(String kernelId)
+                && kernels.get(kernelId).filter(k -> scope.sees(request, k)).isEmpty()) {
+            throw Requests.noKernel(kernelId);
+        }
         if (kernel.isPresent()) {
             changes = changes.withKernel(kernel.get());
         }
+        SessionManager sessions = scope.sessions(request);
         String before = sessions.get(id).orElseThrow(() -> new SessionNotFoundException(id)).kernel().id();
         Session updated = sessions.update(id, changes);
         closeIfGone(before);
@@ -108,6 +121,7 @@ public final class SessionsService implements HttpService {
 
     private void delete(ServerRequest request, ServerResponse response) {
         String id = request.path().pathParameters().get("id");
+        SessionManager sessions = scope.sessions(request);
         String kernelId = sessions.get(id).orElseThrow(() -> new SessionNotFoundException(id)).kernel().id();
         sessions.delete(id);
         closeIfGone(kernelId);

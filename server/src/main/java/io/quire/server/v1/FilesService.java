@@ -11,16 +11,17 @@ import io.quire.server.http.ApiException;
 import io.quire.server.http.JsonBodies;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.function.Function;
 
 /**
  * {@code /api/v1/files}: file resources by opaque id ({@link FileIds}), a notebook's JSON, and saving a notebook.
  * Failures of the contents backend propagate as its domain exceptions; unknown ids are 404.
  */
 final class FilesService {
-    private final ContentsManager contents;
+    private final Function<ServerRequest, ContentsManager> resolver;
 
-    FilesService(ContentsManager contents) {
-        this.contents = contents;
+    FilesService(Function<ServerRequest, ContentsManager> resolver) {
+        this.resolver = resolver;
     }
 
     /** {@code GET /api/v1/files?path=P}. */
@@ -28,18 +29,18 @@ final class FilesService {
         String path = request.query().first("path").asOptional()
                 .orElseThrow(() -> ApiException.badRequest("the query parameter 'path' is required"));
         String normalised = strip(path);
-        JsonBodies.ok(response, resource(contents.get(normalised, GetOptions.metadataOnly())));
+        JsonBodies.ok(response, resource(resolver.apply(request).get(normalised, GetOptions.metadataOnly())));
     }
 
     /** {@code GET /api/v1/files/{id}}. */
     void get(ServerRequest request, ServerResponse response) {
-        JsonBodies.ok(response, resource(require(id(request), GetOptions.metadataOnly())));
+        JsonBodies.ok(response, resource(require(request, id(request), GetOptions.metadataOnly())));
     }
 
     /** {@code GET /api/v1/files/{id}/content}. */
     void content(ServerRequest request, ServerResponse response) {
         String id = id(request);
-        ContentModel model = require(id, GetOptions.defaults());
+        ContentModel model = require(request, id, GetOptions.defaults());
         switch (model.type()) {
             case NOTEBOOK -> JsonBodies.ok(response, model.content().orElseThrow());
             case FILE -> {
@@ -56,7 +57,8 @@ final class FilesService {
     /** {@code PUT /api/v1/files/{id}/content}: replaces an existing notebook. */
     void save(ServerRequest request, ServerResponse response) {
         String id = id(request);
-        ContentModel existing = require(id, GetOptions.metadataOnly());
+        ContentsManager contents = resolver.apply(request);
+        ContentModel existing = require(contents, id, GetOptions.metadataOnly());
         if (existing.type() != ContentType.NOTEBOOK) {
             throw ApiException.badRequest("file " + id + " is a " + existing.type().wireName()
                     + "; only notebooks can be saved through this API");
@@ -70,7 +72,11 @@ final class FilesService {
      *
      * @throws ApiException 404 for an unknown id or a file that no longer exists
      */
-    ContentModel require(String id, GetOptions options) {
+    ContentModel require(ServerRequest request, String id, GetOptions options) {
+        return require(resolver.apply(request), id, options);
+    }
+
+    private static ContentModel require(ContentsManager contents, String id, GetOptions options) {
         String path = FileIds.path(id).orElseThrow(() -> noFile(id));
         try {
             return contents.get(path, options);

@@ -56,7 +56,7 @@ final class RunsService {
         Map<String, ParameterValue> parameters = ParameterValues.read(body.get("parameters"));
         Optional<Duration> timeout = timeout(body.get("timeout_seconds"));
 
-        ContentModel model = files.require(fileId, GetOptions.defaults().withType(ContentType.NOTEBOOK));
+        ContentModel model = files.require(request, fileId, GetOptions.defaults().withType(ContentType.NOTEBOOK));
         Notebook notebook = Notebook.fromJson(model.content().orElseThrow());
         String kernel = kernelField.or(notebook::kernelName).orElseThrow(() -> new ApiException(400, "no_kernel",
                 "the notebook names no kernel (metadata.kernelspec.name); pass 'kernel'"));
@@ -78,7 +78,7 @@ final class RunsService {
         String fileId = FilesService.id(request);
         List<RunRecord> runs = registry.forFile(fileId);
         if (runs.isEmpty()) {
-            files.require(fileId, GetOptions.metadataOnly()); // 404 for an unknown file
+            files.require(request, fileId, GetOptions.metadataOnly()); // 404 for an unknown file
         }
         ArrayNode list = JsonBodies.MAPPER.createArrayNode();
         runs.forEach(run -> list.add(run.toJson()));

@@ -56,12 +56,12 @@ final class SessionsService {
         String fileId = FilesService.id(request);
         ObjectNode body = JsonBodies.readObject(request);
         Optional<String> requested = Fields.optionalText(body, "kernel_spec");
-        ContentModel model = files.require(fileId, GetOptions.metadataOnly());
+        ContentModel model = files.require(request, fileId, GetOptions.metadataOnly());
         if (model.type() != ContentType.NOTEBOOK) {
             throw new ApiException(400, "not_a_notebook", "file " + fileId + " is a " + model.type().wireName()
                     + "; sessions are bound to notebooks");
         }
-        String spec = requested.orElseGet(() -> defaultSpec(fileId));
+        String spec = requested.orElseGet(() -> defaultSpec(request, fileId));
         if (specs.find(spec).isEmpty()) {
             throw new ApiException(400, "unknown_kernel", "no kernel spec named '" + spec
                     + "'; GET /api/v1/kernelspecs lists them");
@@ -142,8 +142,8 @@ final class SessionsService {
     }
 
     /** The notebook's own kernel ({@code metadata.kernelspec.name}) when the server has it, else the default. */
-    private String defaultSpec(String fileId) {
-        ContentModel model = files.require(fileId, GetOptions.defaults().withType(ContentType.NOTEBOOK));
+    private String defaultSpec(ServerRequest request, String fileId) {
+        ContentModel model = files.require(request, fileId, GetOptions.defaults().withType(ContentType.NOTEBOOK));
         return Notebook.fromJson(model.content().orElseThrow()).kernelName().filter(name -> specs.find(name)
                 .isPresent()).orElseGet(kernels::defaultKernelName);
     }

@@ -2,6 +2,7 @@ package io.quire.server.v1;
 
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
 import io.quire.contents.ContentsManager;
 import io.quire.execution.KernelStarter;
 import io.quire.kernel.KernelSpecRegistry;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -49,7 +51,7 @@ public final class V1Api implements AutoCloseable {
 
     private V1Api(Builder builder) {
         this.threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("quire-run-", 0).factory());
-        this.files = new FilesService(builder.contents);
+        this.files = new FilesService(builder.callerContents.orElse(request -> builder.contents));
         this.executor = new RunExecutor(builder.contents, builder.starter.orElseGet(
                 () -> new ManagedKernelStarter(builder.kernels)), builder.runs, threads, builder.clock, builder.ids,
                 builder.version);
@@ -148,6 +150,7 @@ public final class V1Api implements AutoCloseable {
         private Optional<SessionManager> sessions = Optional.empty();
         private KernelNotices notices = KernelNotices.none();
         private int keptExecutions = 1000;
+        private Optional<Function<ServerRequest, ContentsManager>> callerContents = Optional.empty();
 
         private Builder(ContentsManager contents, KernelManager kernels, KernelSpecRegistry specs) {
             this.contents = Objects.requireNonNull(contents, "contents");
@@ -257,6 +260,19 @@ public final class V1Api implements AutoCloseable {
                 throw new IllegalArgumentException("keptExecutions must be positive, got " + value);
             }
             this.keptExecutions = value;
+            return this;
+        }
+
+        /**
+         * Chooses the contents that the files API serves per request (team mode: the caller's organisation's project).
+         * Runs and session executions keep writing through the builder's contents. Default: the builder's contents
+         * for every request.
+         *
+         * @param value the contents of a request
+         * @return this builder
+         */
+        public Builder callerContents(Function<ServerRequest, ContentsManager> value) {
+            this.callerContents = Optional.of(Objects.requireNonNull(value, "callerContents"));
             return this;
         }
 
