@@ -100,6 +100,8 @@ class V1SessionsTest {
         assertThat(session.name()).isEqualTo("a.ipynb");
         assertThat(session.kernelSpec()).isEqualTo(FAKE);
         assertThat(session.state()).isIn(KernelState.IDLE, KernelState.BUSY);
+        assertThat(session.kernelPhase()).isEqualTo("ready");
+        assertThat(session.kernelSize()).isEmpty();
         JsonNode jupyter = ServerFixture.json(server.get("/api/sessions"));
         assertThat(jupyter).hasSize(1);
         assertThat(jupyter.get(0).path("id").asText()).isEqualTo(id);

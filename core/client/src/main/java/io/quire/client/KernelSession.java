@@ -17,11 +17,15 @@ import java.util.Optional;
  * @param kernelSpec   the kernel spec name
  * @param state        the kernel's execution state
  * @param reason       why the kernel is dead, when it is
+ * @param kernelPhase  where the kernel's start is: {@code waiting_for_capacity}, {@code starting} or {@code ready}
+ *                     ({@code ready} from servers that do not say)
+ * @param kernelSize   the kernel's hardware size, when it has a named one
  * @param createdAt    when the session was created
  * @param lastActivity when the kernel was last active
  */
 public record KernelSession(String id, String fileId, String path, String name, String kernelId, String kernelSpec,
-        KernelState state, Optional<String> reason, Instant createdAt, Instant lastActivity) {
+        KernelState state, Optional<String> reason, String kernelPhase, Optional<String> kernelSize, Instant createdAt,
+        Instant lastActivity) {
 
     /** Validates the fields. */
     public KernelSession {
@@ -33,6 +37,8 @@ public record KernelSession(String id, String fileId, String path, String name, 
         Objects.requireNonNull(kernelSpec, "kernelSpec");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(kernelPhase, "kernelPhase");
+        Objects.requireNonNull(kernelSize, "kernelSize");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(lastActivity, "lastActivity");
     }
@@ -50,6 +56,7 @@ public record KernelSession(String id, String fileId, String path, String name, 
                 Wire.text(json, "path", what), Wire.optionalText(json, "name").orElse(""),
                 Wire.text(json, "kernel_id", what), Wire.text(json, "kernel_spec", what),
                 KernelState.fromWire(Wire.text(json, "state", what)), Wire.optionalText(json, "reason"),
+                Wire.optionalText(json, "kernel_phase").orElse("ready"), Wire.optionalText(json, "kernel_size"),
                 Wire.instant(json, "created_at", what), Wire.instant(json, "last_activity", what));
     }
 }

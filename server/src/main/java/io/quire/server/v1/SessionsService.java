@@ -148,7 +148,10 @@ final class SessionsService {
                 .isPresent()).orElseGet(kernels::defaultKernelName);
     }
 
-    /** The session resource: {id, file_id, path, name, kernel_id, kernel_spec, state, created_at, last_activity}. */
+    /**
+     * The session resource: {id, file_id, path, name, kernel_id, kernel_spec, state, reason?, kernel_phase,
+     * kernel_size?, owner?, created_at, last_activity}.
+     */
     static ObjectNode resource(Session session) {
         ObjectNode json = JsonBodies.MAPPER.createObjectNode();
         json.put("id", session.id());
@@ -159,6 +162,10 @@ final class SessionsService {
         json.put("kernel_spec", session.kernel().name());
         json.put("state", session.kernel().executionState().wireName());
         session.kernel().reason().filter(text -> !text.isEmpty()).ifPresent(text -> json.put("reason", text));
+        json.put("kernel_phase", session.kernel().phase().name().toLowerCase(java.util.Locale.ROOT));
+        session.kernel().size().ifPresent(size -> json.put("kernel_size", size));
+        session.kernel().owner().ifPresent(owner -> json.putObject("owner").put("user", owner.user())
+                .put("organisation", owner.organisation()));
         json.put("created_at", session.created().toString());
         json.put("last_activity", session.kernel().lastActivity().toString());
         return json;
