@@ -314,7 +314,10 @@ public final class DeltaLog {
         for (Entry entry : history(base)) {
             transformed = Transforms.against(transformed, entry.delta().delta(), entry.effect());
         }
-        transformed = Transforms.clamp(transformed, current.notebook());
+        if (transformed != delta) {
+            // shifted by concurrent deltas: keep it inside the document; an index the client sent is checked as is
+            transformed = Transforms.clamp(transformed, current.notebook());
+        }
         Documents.Applied applied = Documents.apply(current.notebook(), transformed);
         SequencedDelta logged = new SequencedDelta(current.seq() + 1, now(config.clock()), transformed);
         store.append(logged);
