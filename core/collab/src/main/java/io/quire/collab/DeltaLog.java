@@ -92,6 +92,14 @@ public final class DeltaLog {
         }
 
         /**
+         * @param n attempts after conflicts with other writers
+         * @return this configuration with another attempt limit
+         */
+        public Config withMaxAttempts(int n) {
+            return new Config(snapshotEvery, historyWindow, n, clock);
+        }
+
+        /**
          * @param value the clock
          * @return this configuration with another clock
          */
