@@ -88,10 +88,12 @@ final class VersionRows {
                 entry.size());
     }
 
-    /** Deletes a file or directory row with its versions, cells and grants (not its blobs, which may be shared). */
+    /** Deletes a file or directory row with its versions, cells, collaboration log and grants (not its blobs, which may be shared). */
     static void deleteFile(Connection c, FileId id) throws SQLException {
         Sql.update(c, "DELETE FROM version_cells WHERE version_id IN (SELECT id FROM versions WHERE file_id = ?)", id);
         Sql.update(c, "DELETE FROM versions WHERE file_id = ?", id);
+        Sql.update(c, "DELETE FROM deltas WHERE file_id = ?", id);
+        Sql.update(c, "DELETE FROM snapshots WHERE file_id = ?", id);
         Sql.update(c, "DELETE FROM grants WHERE resource_kind = 'file' AND resource_id = ?", id);
         Sql.update(c, "DELETE FROM files WHERE id = ?", id);
     }

@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Assumptions;
  * first use, about 2–5 s, stopped when the JVM exits).
  *
  * <p>As {@link Engines}: when PostgreSQL cannot start, a test is skipped with the reason on a developer machine and
- * fails on CI ({@code CI=true}).
+ * fails on CI ({@code CI=true}). Public, and shipped in this module's test jar, for the tests of modules built on
+ * the store (core/collab).
  */
-final class TestDatabases {
+public final class TestDatabases {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static EmbeddedPostgres postgres;
     private static String problem;
@@ -28,7 +29,7 @@ final class TestDatabases {
     }
 
     /** A JDBC URL of an empty database. */
-    static String freshUrl(Backend backend) {
+    public static String freshUrl(Backend backend) {
         return switch (backend) {
             case H2 -> "jdbc:h2:mem:quire-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
             case POSTGRESQL -> {
@@ -46,7 +47,7 @@ final class TestDatabases {
     }
 
     /** A store configuration for tests: cheap password hashing, quick retries. */
-    static StoreConfig.Builder config(Backend backend) {
+    public static StoreConfig.Builder config(Backend backend) {
         return StoreConfig.builder(freshUrl(backend))
                 .maxPoolSize(8)
                 .passwordPolicy(PasswordPolicy.defaults().withArgon2(256, 1, 1))
@@ -54,7 +55,7 @@ final class TestDatabases {
     }
 
     /** The embedded PostgreSQL server, started once per JVM. */
-    static synchronized EmbeddedPostgres postgres() {
+    public static synchronized EmbeddedPostgres postgres() {
         if (postgres == null && problem == null) {
             try {
                 postgres = EmbeddedPostgres.builder().start();
