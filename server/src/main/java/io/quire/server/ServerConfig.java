@@ -3,10 +3,7 @@ package io.quire.server;
 import io.quire.kernel.local.LocalProcessProvisioner;
 import io.quire.server.http.CorsConfig;
 import io.quire.server.jupyter.ChannelsOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -18,9 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * How a Quire server runs. Read from a YAML file, then the environment, then command-line flags (later wins).
@@ -130,15 +124,7 @@ public record ServerConfig(String host, int port, Path root, String token, long 
     }
 
     private ServerConfig withYaml(Path file) {
-        Object document;
-        try {
-            document = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read configuration " + file, e);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("configuration " + file + " is not valid YAML: " + e.getMessage(), e);
-        }
-        if (!(document instanceof Map<?, ?> top) || !(top.get("server") instanceof Map<?, ?> server)) {
+        if (!(ConfigFile.section(file, "server").orElse(null) instanceof Map<?, ?> server)) {
             return this;
         }
         ServerConfig config = this;

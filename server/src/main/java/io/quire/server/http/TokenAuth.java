@@ -62,7 +62,14 @@ public final class TokenAuth implements Filter {
         chain.proceed();
     }
 
-    private static Optional<String> presented(RoutingRequest request) {
+    /**
+     * The token a request presents, as Jupyter clients send it: {@code Authorization: token <t>} or
+     * {@code Bearer <t>}, else the {@code token} query parameter (browsers cannot set headers on WebSockets).
+     *
+     * @param request the request
+     * @return the token, when one is presented
+     */
+    public static Optional<String> presented(RoutingRequest request) {
         Optional<String> header = request.headers().first(HeaderNames.AUTHORIZATION).map(String::strip);
         if (header.isPresent()) {
             String value = header.get();

@@ -10,9 +10,7 @@ import io.quire.kernel.docker.PullPolicy;
 import io.quire.kernels.CullingPolicy;
 import io.quire.kernels.KernelManager;
 import io.quire.kernels.PoolConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.quire.server.ConfigFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,9 +23,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Where a server's kernels run and which kernels it offers: the {@code kernels:} section of the configuration file.
@@ -259,18 +254,10 @@ public record KernelsConfig(boolean localSpecs, Optional<Docker> docker, Map<Str
     public static KernelsConfig load(Optional<Path> file, Map<String, String> environment) {
         KernelsConfig config = defaults();
         if (file.isPresent()) {
-            Object document;
-            try {
-                document = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file.get()));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read configuration " + file.get(), e);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("configuration " + file.get() + " is not valid YAML: "
-                        + e.getMessage(), e);
-            }
-            if (document instanceof Map<?, ?> top && top.get("kernels") != null) {
+            Optional<Object> section = ConfigFile.section(file.get(), "kernels");
+            if (section.isPresent()) {
                 try {
-                    config = parse(map(top.get("kernels"), "kernels"), environment);
+                    config = parse(map(section.get(), "kernels"), environment);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(file.get() + ": " + e.getMessage(), e);
                 }

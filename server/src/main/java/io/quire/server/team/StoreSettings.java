@@ -1,18 +1,14 @@
 package io.quire.server.team;
 
+import io.quire.server.ConfigFile;
 import io.quire.store.DialectKind;
 import io.quire.store.StoreConfig;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The {@code store:} section of the configuration: where the database is. Present, the server runs in team mode;
@@ -68,17 +64,9 @@ public record StoreSettings(String url, Optional<String> user, Optional<String> 
         String password = null;
         String dialect = null;
         if (file.isPresent()) {
-            Object document;
-            try {
-                document = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file.get()));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read configuration " + file.get(), e);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("configuration " + file.get() + " is not valid YAML: "
-                        + e.getMessage(), e);
-            }
-            if (document instanceof Map<?, ?> top && top.get("store") != null) {
-                if (!(top.get("store") instanceof Map<?, ?> section)) {
+            Optional<Object> found = ConfigFile.section(file.get(), "store");
+            if (found.isPresent()) {
+                if (!(found.get() instanceof Map<?, ?> section)) {
                     throw new IllegalArgumentException(file.get() + ": 'store' must be a map with url, user,"
                             + " password and dialect");
                 }

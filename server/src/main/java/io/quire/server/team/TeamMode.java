@@ -1,6 +1,5 @@
 package io.quire.server.team;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
@@ -14,6 +13,7 @@ import io.quire.kernels.ManagedKernelInfo;
 import io.quire.server.http.ApiException;
 import io.quire.server.http.ErrorResponses;
 import io.quire.server.http.RequestScope;
+import io.quire.server.http.TokenAuth;
 import io.quire.server.v1.V1Route;
 import io.quire.sessions.SessionManager;
 import io.quire.sessions.SessionStore;
@@ -27,7 +27,6 @@ import io.quire.store.contents.DatabaseContentsManager;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -110,7 +109,7 @@ public final class TeamMode implements AutoCloseable {
                     chain.proceed();
                     return;
                 }
-                Optional<Caller> caller = presented(request).flatMap(TeamMode.this::authenticate);
+                Optional<Caller> caller = TokenAuth.presented(request).flatMap(TeamMode.this::authenticate);
                 if (caller.isEmpty()) {
                     ErrorResponses.send(response, new ApiException(401, "unauthorized", "this server needs a valid"
                             + " API token (unknown, revoked and expired tokens are refused): send"
@@ -211,22 +210,6 @@ public final class TeamMode implements AutoCloseable {
 
     private ProjectId project(OrgId org) {
         return projects.computeIfAbsent(org, id -> TeamAdmin.defaultProject(store, id));
-    }
-
-    /** Reads the token as {@link io.quire.server.http.TokenAuth} does. */
-    private static Optional<String> presented(RoutingRequest request) {
-        Optional<String> header = request.headers().first(HeaderNames.AUTHORIZATION).map(String::strip);
-        if (header.isPresent()) {
-            String value = header.get();
-            int space = value.indexOf(' ');
-            if (space > 0) {
-                String scheme = value.substring(0, space).toLowerCase(Locale.ROOT);
-                if (scheme.equals("token") || scheme.equals("bearer")) {
-                    return Optional.of(value.substring(space + 1).strip());
-                }
-            }
-        }
-        return request.query().first("token").asOptional();
     }
 
     /** Closes the store. */
