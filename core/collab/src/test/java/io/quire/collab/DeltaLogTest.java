@@ -18,6 +18,7 @@ import io.quire.notebook.Notebook;
 import io.quire.notebook.Output;
 import io.quire.notebook.RawCell;
 import io.quire.notebook.StreamOutput;
+import io.quire.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

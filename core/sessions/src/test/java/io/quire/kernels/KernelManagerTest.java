@@ -12,6 +12,7 @@ import io.quire.kernel.KernelSpecException;
 import io.quire.kernel.PendingExecution;
 import io.quire.testing.Await;
 import io.quire.testing.FakeKernel;
+import io.quire.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,7 @@ import io.quire.kernel.KernelClientOptions;
 import io.quire.kernel.KernelLauncher;
 import io.quire.kernel.KernelOwner;
 import io.quire.testing.FakeKernel;
+import io.quire.testing.MutableClock;
 
 import java.nio.file.Path;
 import java.time.Duration;

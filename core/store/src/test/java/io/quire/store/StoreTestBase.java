@@ -1,5 +1,6 @@
 package io.quire.store;
 
+import io.quire.testing.MutableClock;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;

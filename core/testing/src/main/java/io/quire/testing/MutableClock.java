@@ -1,4 +1,4 @@
-package io.quire.kernels;
+package io.quire.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
+/** A clock that tests move forward by hand; thread-safe. */
 public final class MutableClock extends Clock {
     private volatile Instant now;
 
@@ -24,6 +24,13 @@ public final class MutableClock extends Clock {
     public synchronized Instant advance(Duration step) {
         now = now.plus(step);
         return now;
+    }
+
+    /**
+     * @param instant the new time, possibly earlier than the current one
+     */
+    public synchronized void set(Instant instant) {
+        now = java.util.Objects.requireNonNull(instant, "instant");
     }
 
     @Override
