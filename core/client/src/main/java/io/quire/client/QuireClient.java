@@ -136,6 +136,98 @@ public final class QuireClient {
     }
 
     /**
+     * Lists a file's versions, newest first. Versions need a server with the database store (team mode).
+     *
+     * @param fileId the file's id
+     * @return the versions
+     * @throws QuireApiException 404 if there is no such file, or with code {@code versions_unavailable} on a server
+     *                           that keeps files on the filesystem
+     */
+    public List<FileVersion> versions(String fileId) {
+        return list(send("GET", versionsPath(fileId), Optional.empty()), FileVersion::create);
+    }
+
+    /**
+     * Reads a version of a file with its content.
+     *
+     * @param fileId    the file's id
+     * @param versionId the version's id
+     * @return the version and what it holds
+     * @throws QuireApiException 404 if there is no such file, or code {@code no_version} if the file has no such
+     *                           version
+     */
+    public FileVersionContent version(String fileId, String versionId) {
+        return FileVersionContent.create(send("GET", versionsPath(fileId) + "/" + segment(versionId),
+                Optional.empty()));
+    }
+
+    /**
+     * Compares two versions of a file, cell by cell.
+     *
+     * @param fileId        the file's id
+     * @param fromVersionId the older side
+     * @param toVersionId   the newer side
+     * @return what changed from the first to the second
+     * @throws QuireApiException 404 if there is no such file, or code {@code no_version} if either is not one of
+     *                           its versions
+     */
+    public VersionDiff diff(String fileId, String fromVersionId, String toVersionId) {
+        return VersionDiff.create(send("GET", versionsPath(fileId) + "/" + segment(toVersionId) + "/diff?from="
+                + segment(fromVersionId), Optional.empty()));
+    }
+
+    /**
+     * Restores a version of a file: the server adds a new version with its content, which becomes the file's
+     * content (no version is removed).
+     *
+     * @param fileId    the file's id
+     * @param versionId the version to restore
+     * @return the new version
+     * @throws QuireApiException 403 without the editor role on the file, 404 if there is no such file or version
+     */
+    public FileVersion restore(String fileId, String versionId) {
+        return FileVersion.create(send("POST", versionsPath(fileId) + "/" + segment(versionId) + "/restore",
+                Optional.empty()));
+    }
+
+    /**
+     * Names a version of a file, or removes its name.
+     *
+     * @param fileId    the file's id
+     * @param versionId the version
+     * @param name      the name (1 to 200 characters), or empty to remove it
+     * @return the version as named
+     * @throws QuireApiException 400 for a malformed name, 403 without the editor role on the file, 404 if there is
+     *                           no such file or version
+     */
+    public FileVersion nameVersion(String fileId, String versionId, Optional<String> name) {
+        Objects.requireNonNull(name, "name");
+        ObjectNode body = Wire.JSON.createObjectNode();
+        body.put("name", name.orElse(null));
+        return FileVersion.create(send("PATCH", versionsPath(fileId) + "/" + segment(versionId), Optional.of(body)));
+    }
+
+    /**
+     * Reads a file as it was at a time: the content of its latest version saved at or before then.
+     *
+     * @param fileId the file's id
+     * @param time   the time
+     * @return the notebook's JSON, or for other files an object with {@code format}, {@code mimetype} and
+     *         {@code content}
+     * @throws QuireApiException 404 with code {@code no_version} if the file had no version yet, or
+     *                           {@code versions_unavailable} on a server without the database store
+     */
+    public JsonNode contentAsOf(String fileId, Instant time) {
+        Objects.requireNonNull(time, "time");
+        return send("GET", V1 + "files/" + segment(fileId) + "/content?as_of=" + encode(time.toString()),
+                Optional.empty());
+    }
+
+    private static String versionsPath(String fileId) {
+        return V1 + "files/" + segment(fileId) + "/versions";
+    }
+
+    /**
      * Starts a run of a whole notebook on the server. The server saves outputs into the notebook as the run goes,
      * whether or not anyone polls.
      *

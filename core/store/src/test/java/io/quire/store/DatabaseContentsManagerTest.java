@@ -426,6 +426,62 @@ class DatabaseContentsManagerTest extends StoreTestBase {
         assertThatThrownBy(() -> contents.createCheckpoint("d")).isInstanceOf(ContentsBadRequestException.class);
     }
 
+    // ------------------------------------------------------------------------------------------------ versions
+
+    @Test
+    void versionsByPath_listReadRestoreName_andReadAsOf() {
+        write("v.txt", "one");
+        clock.advance(Duration.ofMinutes(1));
+        write("v.txt", "two");
+        var versions = contents.versions("v.txt");
+        assertThat(versions).extracting(Version::seq).containsExactly(1L, 2L);
+        VersionId first = versions.getFirst().id();
+
+        assertThat(contents.version("v.txt", first)).contains(versions.getFirst());
+        assertThat(contents.readVersion("v.txt", first).bytes()).isEqualTo("one".getBytes(StandardCharsets.UTF_8));
+        assertThat(contents.diffVersions("v.txt", first, versions.get(1).id()).contentChanged()).isTrue();
+        assertThat(contents.readAsOf("v.txt", versions.getFirst().createdAt().plusSeconds(30)).orElseThrow()
+                .version()).isEqualTo(versions.getFirst());
+        assertThat(contents.readAsOf("v.txt", versions.getFirst().createdAt().minusSeconds(1))).isEmpty();
+
+        Version restored = contents.restoreVersion("v.txt", first);
+        assertThat(restored.seq()).isEqualTo(3);
+        assertThat(text("v.txt")).isEqualTo("one");
+        assertThat(contents.nameVersion("v.txt", first, Optional.of("kept")).name()).contains("kept");
+    }
+
+    @Test
+    void versionsByPath_ofAnotherFileOrUnknown_areNotFound_andDirectoriesHaveNone() {
+        write("a.txt", "a");
+        write("b.txt", "b");
+        VersionId ofB = contents.versions("b.txt").getFirst().id();
+
+        assertThat(contents.version("a.txt", ofB)).isEmpty();
+        assertThat(contents.version("a.txt", new VersionId(java.util.UUID.randomUUID()))).isEmpty();
+        assertThatThrownBy(() -> contents.restoreVersion("a.txt", ofB)).isInstanceOf(ContentsNotFoundException.class);
+        assertThatThrownBy(() -> contents.readVersion("a.txt", ofB)).isInstanceOf(ContentsNotFoundException.class);
+        assertThatThrownBy(() -> contents.versions("none.txt")).isInstanceOf(ContentsNotFoundException.class);
+        contents.save("dir", SaveRequest.directory());
+        assertThatThrownBy(() -> contents.versions("dir")).isInstanceOf(ContentsBadRequestException.class);
+        assertThat(contents.versions("a.txt")).hasSize(1);
+    }
+
+    @Test
+    void versionsByPath_viewerReads_butMayNotRestoreOrName() {
+        write("a.txt", "a");
+        User viewer = member(acme, "viewer");
+        store.grants().grant(acme.id(), ResourceRef.project(acme.project().id()), viewer.id(), ResourceRole.VIEWER,
+                Optional.empty());
+        DatabaseContentsManager asViewer = manager(viewer.id(), DatabaseContentsManager.Options.defaults());
+        VersionId first = asViewer.versions("a.txt").getFirst().id();
+
+        assertThatThrownBy(() -> asViewer.restoreVersion("a.txt", first))
+                .isInstanceOf(ContentsForbiddenException.class).hasMessageContaining("viewer");
+        assertThatThrownBy(() -> asViewer.nameVersion("a.txt", first, Optional.of("x")))
+                .isInstanceOf(ContentsForbiddenException.class);
+        assertThat(contents.versions("a.txt")).hasSize(1);
+    }
+
     // --------------------------------------------------------------------------------------------- permissions
 
     @Test

@@ -52,7 +52,9 @@ import java.util.function.BiPredicate;
 public final class TeamMode implements AutoCloseable {
     /** The v1 routes that work per caller in team mode; the others answer 501. */
     private static final Set<V1Route> SCOPED_V1 = EnumSet.of(V1Route.FILE_BY_PATH, V1Route.FILE,
-            V1Route.FILE_CONTENT, V1Route.SAVE_FILE_CONTENT, V1Route.KERNEL_SPECS, V1Route.OPENAPI);
+            V1Route.FILE_CONTENT, V1Route.SAVE_FILE_CONTENT, V1Route.FILE_VERSIONS, V1Route.FILE_VERSION,
+            V1Route.NAME_FILE_VERSION, V1Route.FILE_VERSION_DIFF, V1Route.RESTORE_FILE_VERSION, V1Route.KERNEL_SPECS,
+            V1Route.OPENAPI);
 
     private final Store store;
     private final Clock clock;

@@ -76,7 +76,12 @@ final class FilesService {
         return require(resolver.apply(request), id, options);
     }
 
-    private static ContentModel require(ContentsManager contents, String id, GetOptions options) {
+    /**
+     * The model of the file an id stands for, in given contents.
+     *
+     * @throws ApiException 404 for an unknown id or a file that no longer exists
+     */
+    static ContentModel require(ContentsManager contents, String id, GetOptions options) {
         String path = FileIds.path(id).orElseThrow(() -> noFile(id));
         try {
             return contents.get(path, options);

@@ -3,6 +3,7 @@ package io.quire.server.v1;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.quire.contents.ContentsManager;
 import io.quire.execution.KernelStarter;
 import io.quire.kernel.KernelSpecRegistry;
@@ -23,7 +24,7 @@ import java.util.function.Supplier;
 
 /**
  * Quire's API v1 ({@code /api/v1}) and its OpenAPI document ({@code /openapi}): wiring only. One thin service per
- * resource ({@link FilesService}, {@link RunsService}, {@link SessionsService}, {@link ExecutionsService},
+ * resource ({@link FilesService}, {@link VersionsService}, {@link RunsService}, {@link SessionsService}, {@link ExecutionsService},
  * {@link KernelSpecsService}, {@link OpenApiService}); runs are executed by a {@link RunExecutor} and kept in a
  * {@link RunRegistry}; executions in sessions are run by a {@link SessionExecutor}.
  *
@@ -40,6 +41,7 @@ import java.util.function.Supplier;
  */
 public final class V1Api implements AutoCloseable {
     private final FilesService files;
+    private final VersionsService versions;
     private final RunsService runs;
     private final KernelSpecsService kernelSpecs;
     private final OpenApiService openApi;
@@ -51,7 +53,10 @@ public final class V1Api implements AutoCloseable {
 
     private V1Api(Builder builder) {
         this.threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("quire-run-", 0).factory());
-        this.files = new FilesService(builder.callerContents.orElse(request -> builder.contents));
+        Function<ServerRequest, ContentsManager> callerContents = builder.callerContents
+                .orElse(request -> builder.contents);
+        this.files = new FilesService(callerContents);
+        this.versions = new VersionsService(callerContents);
         this.executor = new RunExecutor(builder.contents, builder.starter.orElseGet(
                 () -> new ManagedKernelStarter(builder.kernels)), builder.runs, threads, builder.clock, builder.ids,
                 builder.version);
@@ -105,7 +110,12 @@ public final class V1Api implements AutoCloseable {
         return switch (route) {
             case FILE_BY_PATH -> files::byPath;
             case FILE -> files::get;
-            case FILE_CONTENT -> files::content;
+            case FILE_CONTENT -> this::content;
+            case FILE_VERSIONS -> versions::list;
+            case FILE_VERSION -> versions::get;
+            case NAME_FILE_VERSION -> versions::name;
+            case FILE_VERSION_DIFF -> versions::diff;
+            case RESTORE_FILE_VERSION -> versions::restore;
             case SAVE_FILE_CONTENT -> files::save;
             case START_RUN -> runs::start;
             case FILE_RUNS -> runs::ofFile;
@@ -123,6 +133,15 @@ public final class V1Api implements AutoCloseable {
             case KERNEL_SPECS -> kernelSpecs::list;
             case OPENAPI -> openApi::handle;
         };
+    }
+
+    /** A file's content now, or as of a time ({@code ?as_of=T}) from its versions. */
+    private void content(ServerRequest request, ServerResponse response) {
+        if (request.query().contains("as_of")) {
+            versions.contentAsOf(request, response);
+        } else {
+            files.content(request, response);
+        }
     }
 
     /**

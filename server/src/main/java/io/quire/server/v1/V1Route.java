@@ -14,10 +14,23 @@ public enum V1Route {
     FILE_BY_PATH(Method.GET, "/api/v1/files"),
     /** {@code GET /api/v1/files/{id}}: a file resource. */
     FILE(Method.GET, "/api/v1/files/{id}"),
-    /** {@code GET /api/v1/files/{id}/content}: a notebook's JSON, or a file's text or base64. */
+    /**
+     * {@code GET /api/v1/files/{id}/content}: a notebook's JSON, or a file's text or base64; with
+     * {@code ?as_of=T}, as it was at that time (team mode).
+     */
     FILE_CONTENT(Method.GET, "/api/v1/files/{id}/content"),
     /** {@code PUT /api/v1/files/{id}/content}: replaces a notebook. */
     SAVE_FILE_CONTENT(Method.PUT, "/api/v1/files/{id}/content"),
+    /** {@code GET /api/v1/files/{id}/versions}: a file's versions, newest first (team mode). */
+    FILE_VERSIONS(Method.GET, "/api/v1/files/{id}/versions"),
+    /** {@code GET /api/v1/files/{id}/versions/{version}}: a version with its content. */
+    FILE_VERSION(Method.GET, "/api/v1/files/{id}/versions/{version}"),
+    /** {@code PATCH /api/v1/files/{id}/versions/{version}}: names a version. */
+    NAME_FILE_VERSION(Method.PATCH, "/api/v1/files/{id}/versions/{version}"),
+    /** {@code GET /api/v1/files/{id}/versions/{version}/diff?from=V}: what changed from another version. */
+    FILE_VERSION_DIFF(Method.GET, "/api/v1/files/{id}/versions/{version}/diff"),
+    /** {@code POST /api/v1/files/{id}/versions/{version}/restore}: adds a version equal to this one. */
+    RESTORE_FILE_VERSION(Method.POST, "/api/v1/files/{id}/versions/{version}/restore"),
     /** {@code POST /api/v1/files/{id}/runs}: starts a run of a notebook. */
     START_RUN(Method.POST, "/api/v1/files/{id}/runs"),
     /** {@code GET /api/v1/files/{id}/runs}: the runs of a notebook. */

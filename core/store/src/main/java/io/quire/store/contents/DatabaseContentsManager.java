@@ -38,7 +38,9 @@ import io.quire.store.StoreNotFoundException;
 import io.quire.store.UserId;
 import io.quire.store.Version;
 import io.quire.store.VersionContent;
+import io.quire.store.VersionDiff;
 import io.quire.store.VersionId;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -64,6 +66,11 @@ import java.util.function.Supplier;
  * version's id; restoring adds a new version equal to it (history is append-only); deleting removes the name. A
  * notebook's first save is named {@code checkpoint} when the file has no named version yet, as Jupyter creates a
  * first checkpoint.
+ *
+ * <p><b>Versions</b> of a file are served by path ({@link #versions}, {@link #readVersion}, {@link #diffVersions},
+ * {@link #restoreVersion}, {@link #nameVersion}, {@link #readAsOf}) with the same permission rules as its content:
+ * reading needs {@code viewer}, restoring and naming {@code editor}; a version id that is unknown, of another file or
+ * of another organisation is not found.
  *
  * <p><b>Permissions.</b> Each operation resolves the user's roles in the project once. Entries the user may not see
  * do not exist for them (not found, left out of listings); reading needs {@code viewer}, saving an existing file
@@ -112,6 +119,20 @@ public final class DatabaseContentsManager implements ContentsManager {
          */
         public Options withAlwaysDeleteDir(boolean always) {
             return new Options(allowHidden, always);
+        }
+    }
+
+    /**
+     * A version of a file together with its content.
+     *
+     * @param version the version
+     * @param content what it holds
+     */
+    public record Snapshot(Version version, VersionContent content) {
+        /** Rejects nulls. */
+        public Snapshot {
+            Objects.requireNonNull(version, "version");
+            Objects.requireNonNull(content, "content");
         }
     }
 
@@ -504,6 +525,167 @@ public final class DatabaseContentsManager implements ContentsManager {
 
     private static Checkpoint checkpoint(Version version) {
         return new Checkpoint(version.id().toString(), version.createdAt());
+    }
+
+    // --------------------------------------------------------------------------------------------------- versions
+
+    /**
+     * The version history of a file, oldest first (every save, restore and copy adds one). Needs {@code viewer} on
+     * the file.
+     *
+     * @param path the file's API path
+     * @return its versions
+     * @throws ContentsNotFoundException   if the user sees no file there
+     * @throws ContentsBadRequestException if the path is a directory (directories have no versions)
+     */
+    public List<Version> versions(String path) {
+        String api = check(path);
+        return call(api, () -> store.versions().list(org, versionedFile(api, access(), ResourceRole.VIEWER).id()));
+    }
+
+    /**
+     * One version of a file. Needs {@code viewer} on the file.
+     *
+     * @param path    the file's API path
+     * @param version the version's id
+     * @return the version, or empty if the file has no such version (an unknown id, or a version of another file)
+     * @throws ContentsNotFoundException   if the user sees no file there
+     * @throws ContentsBadRequestException if the path is a directory
+     */
+    public Optional<Version> version(String path, VersionId version) {
+        Objects.requireNonNull(version, "version");
+        String api = check(path);
+        return call(api, () -> {
+            FileEntry entry = versionedFile(api, access(), ResourceRole.VIEWER);
+            return versionOf(entry, version);
+        });
+    }
+
+    /**
+     * The content of one version of a file. Needs {@code viewer} on the file.
+     *
+     * @param path    the file's API path
+     * @param version the version's id
+     * @return its notebook or bytes
+     * @throws ContentsNotFoundException   if the user sees no file there, or the file has no such version
+     * @throws ContentsBadRequestException if the path is a directory
+     */
+    public VersionContent readVersion(String path, VersionId version) {
+        Objects.requireNonNull(version, "version");
+        String api = check(path);
+        return call(api, () -> {
+            FileEntry entry = versionedFile(api, access(), ResourceRole.VIEWER);
+            return store.versions().read(org, requireVersionOf(api, entry, version).id());
+        });
+    }
+
+    /**
+     * Compares two versions of a file, cell by cell. Needs {@code viewer} on the file.
+     *
+     * @param path the file's API path
+     * @param from the older side
+     * @param to   the newer side
+     * @return the differences
+     * @throws ContentsNotFoundException   if the user sees no file there, or either version is not one of its
+     * @throws ContentsBadRequestException if the path is a directory
+     */
+    public VersionDiff diffVersions(String path, VersionId from, VersionId to) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        String api = check(path);
+        return call(api, () -> {
+            FileEntry entry = versionedFile(api, access(), ResourceRole.VIEWER);
+            requireVersionOf(api, entry, from);
+            requireVersionOf(api, entry, to);
+            return store.versions().diff(org, from, to);
+        });
+    }
+
+    /**
+     * Restores a version of a file: adds a new version with its content, which becomes the current one (history is
+     * append-only). Needs {@code editor} on the file.
+     *
+     * @param path    the file's API path
+     * @param version the version to restore
+     * @return the new version
+     * @throws ContentsNotFoundException   if the user sees no file there, or the file has no such version
+     * @throws ContentsForbiddenException  if the user may see but not change the file
+     * @throws ContentsBadRequestException if the path is a directory
+     */
+    public Version restoreVersion(String path, VersionId version) {
+        Objects.requireNonNull(version, "version");
+        String api = check(path);
+        return call(api, () -> {
+            FileEntry entry = versionedFile(api, access(), ResourceRole.EDITOR);
+            return store.versions().restore(org, requireVersionOf(api, entry, version).id(), user);
+        });
+    }
+
+    /**
+     * Names a version of a file (as a checkpoint), or removes its name. Needs {@code editor} on the file.
+     *
+     * @param path    the file's API path
+     * @param version the version
+     * @param name    the name (1 to 200 characters, no control characters), or empty to remove it
+     * @return the version as named
+     * @throws ContentsNotFoundException   if the user sees no file there, or the file has no such version
+     * @throws ContentsForbiddenException  if the user may see but not change the file
+     * @throws ContentsBadRequestException if the path is a directory or the name is malformed
+     */
+    public Version nameVersion(String path, VersionId version, Optional<String> name) {
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(name, "name");
+        String api = check(path);
+        return call(api, () -> {
+            FileEntry entry = versionedFile(api, access(), ResourceRole.EDITOR);
+            return store.versions().name(org, requireVersionOf(api, entry, version).id(), name);
+        });
+    }
+
+    /**
+     * The version a file had at a time, with its content: the latest created at or before it. Needs {@code viewer}
+     * on the file as it is now.
+     *
+     * @param path the file's API path
+     * @param time the time
+     * @return the version and its content, or empty if the file had no version yet
+     * @throws ContentsNotFoundException   if the user sees no file there now
+     * @throws ContentsBadRequestException if the path is a directory
+     */
+    public Optional<Snapshot> readAsOf(String path, Instant time) {
+        Objects.requireNonNull(time, "time");
+        String api = check(path);
+        return call(api, () -> {
+            FileEntry entry = versionedFile(api, access(), ResourceRole.VIEWER);
+            Optional<Version> version = store.versions().asOf(org, entry.id(), time);
+            return version.map(v -> new Snapshot(v, store.versions().read(org, v.id())));
+        });
+    }
+
+    /** The visible file at a path on which the user has at least a role; directories have no versions. */
+    private FileEntry versionedFile(String api, ProjectAccess access, ResourceRole needed) {
+        if (api.isEmpty()) {
+            throw new ContentsBadRequestException(api, "'' is a directory; only files have versions");
+        }
+        FileEntry entry = visible(api, access);
+        if (entry.type() == EntryType.DIRECTORY) {
+            throw new ContentsBadRequestException(api, "'" + api + "' is a directory; only files have versions");
+        }
+        requireRole(api, access.roleOn(entry.id()), needed);
+        return entry;
+    }
+
+    private Optional<Version> versionOf(FileEntry entry, VersionId id) {
+        try {
+            return Optional.of(store.versions().get(org, id)).filter(v -> v.fileId().equals(entry.id()));
+        } catch (StoreNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Version requireVersionOf(String api, FileEntry entry, VersionId id) {
+        return versionOf(entry, id).orElseThrow(() -> new ContentsNotFoundException(api,
+                "no version " + id + " of '" + api + "'"));
     }
 
     // --------------------------------------------------------------------------------------------- access checks
