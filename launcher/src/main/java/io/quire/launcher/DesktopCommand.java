@@ -48,18 +48,18 @@ final class DesktopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Optional<String> noDisplay = missingDisplay(System.getenv(), System.getProperty("os.name", ""),
-                System.getProperty("glass.platform"));
-        if (noDisplay.isPresent()) {
-            spec.commandLine().getErr().println("quire: " + noDisplay.get());
-            return 1;
-        }
         if (notebook != null && !Files.isRegularFile(notebook)) {
             spec.commandLine().getErr().println("quire: no such notebook: " + notebook);
             return 1;
         }
         if (root != null && !Files.isDirectory(root)) {
             spec.commandLine().getErr().println("quire: no such folder: " + root);
+            return 1;
+        }
+        Optional<String> noDisplay = missingDisplay(System.getenv(), System.getProperty("os.name", ""),
+                System.getProperty("glass.platform"));
+        if (noDisplay.isPresent()) {
+            spec.commandLine().getErr().println("quire: " + noDisplay.get());
             return 1;
         }
         if (System.getenv("QUIRE_ACCESS_LOG_LEVEL") == null
