@@ -38,7 +38,24 @@ public final class QuireCommand implements Callable<Integer> {
         // Helidon logs through java.util.logging: route it to SLF4J (Logback, configured by logback.xml)
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine().execute(withDefaultCommand(args)));
+    }
+
+    /**
+     * Makes {@code quire NOTEBOOK.ipynb ...} (how desktop environments open a file with the app) mean
+     * {@code quire desktop NOTEBOOK.ipynb ...}.
+     *
+     * @param args the command-line arguments
+     * @return the arguments, with {@code desktop} in front when the first one is a notebook file
+     */
+    static String[] withDefaultCommand(String[] args) {
+        if (args.length == 0 || args[0].startsWith("-") || !args[0].endsWith(".ipynb")) {
+            return args;
+        }
+        String[] desktop = new String[args.length + 1];
+        desktop[0] = "desktop";
+        System.arraycopy(args, 0, desktop, 1, args.length);
+        return desktop;
     }
 
     /**

@@ -55,6 +55,15 @@ class QuireCommandTest {
     }
 
     @Test
+    void aNotebookAsTheOnlyArgumentOpensItInTheDesktop() {
+        assertThat(QuireCommand.withDefaultCommand(new String[] {"/home/ada/x.ipynb"}))
+                .containsExactly("desktop", "/home/ada/x.ipynb");
+        assertThat(QuireCommand.withDefaultCommand(new String[] {"run", "x.ipynb"})).containsExactly("run", "x.ipynb");
+        assertThat(QuireCommand.withDefaultCommand(new String[] {"--version"})).containsExactly("--version");
+        assertThat(QuireCommand.withDefaultCommand(new String[0])).isEmpty();
+    }
+
+    @Test
     void desktop_onLinuxWithoutADisplaySaysSo() {
         assertThat(DesktopCommand.missingDisplay(java.util.Map.of(), "Linux", null)).get().asString()
                 .contains("needs a graphical display", "DISPLAY", "quire run");
