@@ -4,7 +4,8 @@
 #   - the package extracted into a throwaway root (`dpkg -x`) answers `quire --version` with this build's version,
 #     also through a link like the /usr/bin/quire its postinst makes;
 #   - with xvfb-run present, `quire desktop --exit-after-first-screen` opens a 1,000-cell notebook in a real (virtual)
-#     X display and prints its start-up time (QUIRE_CHECK_DESKTOP=off skips it; in CI a missing xvfb-run fails).
+#     X display and prints its start-up time, from the package and from the distribution's bin/quire
+#     (QUIRE_CHECK_DESKTOP=off skips it; in CI a missing xvfb-run fails).
 # Usage: check.sh [--no-build]   (--no-build checks the .deb a previous build.sh left in packaging/target/jpackage)
 # .ci/run calls it after `./mvnw verify` (which builds launcher/target/quire). Exits non-zero on the first failure.
 set -euo pipefail
@@ -65,3 +66,10 @@ HOME=$scratch XDG_RUNTIME_DIR=$scratch timeout 300 xvfb-run -a -s "-screen 0 128
     || { cat "$log" >&2; fail "quire desktop exited $?"; }
 grep 'first screen' "$log" || { cat "$log" >&2; fail "quire desktop printed no first-screen time"; }
 echo "check: the installed app opened a 1,000-cell notebook in X (xvfb) and exited 0"
+
+# The same through the plain distribution's bin/quire script (JavaFX from lib/ on the class path, CDS archive).
+HOME=$scratch XDG_RUNTIME_DIR=$scratch timeout 300 xvfb-run -a -s "-screen 0 1280x1024x24" \
+    "$root/launcher/target/quire/bin/quire" desktop --exit-after-first-screen "$notebook" >"$log" 2>&1 \
+    || { cat "$log" >&2; fail "bin/quire desktop exited $?"; }
+grep 'first screen' "$log" || { cat "$log" >&2; fail "bin/quire desktop printed no first-screen time"; }
+echo "check: the distribution's bin/quire opened it too and exited 0"

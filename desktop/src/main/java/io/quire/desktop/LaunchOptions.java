@@ -18,7 +18,7 @@ import java.util.Optional;
 public record LaunchOptions(Optional<Path> root, boolean dark, boolean exitAfterFirstScreen, boolean newInstance,
                             Optional<Path> notebook) {
 
-    /** Validates the options. */
+    /** Makes both paths absolute and normalised. */
     public LaunchOptions {
         root = root.map(path -> path.toAbsolutePath().normalize());
         notebook = notebook.map(path -> path.toAbsolutePath().normalize());
