@@ -1,5 +1,6 @@
 package io.quire.desktop;
 
+import io.quire.desktop.instance.SingleInstance;
 import io.quire.desktop.notebook.NotebookDocument;
 import io.quire.desktop.notebook.NotebookView;
 import io.quire.desktop.notebook.NotebookViewModel;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
@@ -21,67 +23,101 @@ import javafx.stage.Stage;
 
 /**
  * Quire's desktop app: starts the embedded server ({@link EmbeddedServer}) on the folder to open, then shows a
- * notebook from it through the SDK; closing the window stops the kernels and the server.
+ * notebook from it through the SDK; closing the last window stops the kernels and the servers.
  *
- * <p>Parameters: {@code --root FOLDER} (default: the notebook's folder, else the user's home), {@code --dark},
- * {@code --exit-after-first-screen} (for start-up benchmarks: logs the timings and quits once the notebook's first
- * screen is laid out), and a notebook file to open.
+ * <p>Parameters: see {@link LaunchOptions}. When {@link Main} made this launch the single instance, notebooks handed
+ * over by later launches open in windows of their own: on the running server when it serves their folder, else on
+ * another embedded server started for the notebook's folder.
  */
 public final class DesktopApp extends Application {
     private static final System.Logger LOG = System.getLogger(DesktopApp.class.getName());
+    private static volatile Optional<SingleInstance> instance = Optional.empty();
 
-    private EmbeddedServer server;
-    private Optional<NotebookViewModel> open = Optional.empty();
-    private Optional<Path> notebookArgument = Optional.empty();
-    private boolean exitAfterFirstScreen;
+    private final List<EmbeddedServer> servers = new CopyOnWriteArrayList<>();
+    private final List<NotebookViewModel> open = new ArrayList<>();
+    private LaunchOptions options;
     private Theme theme = Theme.LIGHT;
-    private final BorderPane content = new BorderPane();
-    private long launched;
+    private Stage lastWindow;
+    private final long launched;
 
     /** Creates the app; JavaFX calls it. */
     public DesktopApp() {
         launched = System.nanoTime();
     }
 
+    /**
+     * Sets the single instance whose handoffs the next launched app serves ({@link Main} calls it before launching).
+     *
+     * @param primary the instance, or empty when this launch takes no handoffs
+     */
+    static void useInstance(Optional<SingleInstance> primary) {
+        instance = primary;
+    }
+
     @Override
     public void init() {
-        Optional<Path> root = Optional.empty();
-        List<String> args = new ArrayList<>(getParameters().getRaw());
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--root" -> {
-                    if (i + 1 >= args.size()) {
-                        throw new IllegalArgumentException("--root needs a folder");
-                    }
-                    root = Optional.of(Path.of(args.get(++i)).toAbsolutePath().normalize());
-                }
-                case "--dark" -> theme = Theme.DARK;
-                case "--exit-after-first-screen" -> exitAfterFirstScreen = true;
-                default -> notebookArgument = Optional.of(Path.of(args.get(i)).toAbsolutePath().normalize());
-            }
+        options = LaunchOptions.parse(getParameters().getRaw());
+        if (options.dark()) {
+            theme = Theme.DARK;
         }
-        Path folder = root.or(() -> notebookArgument.map(Path::getParent))
-                .orElse(Path.of(System.getProperty("user.home")));
-        server = EmbeddedServer.start(folder);
+        Path folder = options.folder();
+        EmbeddedServer server = EmbeddedServer.start(folder);
+        servers.add(server);
         LOG.log(System.Logger.Level.INFO, "embedded server on " + server.connection().baseUrl() + " serving " + folder);
     }
 
     @Override
     public void start(Stage stage) {
+        showWindow(stage, servers.getFirst(), options.notebook());
+        instance.ifPresent(primary -> primary.listen(request -> Platform.runLater(() -> handOver(request))));
+    }
+
+    private void handOver(SingleInstance.Request request) {
+        if (request.notebook().isEmpty()) {
+            lastWindow.setIconified(false);
+            lastWindow.toFront();
+            lastWindow.requestFocus();
+            return;
+        }
+        Path file = request.notebook().get();
+        Optional<EmbeddedServer> serving = servers.stream().filter(server -> file.startsWith(server.root()))
+                .findFirst();
+        if (serving.isPresent()) {
+            showWindow(new Stage(), serving.get(), Optional.of(file));
+            return;
+        }
+        Thread.ofVirtual().name("quire-embedded-server").start(() -> {
+            try {
+                EmbeddedServer server = EmbeddedServer.start(file.getParent());
+                servers.add(server);
+                Platform.runLater(() -> showWindow(new Stage(), server, Optional.of(file)));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot serve " + file.getParent() + ": " + e.getMessage());
+            }
+        });
+    }
+
+    private void showWindow(Stage stage, EmbeddedServer server, Optional<Path> notebook) {
+        BorderPane content = new BorderPane();
         Scene scene = new Scene(content, 1100, 800);
         theme.apply(scene);
         stage.setScene(scene);
         stage.setTitle("Quire");
-        content.setTop(null);
+        stage.focusedProperty().addListener((property, was, focused) -> {
+            if (focused) {
+                lastWindow = stage;
+            }
+        });
+        lastWindow = stage;
         stage.show();
-        if (notebookArgument.isPresent()) {
-            open(stage, notebookArgument.get());
+        if (notebook.isPresent()) {
+            open(stage, content, server, notebook.get());
         } else {
-            content.setCenter(home(stage));
+            content.setCenter(home(stage, content, server));
         }
     }
 
-    private VBox home(Stage stage) {
+    private VBox home(Stage stage, BorderPane content, EmbeddedServer server) {
         Label title = new Label("Quire");
         title.getStyleClass().add("title-1");
         Label folder = new Label("Folder: " + server.root());
@@ -93,7 +129,7 @@ public final class DesktopApp extends Application {
             chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("Notebooks", "*.ipynb"));
             File file = chooser.showOpenDialog(stage);
             if (file != null) {
-                open(stage, file.toPath().toAbsolutePath().normalize());
+                open(stage, content, server, file.toPath().toAbsolutePath().normalize());
             }
         });
         Button themeButton = new Button("Dark / light");
@@ -106,7 +142,7 @@ public final class DesktopApp extends Application {
         return box;
     }
 
-    private void open(Stage stage, Path file) {
+    private void open(Stage stage, BorderPane content, EmbeddedServer server, Path file) {
         Path root = server.root();
         if (!file.startsWith(root)) {
             content.setCenter(new Label(file + " is outside the folder the app serves (" + root + ")"));
@@ -120,11 +156,17 @@ public final class DesktopApp extends Application {
                 Label error = new Label("Cannot open " + path + ": " + cause.getMessage());
                 error.setId("open-error");
                 content.setCenter(error);
+                System.err.println("quire-desktop: cannot open " + path + ": " + cause.getMessage());
                 return;
             }
-            open = Optional.of(view.viewModel());
+            NotebookViewModel model = view.viewModel();
+            open.add(model);
+            stage.setOnHidden(event -> {
+                open.remove(model);
+                model.close();
+            });
             content.setCenter(view);
-            stage.titleProperty().bind(javafx.beans.binding.Bindings.when(view.viewModel().dirtyProperty())
+            stage.titleProperty().bind(javafx.beans.binding.Bindings.when(model.dirtyProperty())
                     .then("\u25cf " + path + " \u2014 Quire").otherwise(path + " \u2014 Quire"));
             FirstScreen.measure(stage.getScene(), view, cells -> {
                 long now = System.nanoTime();
@@ -132,7 +174,7 @@ public final class DesktopApp extends Application {
                         path, cells, (now - started) / 1_000_000, (now - launched) / 1_000_000);
                 LOG.log(System.Logger.Level.INFO, line);
                 System.err.println("quire-desktop: " + line);
-                if (exitAfterFirstScreen) {
+                if (options.exitAfterFirstScreen()) {
                     Platform.exit();
                 }
             });
@@ -171,9 +213,9 @@ public final class DesktopApp extends Application {
 
     @Override
     public void stop() {
-        open.ifPresent(NotebookViewModel::close);
-        if (server != null) {
-            server.close();
-        }
+        instance.ifPresent(SingleInstance::close);
+        List.copyOf(open).forEach(NotebookViewModel::close);
+        open.clear();
+        servers.forEach(EmbeddedServer::close);
     }
 }

@@ -40,6 +40,48 @@ class QuireCommandTest {
     }
 
     @Test
+    void help_listsTheDesktopAsTheDefault() {
+        Result result = execute("--help");
+        assertThat(result.exit()).isZero();
+        assertThat(result.out()).contains("desktop").contains("Without a command, quire opens the desktop app");
+    }
+
+    @Test
+    void desktopHelp_documentsItsOptions() {
+        Result result = execute("desktop", "--help");
+        assertThat(result.exit()).isZero();
+        assertThat(result.out()).contains("NOTEBOOK", "--root", "--dark", "--new-instance")
+                .doesNotContain("--exit-after-first-screen");
+    }
+
+    @Test
+    void aNotebookAsTheOnlyArgumentOpensItInTheDesktop() {
+        assertThat(QuireCommand.withDefaultCommand(new String[] {"/home/ada/x.ipynb"}))
+                .containsExactly("desktop", "/home/ada/x.ipynb");
+        assertThat(QuireCommand.withDefaultCommand(new String[] {"run", "x.ipynb"})).containsExactly("run", "x.ipynb");
+        assertThat(QuireCommand.withDefaultCommand(new String[] {"--version"})).containsExactly("--version");
+        assertThat(QuireCommand.withDefaultCommand(new String[0])).isEmpty();
+    }
+
+    @Test
+    void desktop_onLinuxWithoutADisplaySaysSo() {
+        assertThat(DesktopCommand.missingDisplay(java.util.Map.of(), "Linux", null)).get().asString()
+                .contains("needs a graphical display", "DISPLAY", "quire run");
+        assertThat(DesktopCommand.missingDisplay(java.util.Map.of("DISPLAY", ":0"), "Linux", null)).isEmpty();
+        assertThat(DesktopCommand.missingDisplay(java.util.Map.of("WAYLAND_DISPLAY", "wayland-0"), "Linux", null))
+                .isEmpty();
+        assertThat(DesktopCommand.missingDisplay(java.util.Map.of(), "Linux", "Monocle")).isEmpty();
+        assertThat(DesktopCommand.missingDisplay(java.util.Map.of(), "Windows 11", null)).isEmpty();
+    }
+
+    @Test
+    void desktop_onAMissingNotebookSaysWhichFile(@TempDir Path dir) {
+        Result result = execute("desktop", dir.resolve("missing.ipynb").toString());
+        assertThat(result.exit()).isEqualTo(1);
+        assertThat(result.err()).contains("no such notebook").contains("missing.ipynb");
+    }
+
+    @Test
     void runHelp_documentsEveryPapermillOption() {
         Result result = execute("run", "--help");
         assertThat(result.exit()).isZero();
