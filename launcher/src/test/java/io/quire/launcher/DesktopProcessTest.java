@@ -37,10 +37,11 @@ class DesktopProcessTest {
     private static final class Launch {
         private final Process process;
         private final StringBuffer err = new StringBuffer();
+        private final Thread reader;
 
         Launch(Process process) {
             this.process = process;
-            Thread.ofPlatform().daemon().start(() -> {
+            reader = Thread.ofPlatform().daemon().start(() -> {
                 try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
                         StandardCharsets.UTF_8))) {
                     String line;
@@ -58,7 +59,9 @@ class DesktopProcessTest {
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (!err.toString().contains(text)) {
                 if (System.nanoTime() > deadline || !process.isAlive() && !err.toString().contains(text)) {
-                    Thread.sleep(200); // let the reader drain what the process wrote last
+                    if (!process.isAlive()) {
+                        reader.join(TIMEOUT.toMillis()); // the reader ends at the output's end: all of it is read
+                    }
                     assertThat(err.toString()).as("output of a quire process (alive: %s)", process.isAlive())
                             .contains(text);
                     return;
@@ -69,7 +72,7 @@ class DesktopProcessTest {
 
         int awaitExit() throws InterruptedException {
             assertThat(process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("exited; output:%n%s", err).isTrue();
-            Thread.sleep(200);
+            reader.join(TIMEOUT.toMillis()); // everything the process wrote has been read
             return process.exitValue();
         }
 
