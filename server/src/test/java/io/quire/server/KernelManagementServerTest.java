@@ -61,18 +61,34 @@ class KernelManagementServerTest {
     }
 
     @Test
-    void anActiveKernel_isNotCulled() throws Exception {
+    void aConnectedKernel_isSpared_whileAnUnconnectedOneIsCulled() throws Exception {
         KernelsConfig config = KernelsConfig.parse(Map.of("culling", Map.of("idle-timeout", "1500ms",
                 "interval", "100ms", "warning", "500ms")), Map.of());
         try (ServerFixture server = start(KernelBackend.of(FakeKernelProvisioner.registry(dir.resolve("data")),
                 FakeKernelProvisioner.create(), config))) {
-            String id = ServerFixture.json(server.send(server.request("/api/kernels")
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build())).path("id").asText();
-            try (KernelSocket socket = KernelSocket.connect(server, id, false)) {
-                Thread.sleep(2500); // connected kernels are spared by default (cull-connected: false)
-                assertThat(server.get("/api/kernels/" + id).statusCode()).isEqualTo(200);
+            String connected = startKernel(server);
+            String alone = startKernel(server);
+            try (KernelSocket socket = KernelSocket.connect(server, connected, false)) {
+                // the culler has passed both kernels' idle timeout once it culled the one without a connection
+                Await.until(Duration.ofSeconds(30), "the unconnected kernel is culled",
+                        () -> status(server, "/api/kernels/" + alone) == 404);
+                // connected kernels are spared by default (cull-connected: false)
+                assertThat(server.get("/api/kernels/" + connected).statusCode()).isEqualTo(200);
                 assertThat(socket.isClosed()).isFalse();
             }
+        }
+    }
+
+    private static String startKernel(ServerFixture server) throws Exception {
+        return ServerFixture.json(server.send(server.request("/api/kernels")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build())).path("id").asText();
+    }
+
+    private static int status(ServerFixture server, String path) {
+        try {
+            return server.get(path).statusCode();
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException("GET " + path + " failed", e);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.quire.contents.fs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.quire.contents.Checkpoint;
 import io.quire.contents.ContentFormat;
 import io.quire.contents.ContentModel;
@@ -18,7 +17,6 @@ import io.quire.contents.SaveRequest;
 import io.quire.contents.spi.ApiPaths;
 import io.quire.contents.spi.ContentNames;
 import io.quire.contents.spi.FileEncodings;
-import io.quire.contents.spi.MimeTypes;
 import io.quire.notebook.Notebook;
 import io.quire.notebook.NotebookFormatException;
 import java.io.IOException;
@@ -308,18 +306,11 @@ public final class FileContentsManager implements ContentsManager {
         Optional<ContentFormat> format = Optional.empty();
         Optional<JsonNode> content = Optional.empty();
         if (getOptions.content()) {
-            Optional<String> text = requested.equals(Optional.of(ContentFormat.BASE64)) ? Optional.empty()
-                    : FileEncodings.decodeUtf8(bytes);
-            if (text.isEmpty() && requested.equals(Optional.of(ContentFormat.TEXT))) {
-                throw new ContentsBadRequestException(api, "'" + api + "' is not UTF-8 encoded; ask for base64");
-            }
-            format = Optional.of(text.isPresent() ? ContentFormat.TEXT : ContentFormat.BASE64);
-            content = Optional.of(JsonNodeFactory.instance.textNode(
-                    text.orElseGet(() -> FileEncodings.encodeBase64(bytes))));
+            FileEncodings.FileContent encoded = FileEncodings.fileContent(api, bytes, requested);
+            format = Optional.of(encoded.format());
+            content = Optional.of(encoded.content());
         }
-        Optional<ContentFormat> decided = format;
-        Optional<String> mimetype = MimeTypes.guess(ApiPaths.name(api)).or(() -> decided.map(
-                f -> f == ContentFormat.TEXT ? "text/plain" : "application/octet-stream"));
+        Optional<String> mimetype = FileEncodings.mimetype(api, format);
         return new ContentModel(ApiPaths.name(api), api, ContentType.FILE, Files.isWritable(file),
                 attributes.creationTime().toInstant(), attributes.lastModifiedTime().toInstant(),
                 Optional.of(attributes.size()), mimetype, format, content,

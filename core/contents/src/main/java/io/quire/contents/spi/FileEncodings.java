@@ -1,5 +1,9 @@
 package io.quire.contents.spi;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.quire.contents.ContentFormat;
+import io.quire.contents.ContentsBadRequestException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -62,5 +66,48 @@ public final class FileEncodings {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
+    }
+
+    /**
+     * A file's content as the contents API returns it.
+     *
+     * @param format   {@code text} when the bytes are UTF-8 (and text was not refused), else {@code base64}
+     * @param content  the text, or the bytes in Jupyter's base64 wrapping
+     * @param mimetype the type guessed from the name, else {@code text/plain} or {@code application/octet-stream}
+     */
+    public record FileContent(ContentFormat format, JsonNode content, String mimetype) {
+    }
+
+    /**
+     * Encodes a file's bytes for the contents API, as every backend must: text when asked for (or unspecified) and
+     * the bytes are UTF-8, base64 otherwise.
+     *
+     * @param api       the file's API path (for the name and messages)
+     * @param bytes     the file's bytes
+     * @param requested the format the caller asked for, if any
+     * @return the encoded content
+     * @throws ContentsBadRequestException when text was asked for and the bytes are not UTF-8
+     */
+    public static FileContent fileContent(String api, byte[] bytes, Optional<ContentFormat> requested) {
+        Optional<String> text = requested.equals(Optional.of(ContentFormat.BASE64)) ? Optional.empty()
+                : decodeUtf8(bytes);
+        if (text.isEmpty() && requested.equals(Optional.of(ContentFormat.TEXT))) {
+            throw new ContentsBadRequestException(api, "'" + api + "' is not UTF-8 encoded; ask for base64");
+        }
+        ContentFormat format = text.isPresent() ? ContentFormat.TEXT : ContentFormat.BASE64;
+        JsonNode content = JsonNodeFactory.instance.textNode(text.orElseGet(() -> encodeBase64(bytes)));
+        return new FileContent(format, content, mimetype(api, Optional.of(format)).orElseThrow());
+    }
+
+    /**
+     * The MIME type of a file: guessed from its name, else from the format its content was read in.
+     *
+     * @param api    the file's API path
+     * @param format the format of its content, when it was read
+     * @return the type, or empty when neither the name nor a format tells
+     */
+    public static Optional<String> mimetype(String api, Optional<ContentFormat> format) {
+        return MimeTypes.guess(ApiPaths.name(api)).or(() -> format.map(
+                f -> f == ContentFormat.TEXT ? "text/plain" : "application/octet-stream"));
     }
 }
