@@ -7,7 +7,8 @@ import java.util.Objects;
  * the HTTP/WebSocket layer maps to an answer; the message says what was wrong and with which value.
  */
 public abstract sealed class CollabException extends RuntimeException
-        permits DeltaFormatException, DeltaRejectedException, TextOperationException, SequenceConflictException {
+        permits DeltaFormatException, DeltaRejectedException, TextOperationException, SequenceConflictException,
+        FencedException {
 
     /**
      * Creates the exception.

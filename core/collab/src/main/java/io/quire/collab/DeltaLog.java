@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Snapshots.</b> Every {@link Config#snapshotEvery()} deltas the document is saved as a {@link Snapshot}; opening
  * a log loads the latest snapshot and applies the deltas after it, and {@link #asOf(long)} does the same for any past
  * position. Seq 0 is the document the log started from.
+ *
+ * <p><b>Listeners.</b> {@link #addListener} registers a {@link DeltaListener}, told of every delta in seq order right
+ * after it became part of the document: deltas submitted here and deltas of other writers read while catching up.
+ *
+ * <p><b>Fenced appends.</b> {@link #submit(Delta, Fence)} appends only while the file's kernel lease is held by the
+ * fence's node and epoch (see {@link KernelLeases}); the kernel's output deltas are submitted that way.
  *
  * <p><b>Concurrency.</b> One lock per file, held while sequencing (including the store's append, so deltas of one file
  * are persisted in order); different files never wait for each other. Readers of {@link #state()} take no lock.
@@ -129,6 +136,7 @@ public final class DeltaLog {
     private final DeltaStore store;
     private final Config config;
     private final ReentrantLock lock = new ReentrantLock();
+    private final List<DeltaListener> listeners = new CopyOnWriteArrayList<>();
 
     // guarded by lock
     private final List<Entry> window = new ArrayList<>();
@@ -214,6 +222,46 @@ public final class DeltaLog {
      * @throws RuntimeException           as thrown by the store; nothing was applied
      */
     public Ack submit(Delta delta) {
+        return submit(delta, Optional.empty());
+    }
+
+    /**
+     * Sequences a delta as {@link #submit(Delta)} does, but appends it only if the file's kernel lease is still held
+     * by the fence's node at its epoch (checked by the store atomically with the append).
+     *
+     * @param delta the delta
+     * @param fence the lease tenure the delta is written under
+     * @return the acknowledgement, given only after the delta was persisted
+     * @throws FencedException            if the lease is not held by that node at that epoch; nothing was persisted
+     * @throws DeltaRejectedException     if the delta is refused; nothing was persisted or applied
+     * @throws SequenceConflictException  if other writers kept appending first, {@link Config#maxAttempts()} times
+     */
+    public Ack submit(Delta delta, Fence fence) {
+        return submit(delta, Optional.of(Objects.requireNonNull(fence, "fence")));
+    }
+
+    /**
+     * Registers a listener of sequenced deltas (see {@link DeltaListener} for the calling rules). It is told of the
+     * deltas sequenced after this call returns.
+     *
+     * @param listener the listener
+     * @return closing it removes the listener; deltas being delivered at that moment may still reach it
+     */
+    public Subscription addListener(DeltaListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** A registration of a {@link DeltaListener}; closing it (idempotent) removes the listener. */
+    @FunctionalInterface
+    public interface Subscription extends AutoCloseable {
+        /** Removes the listener. */
+        @Override
+        void close();
+    }
+
+    private Ack submit(Delta delta, Optional<Fence> fence) {
         Objects.requireNonNull(delta, "delta");
         if (!delta.header().fileId().equals(fileId)) {
             throw new DeltaRejectedException(RejectReason.WRONG_FILE, "delta " + delta.deltaId() + " is for file "
@@ -228,7 +276,7 @@ public final class DeltaLog {
                     return earlier.get();
                 }
                 try {
-                    return sequence(delta);
+                    return sequence(delta, fence);
                 } catch (SequenceConflictException e) {
                     conflict = e;
                     LOG.debug("file {}: another writer appended first ({}); catching up", fileId, e.getMessage());
@@ -307,7 +355,7 @@ public final class DeltaLog {
         return store.findByDeltaId(fileId, delta.deltaId()).map(SequencedDelta::ack);
     }
 
-    private Ack sequence(Delta delta) {
+    private Ack sequence(Delta delta, Optional<Fence> fence) {
         State current = state;
         long base = delta.header().baseSeq();
         if (base > current.seq()) {
@@ -328,7 +376,11 @@ public final class DeltaLog {
         }
         Documents.Applied applied = Documents.apply(current.notebook(), transformed);
         SequencedDelta logged = new SequencedDelta(current.seq() + 1, now(config.clock()), transformed);
-        store.append(logged);
+        if (fence.isPresent()) {
+            store.append(logged, fence.get());
+        } else {
+            store.append(logged);
+        }
         commit(logged, applied);
         maybeSnapshot();
         return logged.ack();
@@ -343,6 +395,13 @@ public final class DeltaLog {
             dropped.forEach(entry -> windowAcks.remove(entry.delta().deltaId()));
             windowStart = dropped.getLast().delta().seq();
             dropped.clear();
+        }
+        for (DeltaListener listener : listeners) {
+            try {
+                listener.onDelta(logged);
+            } catch (RuntimeException e) {
+                LOG.warn("file {}: a delta listener failed on seq {}", fileId, logged.seq(), e);
+            }
         }
     }
 

@@ -12,11 +12,18 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Keeps logs in memory, one monitor per file (no lock across files). For tests and for the desktop before it
+ * Keeps logs in memory, one monitor per file (no lock across files), and the files' kernel leases ({@link LeaseTable}:
+ * a fenced append holds the lease table's monitor, then the file's). For tests and for the desktop before it
  * has a database; nothing survives the process.
  */
 final class InMemoryDeltaStore implements DeltaStore {
     private final Map<UUID, FileLog> files = new ConcurrentHashMap<>();
+    private final LeaseTable leases = new LeaseTable();
+
+    /** @return the kernel leases kept with this store (see {@link KernelLeases#inMemory}) */
+    LeaseTable leaseTable() {
+        return leases;
+    }
 
     private FileLog log(UUID fileId) {
         return files.computeIfAbsent(fileId, id -> new FileLog());
@@ -38,6 +45,12 @@ final class InMemoryDeltaStore implements DeltaStore {
             log.deltas.add(delta);
             log.byId.put(delta.deltaId(), delta);
         }
+    }
+
+    @Override
+    public void append(SequencedDelta delta, Fence fence) {
+        java.util.Objects.requireNonNull(fence, "fence");
+        leases.fenced(delta.fileId(), fence, () -> append(delta));
     }
 
     @Override

@@ -25,7 +25,9 @@ import java.util.UUID;
  * <p>Design: {@code append} reads the file's head and inserts the row in one transaction, and the primary key
  * {@code (file_id, seq)} plus the unique {@code (file_id, delta_id)} make a second writer of the same seq or delta id
  * fail: two server nodes sequencing one file cannot fork its log; the loser gets a
- * {@link SequenceConflictException} and catches up. Times are stored to the microsecond, so the sequencer's clock
+ * {@link SequenceConflictException} and catches up. A fenced append reads the file's {@code kernel_leases} row in the
+ * same transaction, so a concurrent takeover of the lease makes one of the two transactions fail serialization and
+ * the retry sees the new epoch. Times are stored to the microsecond, so the sequencer's clock
  * should not be finer (see {@link DeltaLog.Config}).
  */
 final class JdbcDeltaStore implements DeltaStore {
@@ -39,9 +41,24 @@ final class JdbcDeltaStore implements DeltaStore {
 
     @Override
     public void append(SequencedDelta delta) {
+        append(delta, Optional.empty());
+    }
+
+    @Override
+    public void append(SequencedDelta delta, Fence fence) {
+        append(delta, Optional.of(Objects.requireNonNull(fence, "fence")));
+    }
+
+    private void append(SequencedDelta delta, Optional<Fence> fence) {
         String body = DeltaCodec.write(delta.delta());
         try {
             store.transactions().inTransaction(c -> {
+                if (fence.isPresent()) {
+                    Optional<LeaseState> lease = JdbcKernelLeases.read(c, delta.fileId());
+                    if (!LeaseTable.isTenure(lease.orElse(null), fence.get().nodeId(), fence.get().epoch())) {
+                        throw LeaseTable.refused(delta.fileId(), fence.get(), lease.map(LeaseState::lease));
+                    }
+                }
                 long head = head(c, delta.fileId());
                 if (delta.seq() != head + 1) {
                     throw new StoreConflictException("cannot append seq " + delta.seq() + " to the log of file "

@@ -110,6 +110,11 @@ class DeltaLogsTest {
         }
 
         @Override
+        public void append(SequencedDelta delta, Fence fence) {
+            delegate.append(delta, fence);
+        }
+
+        @Override
         public long head(UUID fileId) {
             return delegate.head(fileId);
         }

@@ -25,6 +25,18 @@ public interface DeltaStore {
     void append(SequencedDelta delta);
 
     /**
+     * Appends a delta only if the file's kernel lease (see {@link io.quire.collab.KernelLeases}) is still held by the
+     * fence's node at the fence's epoch, checked atomically with the append: once another node has taken the lease
+     * over, nothing the old holder appends gets in.
+     *
+     * @param delta the delta, as for {@link #append(SequencedDelta)}
+     * @param fence the node and epoch that must still hold the lease
+     * @throws io.quire.collab.FencedException  if the lease is not (or no longer) held by that node at that epoch
+     * @throws SequenceConflictException       as for {@link #append(SequencedDelta)}
+     */
+    void append(SequencedDelta delta, io.quire.collab.Fence fence);
+
+    /**
      * The sequence number of the last delta of a file's log.
      *
      * @param fileId the file
