@@ -749,6 +749,8 @@ public final class SharedExecution implements AutoCloseable {
         }
         flushOthers(cell, held);
         if (cell.lost) {
+            emit(cellEvent(seq, cellId, CellState.INTERRUPTED, Optional.of(run.stop.orElse(
+                    "this node lost the file's kernel lease"))));
             return CellOutcome.LOST;
         }
         Optional<String> dropped = cell.gone ? Optional.of("cell '" + cellId + "' was deleted or changed type while"
