@@ -235,7 +235,8 @@ public final class SharedExecution implements AutoCloseable {
 
     /**
      * Interrupts the running cell (it ends {@link CellState#INTERRUPTED}) and cancels every queued cell, as
-     * Jupyter's stop on error does after a {@code KeyboardInterrupt}.
+     * Jupyter's stop on error does after a {@code KeyboardInterrupt}. Execute requests sequenced afterwards run
+     * normally. Only the node holding the file's lease can interrupt; others answer {@link ControlResult#ELSEWHERE}.
      *
      * @param by who asked (named in the reasons)
      * @return what happened
@@ -244,16 +245,22 @@ public final class SharedExecution implements AutoCloseable {
         String reason = "interrupted by " + Objects.requireNonNull(by, "by");
         Optional<String> id;
         synchronized (lock) {
-            if (lease.isEmpty() || kernelId.isEmpty()) {
+            if (lease.isEmpty()) {
                 return elsewhereOrNone();
+            }
+            boolean queued = pending.values().stream().anyMatch(request -> !request.cancelled);
+            if (kernelId.isEmpty() && !queued) {
+                return ControlResult.NO_KERNEL;
             }
             id = kernelId;
             cancelQueued(reason);
         }
-        try {
-            settings.kernels().interrupt(id.get());
-        } catch (RuntimeException e) {
-            LOG.info("file {}: interrupting kernel {} failed: {}", fileId, id.get(), e.getMessage());
+        if (id.isPresent()) {
+            try {
+                settings.kernels().interrupt(id.get());
+            } catch (RuntimeException e) {
+                LOG.info("file {}: interrupting kernel {} failed: {}", fileId, id.get(), e.getMessage());
+            }
         }
         return ControlResult.APPLIED;
     }
@@ -507,6 +514,11 @@ public final class SharedExecution implements AutoCloseable {
                     return;
                 }
                 synchronized (lock) {
+                    if (closed) {
+                        // the node is stopping: the progress keeps the cut-off cell for the next holder to mark
+                        workerActive = false;
+                        return;
+                    }
                     pending.remove(request.seq);
                     doneSeq = Math.max(doneSeq, request.seq);
                 }
