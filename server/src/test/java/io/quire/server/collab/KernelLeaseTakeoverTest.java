@@ -148,6 +148,37 @@ class KernelLeaseTakeoverTest {
     }
 
     @Test
+    void whenTheHolderStopsCleanly_itReleasesTheLease_andTheNextNodeMarksTheCutOffCellAtOnce() {
+        Notebook initial = notebook("a", "print:before\nsleep:30000", "c", "print:c");
+        DeltaLog logA = log(initial);
+        DeltaLog logB = log(initial);
+        SharedExecution execA = nodeA.executions().open(logA, FileContext.none());
+        SharedExecution execB = nodeB.executions().open(logB, FileContext.none());
+        execA.addListener(eventsA);
+        execB.addListener(eventsB);
+        long first = execute(logA, "a");
+        long second = execute(logA, "c");
+        eventsA.awaitState(first, "a", CellState.RUNNING);
+        Await.until(Recorder.WAIT, "node A persisted the first output", () -> {
+            logA.refresh();
+            return stdout(code(logA.document(), "a").outputs()).equals("before\n");
+        });
+
+        nodeA.executions().close(FILE);
+        execB.checkLease();
+
+        assertThat(eventsB.awaitEnd(first, "a").state()).isEqualTo(CellState.INTERRUPTED);
+        assertThat(eventsB.awaitEnd(second, "c").state()).isEqualTo(CellState.DONE);
+        assertThat(leases.read(FILE).orElseThrow().lease().epoch()).isEqualTo(2);
+        Notebook reloaded = log(Notebook.empty()).document();
+        assertThat(stdout(code(reloaded, "a").outputs())).isEqualTo("before\n");
+        assertThat(code(reloaded, "a").outputs().getLast()).isInstanceOfSatisfying(ErrorOutput.class, error ->
+                assertThat(error.ename()).isEqualTo(SharedExecutions.INTERRUPTED_ENAME));
+        assertThat(stdout(code(reloaded, "c").outputs())).isEqualTo("c\n");
+        assertThat(execA.status().kernel().status()).isEqualTo(KernelStatus.DEAD);
+    }
+
+    @Test
     void twoNodesRacingForAFreeLease_runTheRequestOnce() throws Exception {
         Notebook initial = notebook("a", "print:once");
         DeltaLog logA = log(initial);
