@@ -94,6 +94,13 @@ class DialectTest {
     }
 
     @Test
+    void openStatements_makeH2WriteEveryCommitBeforeItReturns() {
+        assertThat(Dialect.of(DialectKind.H2).openStatements()).containsExactly("SET WRITE_DELAY 0");
+        assertThat(Dialect.of(DialectKind.POSTGRESQL).openStatements()).isEmpty();
+        assertThat(Dialect.of(DialectKind.COCKROACHDB).openStatements()).isEmpty();
+    }
+
+    @Test
     void migrationPlaceholders_giveEachDatabaseItsLargeTypes() {
         assertThat(Dialect.of(DialectKind.H2).migrationPlaceholders())
                 .isEqualTo(java.util.Map.of("blob_type", "BLOB", "text_type", "CLOB"));
