@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Objects;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -94,6 +95,15 @@ public final class Store implements AutoCloseable {
                 connection.rollback();
             }
             Dialect dialect = Dialect.of(Dialect.choose(config.jdbcUrl(), config.dialect(), detected));
+            if (!dialect.openStatements().isEmpty()) {
+                try (Connection connection = dataSource.getConnection();
+                     Statement statement = connection.createStatement()) {
+                    for (String sql : dialect.openStatements()) {
+                        statement.execute(sql);
+                    }
+                    connection.commit();
+                }
+            }
             int applied = migrate(dataSource, dialect);
             LOG.info("store opened: {} ({}), {} migration(s) applied", safeUrl(config.jdbcUrl()), dialect, applied);
             return new Store(dataSource, dialect, applied, config);

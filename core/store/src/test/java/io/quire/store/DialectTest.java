@@ -10,7 +10,11 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The dialects' SQL and error classification, checked without a database (CockroachDB's only way here). */
+/**
+ * The dialects' SQL and error classification, checked without a database: every statement text a dialect emits is
+ * pinned here, because CockroachDB's paths run against a real server only where {@code QUIRE_TEST_COCKROACH_URL} is
+ * set ({@link CockroachDbTest}, and the shared suites' CockroachDB invocations).
+ */
 class DialectTest {
     private static final String COCKROACH_VERSION = "CockroachDB CCL v24.1.0 (x86_64-pc-linux-gnu, built 2024/05/15"
             + " 20:02:49, go1.22.3)";
@@ -61,24 +65,49 @@ class DialectTest {
         assertThat(Dialect.of(DialectKind.POSTGRESQL).historicalReadStatement(time)).isEmpty();
         assertThat(Dialect.of(DialectKind.H2).historicalReadStatement(time)).isEmpty();
         assertThat(Dialect.of(DialectKind.COCKROACHDB).hasHistoricalReads()).isTrue();
+        assertThat(Dialect.of(DialectKind.POSTGRESQL).hasHistoricalReads()).isFalse();
+        assertThat(Dialect.of(DialectKind.H2).hasHistoricalReads()).isFalse();
+    }
+
+    @Test
+    void historicalReads_onCockroachDb_areAConstantUtcLiteralWithMicroseconds() {
+        // CockroachDB needs a constant; microseconds are its precision, and whole seconds keep their zeros
+        assertThat(Dialect.of(DialectKind.COCKROACHDB).historicalReadStatement(Instant.parse("2026-11-26T00:00:00Z")))
+                .contains("SET TRANSACTION AS OF SYSTEM TIME '2026-11-26 00:00:00.000000+00:00'");
+        assertThat(Dialect.of(DialectKind.COCKROACHDB).historicalReadStatement(
+                Instant.parse("2026-03-07T08:09:10.000001999Z")))
+                .contains("SET TRANSACTION AS OF SYSTEM TIME '2026-03-07 08:09:10.000001+00:00'");
     }
 
     @Test
     void insertBlobIfAbsent_usesOnConflictOnThePostgresFamily_andNotExistsOnH2() {
         assertThat(Dialect.of(DialectKind.COCKROACHDB).insertBlobIfAbsent())
-                .endsWith("ON CONFLICT (org_id, hash) DO NOTHING").doesNotContain("UPSERT");
+                .isEqualTo("INSERT INTO blobs (org_id, hash, size, data, created_at) VALUES (?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (org_id, hash) DO NOTHING")
+                .doesNotContain("UPSERT").doesNotContain("RETURNING");
         assertThat(Dialect.of(DialectKind.POSTGRESQL).insertBlobIfAbsent())
                 .isEqualTo(Dialect.of(DialectKind.COCKROACHDB).insertBlobIfAbsent());
         assertThat(Dialect.of(DialectKind.H2).insertBlobIfAbsent()).contains("WHERE NOT EXISTS");
         assertThat(Dialect.of(DialectKind.H2).insertBlobRepeatsKey()).isTrue();
         assertThat(Dialect.of(DialectKind.POSTGRESQL).insertBlobRepeatsKey()).isFalse();
+        assertThat(Dialect.of(DialectKind.COCKROACHDB).insertBlobRepeatsKey()).isFalse();
+    }
+
+    @Test
+    void openStatements_makeH2WriteEveryCommitBeforeItReturns() {
+        assertThat(Dialect.of(DialectKind.H2).openStatements()).containsExactly("SET WRITE_DELAY 0");
+        assertThat(Dialect.of(DialectKind.POSTGRESQL).openStatements()).isEmpty();
+        assertThat(Dialect.of(DialectKind.COCKROACHDB).openStatements()).isEmpty();
     }
 
     @Test
     void migrationPlaceholders_giveEachDatabaseItsLargeTypes() {
-        assertThat(Dialect.of(DialectKind.H2).migrationPlaceholders()).containsEntry("blob_type", "BLOB");
+        assertThat(Dialect.of(DialectKind.H2).migrationPlaceholders())
+                .isEqualTo(java.util.Map.of("blob_type", "BLOB", "text_type", "CLOB"));
+        assertThat(Dialect.of(DialectKind.POSTGRESQL).migrationPlaceholders())
+                .isEqualTo(java.util.Map.of("blob_type", "BYTEA", "text_type", "TEXT"));
         assertThat(Dialect.of(DialectKind.COCKROACHDB).migrationPlaceholders())
-                .containsEntry("blob_type", "BYTEA").containsEntry("text_type", "TEXT");
+                .isEqualTo(Dialect.of(DialectKind.POSTGRESQL).migrationPlaceholders());
     }
 
     @Test
@@ -102,6 +131,22 @@ class DialectTest {
         assertThat(Dialect.of(DialectKind.H2).isRetryable(h2Concurrent)).isTrue();
         assertThat(Dialect.of(DialectKind.COCKROACHDB).isRetryable(h2Concurrent)).isFalse();
         assertThat(Dialect.isUniqueViolation(unique)).isTrue();
+    }
+
+    @Test
+    void isRetryable_onCockroachDb_retriesItsRestartErrors_butNotAnAmbiguousCommit() {
+        Dialect cockroach = Dialect.of(DialectKind.COCKROACHDB);
+        // what CockroachDB reports for its retryable errors: all of them SQLSTATE 40001
+        for (String reason : new String[] {"RETRY_SERIALIZABLE", "RETRY_WRITE_TOO_OLD",
+                "ReadWithinUncertaintyIntervalError", "TransactionAbortedError(ABORT_REASON_PUSHER_ABORTED)"}) {
+            assertThat(cockroach.isRetryable(new SQLException("restart transaction: TransactionRetryWithProtoRefresh"
+                    + "Error: " + reason, "40001"))).as(reason).isTrue();
+        }
+        // 40003 "result is ambiguous": the commit may have happened, so running the unit again could repeat it
+        assertThat(cockroach.isRetryable(new SQLException("result is ambiguous", "40003"))).isFalse();
+        assertThat(Dialect.of(DialectKind.POSTGRESQL).isRetryable(new SQLException("ambiguous", "40003"))).isFalse();
+        // a connection failure is not a conflict either
+        assertThat(cockroach.isRetryable(new SQLException("connection refused", "08001"))).isFalse();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -13,6 +14,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 class MigrationsTest {
     @Parameter
     Backend backend;
+
+    /** Skips the whole invocation of the class for a backend that is not available (CockroachDB without a URL). */
+    @BeforeParameterizedClassInvocation
+    static void requireBackend(Backend backend) {
+        TestDatabases.requireAvailable(backend);
+    }
 
     @Test
     void open_migratesAnEmptyDatabase_andReopeningAppliesNothing() {

@@ -15,11 +15,12 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The retry layer against a real serialization failure (SQLSTATE 40001) on PostgreSQL. Not run on H2: there the store
- * runs transactions one at a time, so two transactions cannot both read before either writes.
+ * The retry layer against a real serialization failure (SQLSTATE 40001) on PostgreSQL, and on CockroachDB when
+ * {@value TestDatabases#COCKROACH_URL_VARIABLE} names one. Not run on H2: there the store runs transactions one at a
+ * time, so two transactions cannot both read before either writes.
  */
 @ParameterizedClass(name = "{0}")
-@EnumSource(value = Backend.class, names = "POSTGRESQL")
+@EnumSource(value = Backend.class, names = {"POSTGRESQL", "COCKROACHDB"})
 class WriteSkewTest extends StoreTestBase {
 
     /**
