@@ -244,11 +244,11 @@ public final class RtuHub implements AutoCloseable {
             return state.seq() == seq ? state.notebook() : log.asOf(seq);
         }
 
-        /** Removes a subscription and tells the others it left (no lock: safe from any thread). */
+        /** Removes a subscription and, if it had sent presence, tells the others it left (no lock needed). */
         void leave(Subscription subscription) {
             subscription.deactivate();
-            if (!subscribers.remove(subscription)) {
-                return;
+            if (!subscribers.remove(subscription) || subscription.presence().isEmpty()) {
+                return; // only those who said where they are are announced as leaving
             }
             for (Subscription other : subscribers) {
                 if (other.active()) {
