@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The acceptance test of live collaboration: two server nodes (two {@link QuireServer}s, each with its own store
  * connection pool, on one H2 file database) and SDK clients split across them make random concurrent cell inserts,
- * deletes, moves and text edits (same and different cells), with random disconnects and reconnects and duplicate
- * retries. At the end every client's document equals the persisted document, and the log holds every acknowledged
+ * deletes, moves and text edits (same and different cells), with random disconnects, reconnects to either node, and
+ * duplicate retries. At the end every client's document equals the persisted document, and the log holds every acknowledged
  * delta exactly once.
  *
  * <p>Fixed seed by default; a longer run: {@code -Dquire.rtu.seed=N -Dquire.rtu.iterations=M -Dquire.rtu.clients=K}.
@@ -86,11 +86,13 @@ class RtuConvergenceTest {
             Set<UUID> acknowledged = ConcurrentHashMap.newKeySet();
             Set<UUID> created = ConcurrentHashMap.newKeySet();
             List<CollabSession> sessions = new ArrayList<>();
+            List<List<RtuClient>> nodesOf = new ArrayList<>(); // per session: its client on node A and on node B
             for (int i = 0; i < clients; i++) {
-                QuireServer node = i % 2 == 0 ? nodeA : nodeB;
-                RtuClient client = RtuClient.create(URI.create("http://127.0.0.1:" + node.port()),
-                        tokens.get(i % tokens.size()));
-                sessions.add(client.open(file, WAIT, event -> {
+                String token = tokens.get(i % tokens.size());
+                List<RtuClient> both = List.of(RtuClient.create(URI.create("http://127.0.0.1:" + nodeA.port()), token),
+                        RtuClient.create(URI.create("http://127.0.0.1:" + nodeB.port()), token));
+                nodesOf.add(both);
+                sessions.add(both.get(i % 2).open(file, WAIT, event -> {
                     if (event instanceof RtuEvent.Ack ack) {
                         acknowledged.add(ack.deltaId());
                     }
@@ -102,10 +104,11 @@ class RtuConvergenceTest {
                 List<Future<?>> runs = new ArrayList<>();
                 for (int i = 0; i < clients; i++) {
                     CollabSession session = sessions.get(i);
+                    List<RtuClient> both = nodesOf.get(i);
                     Random random = new Random(seed * 31 + i);
                     runs.add(pool.submit(() -> {
                         for (int n = 0; n < iterations; n++) {
-                            step(session, random, created);
+                            step(session, both, random, created);
                         }
                         return null;
                     }));
@@ -149,14 +152,14 @@ class RtuConvergenceTest {
     }
 
     /** One random action of one client. */
-    private static void step(CollabSession session, Random random, Set<UUID> created) {
+    private static void step(CollabSession session, List<RtuClient> nodes, Random random, Set<UUID> created) {
         int action = random.nextInt(100);
         if (action < 3) {
             session.disconnect();
             return;
         }
         if (!session.isConnected() && action < 30) {
-            session.reconnect(WAIT);
+            session.reconnect(nodes.get(random.nextInt(2)), WAIT); // either node: the log is shared
         }
         if (action < 8) {
             session.retryInFlight();

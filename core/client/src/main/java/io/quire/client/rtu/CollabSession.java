@@ -44,7 +44,7 @@ import java.util.function.Function;
 public final class CollabSession implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    private final RtuClient client;
+    private volatile RtuClient client;
     private final String fileId;
     private final Consumer<RtuEvent.Server> listener;
 
@@ -192,7 +192,21 @@ public final class CollabSession implements AutoCloseable {
      * @throws RtuException if the server refuses or does not answer in time
      */
     public void reconnect(Duration timeout) {
+        reconnect(client, timeout);
+    }
+
+    /**
+     * Connects again through another client (such as another server node of the same cluster) and subscribes from the
+     * last seq applied; the delta in flight is sent again, and its id keeps it from being applied twice.
+     *
+     * @param via     the client to connect with from now on; its token must act as the same user
+     * @param timeout how long to wait for the subscription
+     * @throws RtuException if the server refuses or does not answer in time
+     */
+    public void reconnect(RtuClient via, Duration timeout) {
+        Objects.requireNonNull(via, "via");
         disconnect();
+        client = via;
         connect();
         awaitSubscribed(timeout);
     }
@@ -247,11 +261,12 @@ public final class CollabSession implements AutoCloseable {
             subscribing = true;
             failure = null;
         }
+        RtuClient via = client;
         try {
-            fresh.socket = client.http().newWebSocketBuilder()
-                    .header("Authorization", "token " + client.token())
+            fresh.socket = via.http().newWebSocketBuilder()
+                    .header("Authorization", "token " + via.token())
                     .connectTimeout(CONNECT_TIMEOUT)
-                    .buildAsync(client.endpoint(), fresh)
+                    .buildAsync(via.endpoint(), fresh)
                     .get(CONNECT_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             dropped(fresh);
@@ -259,10 +274,10 @@ public final class CollabSession implements AutoCloseable {
                 throw new RtuException("the server refused the connection: HTTP " + refused.getResponse()
                         .statusCode(), refused);
             }
-            throw new RtuException("could not connect to " + client.endpoint() + ": " + e.getCause(), e.getCause());
+            throw new RtuException("could not connect to " + via.endpoint() + ": " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
             dropped(fresh);
-            throw new RtuException("no connection to " + client.endpoint() + " within " + CONNECT_TIMEOUT, e);
+            throw new RtuException("no connection to " + via.endpoint() + " within " + CONNECT_TIMEOUT, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             dropped(fresh);
