@@ -66,7 +66,7 @@ class RtuCodecTest {
 
     @Test
     void reading_isStrict_andNamesTheProblem() {
-        assertRefused("", "one JSON object");
+        assertRefused("", "got nothing");
         assertRefused("{} {}", "one JSON object");
         assertRefused("\"text\"", "JSON object");
         assertRefused("{\"file_id\": \"f\"}", "'type'");
