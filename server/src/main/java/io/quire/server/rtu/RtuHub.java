@@ -96,12 +96,17 @@ public final class RtuHub implements AutoCloseable {
         if (topic == null) {
             return;
         }
-        Map<String, String> texts = new HashMap<>();
-        for (Subscription subscription : topic.subscribers) {
-            if (subscription.active()) {
-                subscription.sink().offer(texts.computeIfAbsent(subscription.fileId(),
-                        id -> RtuCodec.write(withFileId(event, id))));
+        topic.lock.lock(); // a subscriber gets it after its 'subscribed', never before
+        try {
+            Map<String, String> texts = new HashMap<>();
+            for (Subscription subscription : topic.subscribers) {
+                if (subscription.active()) {
+                    subscription.sink().offer(texts.computeIfAbsent(subscription.fileId(),
+                            id -> RtuCodec.write(withFileId(event, id))));
+                }
             }
+        } finally {
+            topic.lock.unlock();
         }
     }
 
@@ -155,6 +160,7 @@ public final class RtuHub implements AutoCloseable {
         final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
         private final ReentrantLock lock = new ReentrantLock();
         private long published; // guarded by lock
+        // leave() takes no lock: it runs from other topics' fan-out when a connection overflows (no lock ordering)
 
         Topic(DeltaLog log) {
             this.log = log;
@@ -244,7 +250,7 @@ public final class RtuHub implements AutoCloseable {
             return state.seq() == seq ? state.notebook() : log.asOf(seq);
         }
 
-        /** Removes a subscription and, if it had sent presence, tells the others it left (no lock needed). */
+        /** Removes a subscription and, if it had sent presence, tells the others it left (takes no lock). */
         void leave(Subscription subscription) {
             subscription.deactivate();
             if (!subscribers.remove(subscription) || subscription.presence().isEmpty()) {
@@ -260,13 +266,18 @@ public final class RtuHub implements AutoCloseable {
 
         /** Records a subscription's presence and sends it to the others. */
         void presence(Subscription subscription, Optional<String> cellId, Optional<RtuEvent.Selection> cursor) {
-            subscription.presence(new RtuEvent.Presence(subscription.fileId(), subscription.user(),
-                    subscription.clientId(), cellId, cursor));
-            for (Subscription other : subscribers) {
-                if (other != subscription && other.active()) {
-                    other.sink().offer(RtuCodec.write(new RtuEvent.Presence(other.fileId(), subscription.user(),
-                            subscription.clientId(), cellId, cursor)));
+            lock.lock(); // ordered with subscribing: a newcomer gets it either in its catch-up or after it
+            try {
+                subscription.presence(new RtuEvent.Presence(subscription.fileId(), subscription.user(),
+                        subscription.clientId(), cellId, cursor));
+                for (Subscription other : subscribers) {
+                    if (other != subscription && other.active()) {
+                        other.sink().offer(RtuCodec.write(new RtuEvent.Presence(other.fileId(), subscription.user(),
+                                subscription.clientId(), cellId, cursor)));
+                    }
                 }
+            } finally {
+                lock.unlock();
             }
         }
     }
