@@ -4,6 +4,8 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
+import io.quire.collab.DeltaLog;
+import io.quire.collab.DeltaStores;
 import io.quire.contents.ContentsBadRequestException;
 import io.quire.contents.ContentsConflictException;
 import io.quire.contents.ContentsException;
@@ -34,6 +36,9 @@ import io.quire.server.http.TokenAuth;
 import io.quire.server.jupyter.ApiRootService;
 import io.quire.server.jupyter.ContentsService;
 import io.quire.server.jupyter.KernelChannels;
+import io.quire.server.rtu.RtuAccess;
+import io.quire.server.rtu.RtuEndpoint;
+import io.quire.server.rtu.RtuHub;
 import io.quire.server.jupyter.KernelSpecsService;
 import io.quire.server.jupyter.KernelsService;
 import io.quire.server.jupyter.SessionsService;
@@ -90,9 +95,11 @@ public final class QuireServer implements AutoCloseable {
     private final KernelHandover handover;
     private final KernelBackend backend;
     private final Optional<TeamMode> team;
+    private final RtuHub rtu;
 
     private QuireServer(WebServer server, ServerConfig config, KernelManager kernels, V1Api v1,
-            KernelChannels channels, KernelHandover handover, KernelBackend backend, Optional<TeamMode> team) {
+            KernelChannels channels, KernelHandover handover, KernelBackend backend, Optional<TeamMode> team,
+            RtuHub rtu) {
         this.server = server;
         this.config = config;
         this.kernels = kernels;
@@ -101,6 +108,7 @@ public final class QuireServer implements AutoCloseable {
         this.handover = handover;
         this.backend = backend;
         this.team = team;
+        this.rtu = rtu;
     }
 
     /**
@@ -195,6 +203,13 @@ public final class QuireServer implements AutoCloseable {
         V1Api v1 = V1Api.builder(contents, kernels, registry).root(config.root()).version(version).sessions(sessions)
                 .callerContents(scope::contents)
                 .kernelNotices(KernelNotices.of(channels::restarting, channels::restarted, channels::shutDown)).build();
+        // collaboration: the store's delta log in team mode (shared by every node, polled for their deltas); in
+        // single-user mode one process owns the log, kept in memory
+        RtuHub rtu = new RtuHub(team.map(t -> DeltaStores.jdbc(t.store())).orElseGet(DeltaStores::inMemory),
+                DeltaLog.Config.defaults(), team.isPresent() ? config.rtu()
+                        : config.rtu().withPollInterval(Duration.ZERO));
+        RtuEndpoint rtuEndpoint = new RtuEndpoint(rtu, team.map(RtuAccess::team)
+                .orElseGet(() -> RtuAccess.singleUser(config.token(), contents)));
         HealthService health = HealthService.builder()
                 .check("contents", HealthChecks.contentsRoot(config.root()))
                 .check("kernels", HealthChecks.kernels(kernels::list))
@@ -241,9 +256,11 @@ public final class QuireServer implements AutoCloseable {
                 .addProtocol(WsConfig.builder().origins(config.cors().anyOrigin() ? Set.of()
                         : Set.copyOf(config.cors().allowedOrigins())).build())
                 .routing(routing)
-                .addRouting(WsRouting.builder().endpoint("/api/kernels/{id}/channels", channels::newConnection))
+                .addRouting(WsRouting.builder().endpoint("/api/kernels/{id}/channels", channels::newConnection)
+                        .endpoint("/api/v1/rtu", rtuEndpoint::newConnection))
                 .build();
-        QuireServer quire = new QuireServer(server, config, kernels, v1, channels, handover, backend, team);
+        QuireServer quire = new QuireServer(server, config, kernels, v1, channels, handover, backend, team,
+                rtu);
         try {
             server.start();
             if (!server.isRunning()) { // Helidon logs a failed bind and returns a stopped server
@@ -308,6 +325,16 @@ public final class QuireServer implements AutoCloseable {
     }
 
     /**
+     * The real-time channel's fan-out on this node, where shared execution publishes kernel status, cell state and
+     * output events ({@link RtuHub#publish}).
+     *
+     * @return the hub
+     */
+    public RtuHub rtu() {
+        return rtu;
+    }
+
+    /**
      * The port the server listens on.
      *
      * @return the port
@@ -345,6 +372,7 @@ public final class QuireServer implements AutoCloseable {
             v1.close();
             channels.closeAll("server shutting down");
             server.stop();
+            rtu.close();
         } finally {
             try {
                 if (config.shutdownKernels()) {

@@ -3,6 +3,7 @@ package io.quire.server;
 import io.quire.kernel.local.LocalProcessProvisioner;
 import io.quire.server.http.CorsConfig;
 import io.quire.server.jupyter.ChannelsOptions;
+import io.quire.server.rtu.RtuOptions;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -41,6 +42,10 @@ import java.util.stream.Collectors;
  *       {@code shutdown-kernels} (default true) — false leaves local kernels running, recorded in
  *       {@code state-dir} (default {@code <runtime dir>/server}), for the next start with that state dir to take
  *       over.</li>
+ *   <li>the real-time channel (see {@link RtuOptions}): {@code rtu-queue-max-events} (10000) and
+ *       {@code rtu-queue-max-bytes} (32 MiB) a client may fall behind before it is told to resync,
+ *       {@code rtu-poll-interval} (0.05; how often deltas other server nodes sequenced are fanned out, 0 off) and
+ *       {@code rtu-max-catch-up} (1000 deltas; further behind, a subscriber gets a snapshot).</li>
  * </ul>
  *
  * @param host            the listen address
@@ -54,10 +59,11 @@ import java.util.stream.Collectors;
  * @param shutdownGrace   how long in-flight requests may take to finish when the server stops
  * @param shutdownKernels whether stopping the server shuts its kernels down (else they are left for the next start)
  * @param stateDir        where kernels left running are recorded
+ * @param rtu             limits of the real-time channel {@code /api/v1/rtu}
  */
 public record ServerConfig(String host, int port, Path root, String token, long maxBodyBytes, String defaultKernel,
                            ChannelsOptions channels, CorsConfig cors, Duration shutdownGrace, boolean shutdownKernels,
-                           Path stateDir) {
+                           Path stateDir, RtuOptions rtu) {
     /** The default port, as Jupyter's. */
     public static final int DEFAULT_PORT = 8888;
     /** The default body limit: 100 MiB, as Jupyter Server's. */
@@ -70,7 +76,7 @@ public record ServerConfig(String host, int port, Path root, String token, long 
             "ws-queue-max-messages", "ws-queue-max-bytes", "ws-close-grace", "ws-replay-timeout",
             "ws-replay-max-messages", "ws-replay-max-bytes", "cors-allowed-origins", "cors-allowed-methods",
             "cors-allowed-headers", "cors-allow-credentials", "cors-max-age", "shutdown-grace", "shutdown-kernels",
-            "state-dir");
+            "state-dir", "rtu-queue-max-events", "rtu-queue-max-bytes", "rtu-poll-interval", "rtu-max-catch-up");
 
     /** Validates the fields. */
     public ServerConfig {
@@ -93,6 +99,7 @@ public record ServerConfig(String host, int port, Path root, String token, long 
             throw new IllegalArgumentException("shutdown-grace must not be negative, got " + shutdownGrace);
         }
         stateDir = stateDir.toAbsolutePath().normalize();
+        Objects.requireNonNull(rtu, "rtu");
     }
 
     /**
@@ -104,7 +111,7 @@ public record ServerConfig(String host, int port, Path root, String token, long 
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", DEFAULT_PORT, Path.of(""), randomToken(), DEFAULT_MAX_BODY_BYTES,
                 "python3", ChannelsOptions.defaults(), CorsConfig.disabled(), DEFAULT_SHUTDOWN_GRACE, true,
-                LocalProcessProvisioner.defaultRuntimeDir().resolve("server"));
+                LocalProcessProvisioner.defaultRuntimeDir().resolve("server"), RtuOptions.defaults());
     }
 
     /**
@@ -206,6 +213,13 @@ public record ServerConfig(String host, int port, Path root, String token, long 
                 case "shutdown-grace" -> draft.shutdownGrace = seconds(value);
                 case "shutdown-kernels" -> draft.shutdownKernels = bool(value);
                 case "state-dir" -> draft.stateDir = Path.of(value);
+                case "rtu-queue-max-events" -> draft.rtu = rtu.withQueue(
+                        wholeNumber(value, Integer.MAX_VALUE).intValue(), rtu.maxQueuedBytes());
+                case "rtu-queue-max-bytes" -> draft.rtu = rtu.withQueue(rtu.maxQueuedEvents(),
+                        wholeNumber(value, Long.MAX_VALUE));
+                case "rtu-poll-interval" -> draft.rtu = rtu.withPollInterval(seconds(value));
+                case "rtu-max-catch-up" -> draft.rtu = rtu.withMaxCatchUp(
+                        wholeNumber(value, Integer.MAX_VALUE).intValue());
                 default -> throw new IllegalArgumentException("unknown key; known keys: " + String.join(", ", KEYS));
             }
             return draft.build();
@@ -227,6 +241,7 @@ public record ServerConfig(String host, int port, Path root, String token, long 
         Duration shutdownGrace;
         boolean shutdownKernels;
         Path stateDir;
+        RtuOptions rtu;
 
         Draft(ServerConfig config) {
             host = config.host;
@@ -240,11 +255,12 @@ public record ServerConfig(String host, int port, Path root, String token, long 
             shutdownGrace = config.shutdownGrace;
             shutdownKernels = config.shutdownKernels;
             stateDir = config.stateDir;
+            rtu = config.rtu;
         }
 
         ServerConfig build() {
             return new ServerConfig(host, port, root, token, maxBodyBytes, defaultKernel, channels, cors,
-                    shutdownGrace, shutdownKernels, stateDir);
+                    shutdownGrace, shutdownKernels, stateDir, rtu);
         }
     }
 
@@ -312,6 +328,6 @@ public record ServerConfig(String host, int port, Path root, String token, long 
         return "ServerConfig[host=" + host + ", port=" + port + ", root=" + root + ", token=<hidden>, maxBodyBytes="
                 + maxBodyBytes + ", defaultKernel=" + defaultKernel + ", channels=" + channels + ", cors=" + cors
                 + ", shutdownGrace=" + shutdownGrace + ", shutdownKernels=" + shutdownKernels + ", stateDir="
-                + stateDir + "]";
+                + stateDir + ", rtu=" + rtu + "]";
     }
 }

@@ -13,7 +13,7 @@ import java.util.Optional;
  * database store will mint permanent ids instead (surviving renames) without any change to the API. A renamed file
  * therefore gets a new id here.
  */
-final class FileIds {
+public final class FileIds {
     private static final String PREFIX = "f_";
 
     private FileIds() {
@@ -25,7 +25,7 @@ final class FileIds {
      * @param path an API path
      * @return the id
      */
-    static String of(String path) {
+    public static String of(String path) {
         return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(path.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -35,7 +35,7 @@ final class FileIds {
      * @param id an id from a client
      * @return the path, or empty when the id is not one this backend made
      */
-    static Optional<String> path(String id) {
+    public static Optional<String> path(String id) {
         if (!id.startsWith(PREFIX) || id.length() == PREFIX.length()) {
             return Optional.empty();
         }

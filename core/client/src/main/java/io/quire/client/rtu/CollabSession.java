@@ -1,0 +1,485 @@
+package io.quire.client.rtu;
+
+import io.quire.collab.ClientDocument;
+import io.quire.collab.Delta;
+import io.quire.collab.DeltaHeader;
+import io.quire.collab.rtu.RtuCodec;
+import io.quire.collab.rtu.RtuEvent;
+import io.quire.collab.rtu.RtuFormatException;
+import io.quire.notebook.Notebook;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A live copy of one notebook on the real-time channel: it applies every delta of the file's log in order, sends the
+ * caller's changes as deltas (client-chosen ids), and keeps a local document that shows the caller's changes at once
+ * and converges with everyone else's ({@link ClientDocument}: one delta in flight, the rest buffered, transformed
+ * against incoming deltas as the server does).
+ *
+ * <p>Connections. Each session has one WebSocket at a time. After {@link #disconnect()} (or a lost connection),
+ * {@link #reconnect()} subscribes again from the last seq applied, gets the missed deltas (or a snapshot when too far
+ * behind) and sends the delta that was in flight again; its id makes that idempotent, so nothing is applied twice. A
+ * {@code resync} from the server (this client fell too far behind) and a gap in the seqs are handled the same way,
+ * on the open connection.
+ *
+ * <p>Thread-safe: state is guarded by the session's monitor; events are handled on the WebSocket's thread.
+ */
+public final class CollabSession implements AutoCloseable {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private volatile RtuClient client;
+    private final String fileId;
+    private final Consumer<RtuEvent.Server> listener;
+
+    // guarded by this
+    private ClientDocument document;
+    private Connection connection;
+    private boolean subscribing;
+    private boolean closed;
+    private String role = "";
+    private String clientId = "";
+    private RtuException failure;
+    private final List<RtuEvent.Rejected> rejections = new ArrayList<>();
+    private final List<RtuEvent.Error> errors = new ArrayList<>();
+    private final Map<String, RtuEvent.Presence> others = new LinkedHashMap<>();
+
+    CollabSession(RtuClient client, String fileId, Consumer<RtuEvent.Server> listener) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.fileId = Objects.requireNonNull(fileId, "fileId");
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** @return the v1 file id */
+    public String fileId() {
+        return fileId;
+    }
+
+    /** @return the document with this client's outstanding changes (what a user sees) */
+    public synchronized Notebook document() {
+        return requireDocument().document();
+    }
+
+    /** @return the document as the server's log has it at {@link #seq()} */
+    public synchronized Notebook confirmed() {
+        return requireDocument().confirmed();
+    }
+
+    /** @return the seq of the last log delta applied */
+    public synchronized long seq() {
+        return requireDocument().seq();
+    }
+
+    /** @return the file's log id */
+    public synchronized UUID logId() {
+        return requireDocument().logId();
+    }
+
+    /** @return the caller's role on the file, as the server said */
+    public synchronized String role() {
+        return role;
+    }
+
+    /** @return this connection's id in presence events */
+    public synchronized String clientId() {
+        return clientId;
+    }
+
+    /** @return whether any own delta is in flight or waiting to be sent */
+    public synchronized boolean hasOutstanding() {
+        return document != null && document.hasOutstanding();
+    }
+
+    /** @return whether a connection is open and subscribed */
+    public synchronized boolean isConnected() {
+        return connection != null && !subscribing;
+    }
+
+    /** @return the refusals of this client's deltas so far */
+    public synchronized List<RtuEvent.Rejected> rejections() {
+        return List.copyOf(rejections);
+    }
+
+    /** @return the error events received so far */
+    public synchronized List<RtuEvent.Error> errors() {
+        return List.copyOf(errors);
+    }
+
+    /** @return where the other clients on this server node are, by client id */
+    public synchronized Map<String, RtuEvent.Presence> presence() {
+        return Map.copyOf(others);
+    }
+
+    /**
+     * Makes a change: applies it to the local document at once and sends it when no other own delta is in flight.
+     *
+     * @param change given a fresh header (new id, this file and author), the delta against {@link #document()}
+     * @return the delta
+     * @throws io.quire.collab.DeltaRejectedException if the change does not fit the local document (nothing changes)
+     */
+    public Delta edit(Function<DeltaHeader, Delta> change) {
+        Objects.requireNonNull(change, "change");
+        synchronized (this) {
+            ClientDocument doc = requireDocument();
+            Delta delta = change.apply(doc.newHeader());
+            doc.edit(delta);
+            flush();
+            notifyAll();
+            return delta;
+        }
+    }
+
+    /**
+     * Sends the delta in flight once more, as a client does when it is unsure it arrived; the server answers with the
+     * first acknowledgement and applies it once.
+     *
+     * @return whether a delta was in flight
+     */
+    public synchronized boolean retryInFlight() {
+        Optional<Delta> inFlight = document == null ? Optional.empty() : document.inFlight();
+        if (inFlight.isEmpty() || connection == null || subscribing) {
+            return false;
+        }
+        connection.send(new RtuEvent.SendDelta(fileId, inFlight.get()));
+        return true;
+    }
+
+    /**
+     * Tells the others on this node where this client is.
+     *
+     * @param cellId the selected cell, if any
+     * @param cursor the cursor or selection in its source, if any
+     */
+    public synchronized void presence(Optional<String> cellId, Optional<RtuEvent.Selection> cursor) {
+        if (connection != null && !subscribing) {
+            connection.send(new RtuEvent.SetPresence(fileId, cellId, cursor));
+        }
+    }
+
+    /** Drops the connection without a close handshake (as a network failure would); edits stay local until then. */
+    public void disconnect() {
+        Connection lost;
+        synchronized (this) {
+            lost = connection;
+            connection = null;
+            notifyAll();
+        }
+        if (lost != null && lost.socket != null) {
+            lost.socket.abort();
+        }
+    }
+
+    /**
+     * Connects again and subscribes from the last seq applied; the delta in flight is sent again.
+     *
+     * @param timeout how long to wait for the subscription
+     * @throws RtuException if the server refuses or does not answer in time
+     */
+    public void reconnect(Duration timeout) {
+        reconnect(client, timeout);
+    }
+
+    /**
+     * Connects again through another client (such as another server node of the same cluster) and subscribes from the
+     * last seq applied; the delta in flight is sent again, and its id keeps it from being applied twice.
+     *
+     * @param via     the client to connect with from now on; its token must act as the same user
+     * @param timeout how long to wait for the subscription
+     * @throws RtuException if the server refuses or does not answer in time
+     */
+    public void reconnect(RtuClient via, Duration timeout) {
+        Objects.requireNonNull(via, "via");
+        disconnect();
+        client = via;
+        connect();
+        awaitSubscribed(timeout);
+    }
+
+    /**
+     * Waits until every own delta is in the log (acknowledged or refused) and the session is subscribed.
+     *
+     * @param timeout how long to wait
+     * @throws RtuException on timeout
+     */
+    public void awaitQuiet(Duration timeout) {
+        await(() -> connection != null && !subscribing && !document.hasOutstanding(), timeout,
+                "own deltas to be sequenced");
+    }
+
+    /**
+     * Waits until the session applied the log up to a seq.
+     *
+     * @param seq     the seq
+     * @param timeout how long to wait
+     * @throws RtuException on timeout
+     */
+    public void awaitSeq(long seq, Duration timeout) {
+        await(() -> document != null && document.seq() >= seq, timeout, "seq " + seq);
+    }
+
+    /** Closes the connection; the session cannot be used afterwards. */
+    @Override
+    public void close() {
+        Connection last;
+        synchronized (this) {
+            closed = true;
+            last = connection;
+            connection = null;
+            notifyAll();
+        }
+        if (last != null && last.socket != null) {
+            last.socket.sendClose(WebSocket.NORMAL_CLOSURE, "closed").whenComplete((ignored, error) ->
+                    last.socket.abort());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ internals
+
+    void connect() {
+        Connection fresh = new Connection();
+        synchronized (this) {
+            if (closed) {
+                throw new RtuException("the session is closed", null);
+            }
+            connection = fresh;
+            subscribing = true;
+            failure = null;
+        }
+        RtuClient via = client;
+        try {
+            fresh.socket = via.http().newWebSocketBuilder()
+                    .header("Authorization", "token " + via.token())
+                    .connectTimeout(CONNECT_TIMEOUT)
+                    .buildAsync(via.endpoint(), fresh)
+                    .get(CONNECT_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            dropped(fresh);
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                throw new RtuException("the server refused the connection: HTTP " + refused.getResponse()
+                        .statusCode(), refused);
+            }
+            throw new RtuException("could not connect to " + via.endpoint() + ": " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            dropped(fresh);
+            throw new RtuException("no connection to " + via.endpoint() + " within " + CONNECT_TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            dropped(fresh);
+            throw new RtuException("interrupted while connecting", e);
+        }
+        synchronized (this) {
+            if (connection == fresh) {
+                fresh.send(new RtuEvent.Subscribe(fileId, document == null ? OptionalLong.empty()
+                        : OptionalLong.of(document.seq())));
+            }
+        }
+    }
+
+    void awaitSubscribed(Duration timeout) {
+        await(() -> connection != null && !subscribing && document != null, timeout, "the subscription");
+    }
+
+    private synchronized void await(BooleanSupplier condition, Duration timeout, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (failure != null) {
+                throw failure;
+            }
+            if (closed) {
+                throw new RtuException("the session is closed", null);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new RtuException("timed out after " + timeout + " waiting for " + what + " of file " + fileId,
+                        null);
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RtuException("interrupted while waiting for " + what, e);
+            }
+        }
+    }
+
+    private synchronized void dropped(Connection lost) {
+        if (connection == lost) {
+            connection = null;
+            notifyAll();
+        }
+    }
+
+    private ClientDocument requireDocument() {
+        if (document == null) {
+            throw new IllegalStateException("the session has no document yet");
+        }
+        return document;
+    }
+
+    /** Sends the next buffered delta if none is in flight. Under the monitor. */
+    private void flush() {
+        if (connection != null && !subscribing && document != null) {
+            document.takeNext().ifPresent(delta -> connection.send(new RtuEvent.SendDelta(fileId, delta)));
+        }
+    }
+
+    /** Starts over on the open connection: subscribe from the last seq applied (a snapshot if none). Under the monitor. */
+    private void resubscribe(boolean fromScratch) {
+        subscribing = true;
+        connection.send(new RtuEvent.Subscribe(fileId, fromScratch || document == null ? OptionalLong.empty()
+                : OptionalLong.of(document.seq())));
+    }
+
+    private void handle(Connection source, String text) {
+        RtuEvent.Server event;
+        try {
+            event = RtuCodec.readServer(text);
+        } catch (RtuFormatException e) {
+            synchronized (this) {
+                errors.add(new RtuEvent.Error("bad_event", "the server sent an event this client cannot read: "
+                        + e.getMessage(), Optional.empty()));
+            }
+            return;
+        }
+        synchronized (this) {
+            if (source != connection) {
+                return;
+            }
+            apply(event);
+            notifyAll();
+        }
+        listener.accept(event);
+    }
+
+    private void apply(RtuEvent.Server event) {
+        switch (event) {
+            case RtuEvent.Subscribed subscribed when subscribed.fileId().equals(fileId) -> {
+                role = subscribed.role();
+                clientId = subscribed.clientId();
+                others.clear();
+                if (subscribed.snapshot().isPresent()) {
+                    Notebook snapshot = subscribed.snapshot().get();
+                    if (document == null) {
+                        document = new ClientDocument(subscribed.logId(), subscribed.user(), subscribed.headSeq(),
+                                snapshot);
+                    } else {
+                        document.reset(subscribed.headSeq(), snapshot);
+                    }
+                } else if (document == null) {
+                    failure = new RtuException("the server sent no document for " + fileId, null);
+                    return;
+                }
+                subscribing = false;
+                document.inFlight().ifPresent(delta -> connection.send(new RtuEvent.SendDelta(fileId, delta)));
+                flush();
+            }
+            case RtuEvent.DeltaEvent delta when delta.fileId().equals(fileId) && !subscribing -> {
+                long seq = delta.delta().seq();
+                if (seq <= document.seq()) {
+                    return; // already applied (a catch-up overlapping what was live)
+                }
+                if (seq != document.seq() + 1) {
+                    resubscribe(false);
+                    return;
+                }
+                try {
+                    document.serverDelta(delta.delta());
+                } catch (IllegalStateException e) {
+                    resubscribe(true);
+                    return;
+                }
+                flush();
+            }
+            case RtuEvent.Ack ack when ack.fileId().equals(fileId) && document != null -> {
+                document.acknowledged(ack.deltaId(), ack.seq());
+                flush();
+            }
+            case RtuEvent.Rejected rejected when rejected.fileId().equals(fileId) && document != null -> {
+                Optional<Delta> inFlight = document.inFlight();
+                if (rejected.code().equals("unavailable") && inFlight.isPresent()
+                        && inFlight.get().deltaId().equals(rejected.deltaId())) {
+                    connection.send(new RtuEvent.SendDelta(fileId, inFlight.get())); // a transient failure: again
+                    return;
+                }
+                rejections.add(rejected);
+                document.rejected(rejected.deltaId());
+                flush();
+            }
+            case RtuEvent.Presence presence when presence.fileId().equals(fileId) ->
+                    others.put(presence.clientId(), presence);
+            case RtuEvent.PresenceLeft left when left.fileId().equals(fileId) -> others.remove(left.clientId());
+            case RtuEvent.Resync resync when resync.fileId().equals(fileId) -> resubscribe(false);
+            case RtuEvent.Error error -> {
+                errors.add(error);
+                if (subscribing && error.fileId().filter(fileId::equals).isPresent()) {
+                    failure = new RtuException("the server refused file " + fileId + ": " + error.code() + ": "
+                            + error.message(), null);
+                }
+            }
+            default -> {
+                // other files, events while resubscribing, pong, execution events: nothing to apply
+            }
+        }
+    }
+
+    /** One WebSocket connection of the session; events from a replaced connection are ignored. */
+    private final class Connection implements WebSocket.Listener {
+        private volatile WebSocket socket;
+        private final StringBuilder partial = new StringBuilder();
+        private CompletableFuture<?> sending = CompletableFuture.completedFuture(null); // guarded by this
+
+        /** Sends an event after the ones before it (the JDK client allows one outstanding text message). */
+        void send(RtuEvent.Client event) {
+            String text = RtuCodec.write(event);
+            synchronized (this) {
+                sending = sending.handle((ignored, error) -> null)
+                        .thenCompose(ignored -> socket.sendText(text, true));
+            }
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            socket = webSocket;
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String text = partial.toString();
+                partial.setLength(0);
+                handle(this, text);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            dropped(this);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            dropped(this);
+        }
+    }
+}

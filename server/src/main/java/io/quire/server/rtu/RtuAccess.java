@@ -1,0 +1,187 @@
+package io.quire.server.rtu;
+
+import io.quire.collab.CellIds;
+import io.quire.contents.ContentModel;
+import io.quire.contents.ContentType;
+import io.quire.contents.ContentsManager;
+import io.quire.notebook.Notebook;
+import io.quire.server.team.Caller;
+import io.quire.server.team.TeamAdmin;
+import io.quire.server.team.TeamMode;
+import io.quire.server.v1.FileIds;
+import io.quire.store.EntryType;
+import io.quire.store.FileEntry;
+import io.quire.store.ProjectId;
+import io.quire.store.ResourceRef;
+import io.quire.store.ResourceRole;
+import io.quire.store.Store;
+import io.quire.store.StoreException;
+import io.quire.store.VersionContent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Who may use the real-time channel and which files they reach with which role. Two implementations, chosen with the
+ * server's mode: {@link #singleUser} (the server token; every notebook under the root, as owner) and {@link #team}
+ * (the store's API tokens; the caller's organisation's default project, the store's effective roles).
+ */
+public interface RtuAccess {
+
+    /**
+     * Someone authenticated on the channel.
+     *
+     * @param author the author their deltas must carry (a user id, or {@code local} in single-user mode)
+     * @param caller the team-mode caller, if any
+     */
+    record User(String author, Optional<Caller> caller) {
+        /** Validates the fields. */
+        public User {
+            Objects.requireNonNull(author, "author");
+            Objects.requireNonNull(caller, "caller");
+        }
+    }
+
+    /**
+     * A file a user may subscribe to.
+     *
+     * @param logId   the id of its delta log
+     * @param role    the user's role on it
+     * @param initial the document a new log starts from (its current content, with cell ids added where missing)
+     */
+    record File(UUID logId, ResourceRole role, Supplier<Notebook> initial) {
+        /** Validates the fields. */
+        public File {
+            Objects.requireNonNull(logId, "logId");
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(initial, "initial");
+        }
+    }
+
+    /**
+     * Checks a token presented on the WebSocket upgrade.
+     *
+     * @param token the token ({@code ""} when none)
+     * @return the user, or empty when the token is not valid
+     */
+    Optional<User> authenticate(String token);
+
+    /**
+     * Resolves a v1 file id for a user.
+     *
+     * @param user   the user
+     * @param fileId the v1 file id
+     * @return the file, or empty when there is no such notebook or the user may not see it (one answer for both)
+     */
+    Optional<File> open(User user, String fileId);
+
+    /**
+     * Single-user mode: the server's shared token, and the notebooks of the contents root. A file's log id is a
+     * name-based UUID of its API path ({@code UUID.nameUUIDFromBytes("quire-fs:" + path)}), like its v1 id derived
+     * from the path: a renamed file starts a new log.
+     *
+     * @param token    the server token
+     * @param contents the contents root
+     * @return the access rule
+     */
+    static RtuAccess singleUser(String token, ContentsManager contents) {
+        Objects.requireNonNull(contents, "contents");
+        byte[] expected = token.getBytes(StandardCharsets.UTF_8);
+        User local = new User("local", Optional.empty());
+        return new RtuAccess() {
+            @Override
+            public Optional<User> authenticate(String presented) {
+                return MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8))
+                        ? Optional.of(local) : Optional.empty();
+            }
+
+            @Override
+            public Optional<File> open(User user, String fileId) {
+                Optional<String> path = FileIds.path(fileId);
+                if (path.isEmpty() || !contents.exists(path.get())) {
+                    return Optional.empty();
+                }
+                UUID logId = UUID.nameUUIDFromBytes(("quire-fs:" + path.get()).getBytes(StandardCharsets.UTF_8));
+                return Optional.of(new File(logId, ResourceRole.OWNER, () -> {
+                    ContentModel model = contents.get(path.get());
+                    if (model.type() != ContentType.NOTEBOOK || model.content().isEmpty()) {
+                        throw new NotANotebookException("'" + path.get() + "' is not a notebook");
+                    }
+                    return CellIds.ensure(Notebook.fromJson(model.content().get()));
+                }));
+            }
+        };
+    }
+
+    /**
+     * Team mode: the store's API tokens; files of the caller's organisation's default project, by path as the v1
+     * files API names them; the log id is the store's file id. A file of another organisation is simply not in the
+     * caller's project.
+     *
+     * @param team team mode
+     * @return the access rule
+     */
+    static RtuAccess team(TeamMode team) {
+        Objects.requireNonNull(team, "team");
+        Store store = team.store();
+        return new RtuAccess() {
+            @Override
+            public Optional<User> authenticate(String presented) {
+                if (presented.isEmpty()) {
+                    return Optional.empty();
+                }
+                return team.authenticate(presented).map(caller -> new User(caller.user().toString(),
+                        Optional.of(caller)));
+            }
+
+            @Override
+            public Optional<File> open(User user, String fileId) {
+                Caller caller = user.caller().orElseThrow(() -> new IllegalArgumentException("not a team caller"));
+                Optional<String> path = FileIds.path(fileId);
+                if (path.isEmpty()) {
+                    return Optional.empty();
+                }
+                try {
+                    ProjectId project = TeamAdmin.defaultProject(store, caller.organisation());
+                    Optional<FileEntry> entry = store.files().find(caller.organisation(), project, path.get())
+                            .filter(found -> found.type() == EntryType.NOTEBOOK);
+                    if (entry.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    FileEntry file = entry.get();
+                    return store.permissions().effectiveRole(caller.organisation(), caller.user(),
+                            ResourceRef.file(file.id())).map(role -> new File(file.id().value(), role, () -> {
+                                VersionContent head = store.files().readHead(caller.organisation(), file.id());
+                                if (!(head instanceof VersionContent.NotebookBody body)) {
+                                    throw new NotANotebookException("'" + file.path() + "' is not a notebook");
+                                }
+                                return CellIds.ensure(body.notebook());
+                            }));
+                } catch (StoreException e) {
+                    if (e instanceof io.quire.store.StoreNotFoundException
+                            || e instanceof io.quire.store.StoreBadRequestException) {
+                        return Optional.empty();
+                    }
+                    throw e;
+                }
+            }
+        };
+    }
+
+    /** A file id that names something other than a notebook. */
+    final class NotANotebookException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * Creates the exception.
+         *
+         * @param message which file
+         */
+        public NotANotebookException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,360 @@
+package io.quire.server.rtu;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.websocket.WsCloseCodes;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
+import io.quire.collab.Ack;
+import io.quire.collab.Delta;
+import io.quire.collab.DeltaCodec;
+import io.quire.collab.DeltaRejectedException;
+import io.quire.collab.rtu.RtuCodec;
+import io.quire.collab.rtu.RtuEvent;
+import io.quire.collab.rtu.RtuFormatException;
+import io.quire.store.ResourceRole;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The real-time channel WebSocket, {@code /api/v1/rtu}: clients subscribe to notebooks, send deltas and presence, and
+ * receive every delta of the files they subscribed to (their own included), acks, refusals and others' presence.
+ * Events are {@link RtuEvent}s, one JSON object per text frame ({@link RtuCodec}).
+ *
+ * <p>Authentication happens on the upgrade, as for the kernel channels (HTTP filters do not see upgrades): the token
+ * from {@code Authorization: token|Bearer} or {@code ?token=}, checked by {@link RtuAccess}; a refused upgrade gets an
+ * HTTP error and no WebSocket. Permissions apply per event with the caller's role on the file: viewers and commenters
+ * receive but every delta they send is {@code rejected} with code {@code forbidden}; executors may send execute
+ * deltas and presence only; editors and owners anything. A file the caller cannot see and a file that does not exist
+ * get the same {@code error not_found}.
+ *
+ * <p>Robustness: a frame that is not a valid event gets an {@code error bad_event} naming the problem and the
+ * connection stays usable. A delta is acknowledged only after the sequencer persisted it; the delta itself reaches
+ * every subscriber (the author first, before the ack) through the {@link RtuHub}. Each connection writes from its own
+ * bounded {@link EventQueue} on its own virtual thread; a connection whose queue overflows (a slow or dead client)
+ * loses what was queued, is unsubscribed from every file, and gets a {@code resync} per file. Nobody else waits.
+ */
+public final class RtuEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(RtuEndpoint.class);
+    /** The largest event a client may send (joined fragments). */
+    static final int MAX_INCOMING_CHARS = 16 * 1024 * 1024;
+
+    private final RtuHub hub;
+    private final RtuAccess access;
+    private final AtomicInteger open = new AtomicInteger();
+
+    /**
+     * Creates the endpoint.
+     *
+     * @param hub    the node's fan-out
+     * @param access who may connect, and to which files
+     */
+    public RtuEndpoint(RtuHub hub, RtuAccess access) {
+        this.hub = Objects.requireNonNull(hub, "hub");
+        this.access = Objects.requireNonNull(access, "access");
+    }
+
+    /**
+     * A listener for one new WebSocket connection.
+     *
+     * @return the listener
+     */
+    public WsListener newConnection() {
+        return new Connection();
+    }
+
+    /** @return how many connections are open */
+    public int connections() {
+        return open.get();
+    }
+
+    /**
+     * Whether a role may send a delta.
+     *
+     * @param role  the sender's role on the file
+     * @param delta the delta
+     * @return empty when allowed, else why not
+     */
+    static Optional<String> refusal(ResourceRole role, Delta delta) {
+        if (role.atLeast(ResourceRole.EDITOR)) {
+            return Optional.empty();
+        }
+        if (role.atLeast(ResourceRole.EXECUTOR) && delta instanceof Delta.ExecuteRequest) {
+            return Optional.empty();
+        }
+        return Optional.of("the role " + role.dbName() + " may not send " + DeltaCodec.typeOf(delta) + " deltas"
+                + (role.atLeast(ResourceRole.EXECUTOR) ? "; executors may only send execute deltas" : "; it only "
+                + "receives"));
+    }
+
+    private final class Connection implements WsListener, Subscription.Sink {
+        private final String clientId = UUID.randomUUID().toString();
+        private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+        private final StringBuilder fragments = new StringBuilder();
+        private final AtomicBoolean closed = new AtomicBoolean();
+        private final Object overflowLock = new Object();
+        private volatile RtuAccess.User user;
+        private volatile EventQueue queue;
+        private volatile WsSession session;
+
+        @Override
+        public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+            String presented = headers.first(HeaderNames.AUTHORIZATION)
+                    .map(value -> value.replaceFirst("(?i)^(token|bearer)\\s+", "").strip())
+                    .or(() -> prologue.query().first("token").asOptional())
+                    .orElse("");
+            user = access.authenticate(presented).orElseThrow(() -> new WsUpgradeException(
+                    "missing or invalid token"));
+            return Optional.empty();
+        }
+
+        @Override
+        public void onOpen(WsSession wsSession) {
+            session = wsSession;
+            if (user == null) {
+                wsSession.close(WsCloseCodes.VIOLATED_POLICY, "not upgraded through the rtu endpoint");
+                return;
+            }
+            open.incrementAndGet();
+            queue = new EventQueue(hub.options().maxQueuedEvents(), hub.options().maxQueuedBytes());
+            Thread.ofVirtual().name("quire-rtu-writer").start(this::write);
+        }
+
+        private void write() {
+            try {
+                while (true) {
+                    Optional<String> next = queue.take();
+                    if (next.isEmpty()) {
+                        return;
+                    }
+                    session.send(next.get(), true);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.debug("writing to an rtu WebSocket failed; closing it", e);
+                detach();
+            }
+        }
+
+        @Override
+        public boolean offer(String text) {
+            EventQueue current = queue;
+            if (current == null || closed.get()) {
+                return false;
+            }
+            if (current.offer(text)) {
+                return true;
+            }
+            overflow();
+            return false;
+        }
+
+        /** The client fell too far behind: drop what waits, end every subscription, tell it to resync. */
+        private void overflow() {
+            List<Subscription> dropped;
+            synchronized (overflowLock) {
+                queue.clear();
+                dropped = new ArrayList<>(subscriptions.values());
+                subscriptions.clear();
+                dropped.forEach(Subscription::deactivate);
+                for (Subscription subscription : dropped) {
+                    queue.offer(RtuCodec.write(new RtuEvent.Resync(subscription.fileId(), "the client fell more than "
+                            + hub.options().maxQueuedEvents() + " events or " + hub.options().maxQueuedBytes()
+                            + " bytes behind; subscribe again from the last seq applied")));
+                }
+            }
+            LOG.info("rtu client {} fell too far behind; told to resync {} file(s)", clientId, dropped.size());
+            dropped.forEach(subscription -> subscription.topic().leave(subscription));
+        }
+
+        @Override
+        public void onMessage(WsSession wsSession, String text, boolean last) {
+            if (!last || fragments.length() > 0) {
+                if (fragments.length() + (long) text.length() > MAX_INCOMING_CHARS) {
+                    fragments.setLength(0);
+                    wsSession.close(WsCloseCodes.TOO_BIG, "event larger than " + MAX_INCOMING_CHARS + " characters");
+                    return;
+                }
+                fragments.append(text);
+                if (!last) {
+                    return;
+                }
+            }
+            String whole = fragments.length() > 0 ? fragments.toString() : text;
+            fragments.setLength(0);
+            handle(whole);
+        }
+
+        @Override
+        public void onMessage(WsSession wsSession, BufferData buffer, boolean last) {
+            if (last) {
+                offer(RtuCodec.write(new RtuEvent.Error("bad_event", "binary frames are not events: send JSON text "
+                        + "frames", Optional.empty())));
+            }
+        }
+
+        private void handle(String text) {
+            RtuEvent.Client event;
+            try {
+                event = RtuCodec.readClient(text);
+            } catch (RtuFormatException e) {
+                offer(RtuCodec.write(new RtuEvent.Error("bad_event", e.getMessage(), Optional.empty())));
+                return;
+            }
+            try {
+                switch (event) {
+                    case RtuEvent.Subscribe subscribe -> subscribe(subscribe);
+                    case RtuEvent.Unsubscribe unsubscribe -> {
+                        Subscription subscription = subscriptions.remove(unsubscribe.fileId());
+                        if (subscription == null) {
+                            error("not_subscribed", "not subscribed to " + unsubscribe.fileId(),
+                                    unsubscribe.fileId());
+                        } else {
+                            subscription.topic().leave(subscription);
+                        }
+                    }
+                    case RtuEvent.SendDelta send -> submit(send);
+                    case RtuEvent.SetPresence presence -> {
+                        Subscription subscription = subscriptions.get(presence.fileId());
+                        if (subscription == null) {
+                            error("not_subscribed", "subscribe to " + presence.fileId() + " before sending presence",
+                                    presence.fileId());
+                        } else {
+                            subscription.topic().presence(subscription, presence.cellId(), presence.cursor());
+                        }
+                    }
+                    case RtuEvent.Ping ignored -> offer(RtuCodec.write(new RtuEvent.Pong()));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("rtu event {} from client {} failed", event.type(), clientId, e);
+                error("unavailable", "the server could not handle this " + event.type() + " event: " + e,
+                        fileOf(event));
+            }
+        }
+
+        private void subscribe(RtuEvent.Subscribe subscribe) {
+            String fileId = subscribe.fileId();
+            Optional<RtuAccess.File> file;
+            try {
+                file = access.open(user, fileId);
+            } catch (RtuAccess.NotANotebookException e) {
+                file = Optional.empty();
+            }
+            if (file.isEmpty()) {
+                error("not_found", "no notebook with id " + fileId, Optional.of(fileId));
+                return;
+            }
+            RtuHub.Topic topic;
+            try {
+                topic = hub.topic(file.get().logId(), file.get().initial());
+            } catch (RtuAccess.NotANotebookException e) {
+                error("not_found", "no notebook with id " + fileId, Optional.of(fileId));
+                return;
+            }
+            Subscription previous = subscriptions.remove(fileId);
+            if (previous != null) {
+                previous.topic().leave(previous);
+            }
+            Subscription subscription = new Subscription(this, fileId, topic, user.author(), clientId,
+                    file.get().role());
+            synchronized (overflowLock) {
+                subscriptions.put(fileId, subscription);
+            }
+            topic.subscribe(subscription, subscribe.fromSeq());
+        }
+
+        private void submit(RtuEvent.SendDelta send) {
+            Delta delta = send.delta();
+            Subscription subscription = subscriptions.get(send.fileId());
+            if (subscription == null) {
+                reject(send, "not_subscribed", "subscribe to " + send.fileId() + " before sending deltas");
+                return;
+            }
+            Optional<String> refusal = refusal(subscription.role(), delta);
+            if (refusal.isPresent()) {
+                reject(send, "forbidden", refusal.get());
+                return;
+            }
+            if (!delta.header().author().equals(user.author())) {
+                reject(send, "wrong_author", "deltas on this connection must carry the author '" + user.author()
+                        + "', got '" + delta.header().author() + "'");
+                return;
+            }
+            RtuHub.Topic topic = subscription.topic();
+            Ack ack;
+            try {
+                ack = topic.log.submit(delta);
+            } catch (DeltaRejectedException e) {
+                reject(send, e.reason().code(), e.getMessage());
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("sequencing delta {} of file {} failed", delta.deltaId(), send.fileId(), e);
+                reject(send, "unavailable", "the delta could not be sequenced now; send it again: " + e.getMessage());
+                return;
+            }
+            topic.pump();
+            offer(RtuCodec.write(new RtuEvent.Ack(send.fileId(), ack.deltaId(), ack.seq())));
+        }
+
+        private void reject(RtuEvent.SendDelta send, String code, String message) {
+            offer(RtuCodec.write(new RtuEvent.Rejected(send.fileId(), send.delta().deltaId(), code, message)));
+        }
+
+        private void error(String code, String message, Optional<String> fileId) {
+            offer(RtuCodec.write(new RtuEvent.Error(code, message, fileId)));
+        }
+
+        private void error(String code, String message, String fileId) {
+            error(code, message, Optional.of(fileId));
+        }
+
+        private static Optional<String> fileOf(RtuEvent.Client event) {
+            return switch (event) {
+                case RtuEvent.Subscribe e -> Optional.of(e.fileId());
+                case RtuEvent.Unsubscribe e -> Optional.of(e.fileId());
+                case RtuEvent.SendDelta e -> Optional.of(e.fileId());
+                case RtuEvent.SetPresence e -> Optional.of(e.fileId());
+                case RtuEvent.Ping ignored -> Optional.empty();
+            };
+        }
+
+        @Override
+        public void onClose(WsSession wsSession, int status, String reason) {
+            detach();
+        }
+
+        @Override
+        public void onError(WsSession wsSession, Throwable error) {
+            LOG.debug("rtu WebSocket error", error);
+            detach();
+        }
+
+        private void detach() {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            List<Subscription> left = new ArrayList<>(subscriptions.values());
+            subscriptions.clear();
+            left.forEach(subscription -> subscription.topic().leave(subscription));
+            EventQueue current = queue;
+            if (current != null) {
+                current.clear();
+                current.close();
+                open.decrementAndGet();
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.quire.server.rtu;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Limits of the real-time channel {@code /api/v1/rtu}.
+ *
+ * @param maxQueuedEvents how many events one connection may have waiting to be written before it is told to resync
+ * @param maxQueuedBytes  how many bytes of events one connection may have waiting
+ * @param pollInterval    how often a node reads the log of each file it has subscribers for, to fan out deltas other
+ *                        nodes sequenced ({@link Duration#ZERO}: never; one process alone)
+ * @param maxCatchUp      how many deltas a subscriber may be behind and still be sent them; further behind it gets a
+ *                        snapshot
+ */
+public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration pollInterval, int maxCatchUp) {
+    /** The default {@link #maxQueuedEvents()}. */
+    public static final int DEFAULT_MAX_QUEUED_EVENTS = 10_000;
+    /** The default {@link #maxQueuedBytes()}: 32 MiB. */
+    public static final long DEFAULT_MAX_QUEUED_BYTES = 32L * 1024 * 1024;
+    /** The default {@link #pollInterval()}. */
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(50);
+    /** The default {@link #maxCatchUp()}. */
+    public static final int DEFAULT_MAX_CATCH_UP = 1_000;
+
+    /** Validates the fields. */
+    public RtuOptions {
+        if (maxQueuedEvents < 1) {
+            throw new IllegalArgumentException("rtu-queue-max-events must be at least 1, got " + maxQueuedEvents);
+        }
+        if (maxQueuedBytes < 1) {
+            throw new IllegalArgumentException("rtu-queue-max-bytes must be at least 1, got " + maxQueuedBytes);
+        }
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        if (pollInterval.isNegative()) {
+            throw new IllegalArgumentException("rtu-poll-interval must not be negative, got " + pollInterval);
+        }
+        if (maxCatchUp < 0) {
+            throw new IllegalArgumentException("rtu-max-catch-up must not be negative, got " + maxCatchUp);
+        }
+    }
+
+    /** @return 10,000 events or 32 MiB per connection, a 50 ms poll, 1,000 deltas of catch-up */
+    public static RtuOptions defaults() {
+        return new RtuOptions(DEFAULT_MAX_QUEUED_EVENTS, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_POLL_INTERVAL,
+                DEFAULT_MAX_CATCH_UP);
+    }
+
+    /**
+     * @param events the event limit
+     * @param bytes  the byte limit
+     * @return these options with other queue limits
+     */
+    public RtuOptions withQueue(int events, long bytes) {
+        return new RtuOptions(events, bytes, pollInterval, maxCatchUp);
+    }
+
+    /**
+     * @param interval the poll interval
+     * @return these options with another poll interval
+     */
+    public RtuOptions withPollInterval(Duration interval) {
+        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, interval, maxCatchUp);
+    }
+
+    /**
+     * @param deltas the catch-up limit
+     * @return these options with another catch-up limit
+     */
+    public RtuOptions withMaxCatchUp(int deltas) {
+        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, deltas);
+    }
+}
