@@ -192,8 +192,10 @@ public final class QuireServer implements AutoCloseable {
         });
         ContentsManager contents = FileContentsManager.create(config.root());
         RequestScope scope = team.map(t -> t.scope(kernels)).orElseGet(() -> RequestScope.shared(contents, sessions));
-        V1Api v1 = V1Api.builder(contents, kernels, registry).root(config.root()).version(version).sessions(sessions)
-                .callerContents(scope::contents)
+        V1Api.Builder v1Builder = V1Api.builder(contents, kernels, registry).root(config.root()).version(version)
+                .scope(scope);
+        team.ifPresent(t -> v1Builder.auth(t.login(), t.logout()));
+        V1Api v1 = v1Builder
                 .kernelNotices(KernelNotices.of(channels::restarting, channels::restarted, channels::shutDown)).build();
         HealthService health = HealthService.builder()
                 .check("contents", HealthChecks.contentsRoot(config.root()))
@@ -219,8 +221,8 @@ public final class QuireServer implements AutoCloseable {
                 .register("/api/kernels", new KernelsService(kernels, config.root(), channels, scope))
                 .register("/api/sessions", new SessionsService(scope, kernels, channels))
                 .register("/kernelspecs", kernelSpecs.resources());
+        team.ifPresent(t -> routing.addFilter(t.deniedAudit())); // after the authentication filter
         new ContentsService(scope::contents).register(routing);
-        team.ifPresent(t -> t.refuseUnscopedRoutes(routing));
         v1.register(routing);
         routing.any((request, response) -> {
                     throw ApiException.notFound("no route for " + request.prologue().method().text() + " "

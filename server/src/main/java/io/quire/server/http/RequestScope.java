@@ -52,6 +52,29 @@ public interface RequestScope {
     boolean sees(ServerRequest request, ManagedKernelInfo kernel);
 
     /**
+     * Whether the caller may see records (runs, sessions, executions) bound to a file path: in team mode only while
+     * they can see the file itself, so that revoking a grant also hides its runs. Single-user mode sees every path.
+     *
+     * @param request the request
+     * @param path    the file's API path
+     * @return true if the caller may see records of that file
+     */
+    default boolean seesFile(ServerRequest request, String path) {
+        return true;
+    }
+
+    /**
+     * The key that separates the caller's runs and executions from everybody else's: records made under one tenant
+     * are not found under another (team mode: the organisation's id; single-user mode: one shared key).
+     *
+     * @param request the request
+     * @return the tenant key
+     */
+    default String tenant(ServerRequest request) {
+        return "";
+    }
+
+    /**
      * Single-user mode: everyone who passed the shared token sees the same contents, sessions and kernels, and
      * kernels belong to nobody.
      *

@@ -74,18 +74,22 @@ public final class KernelsService implements HttpService {
 
     private void delete(ServerRequest request, ServerResponse response) {
         String id = visible(request).id();
+        scope.kernelOwner(request); // shutting a kernel down takes the right to run code
         kernels.shutdown(id);
         channels.shutDown(id);
         response.status(Status.NO_CONTENT_204).send();
     }
 
     private void interrupt(ServerRequest request, ServerResponse response) {
-        kernels.interrupt(visible(request).id());
+        String id = visible(request).id();
+        scope.kernelOwner(request);
+        kernels.interrupt(id);
         response.status(Status.NO_CONTENT_204).send();
     }
 
     private void restart(ServerRequest request, ServerResponse response) {
         String id = visible(request).id();
+        scope.kernelOwner(request);
         channels.restarting(id);
         ManagedKernelInfo restarted = kernels.restart(id);
         channels.restarted(id);
