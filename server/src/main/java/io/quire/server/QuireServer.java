@@ -191,7 +191,7 @@ public final class QuireServer implements AutoCloseable {
             }
         });
         ContentsManager contents = FileContentsManager.create(config.root());
-        RequestScope scope = team.map(t -> t.scope(kernels)).orElseGet(() -> RequestScope.shared(contents, sessions));
+        RequestScope scope = team.map(t -> t.scope(kernels, config.stateDir().resolve("scratch"))).orElseGet(() -> RequestScope.shared(contents, sessions));
         V1Api.Builder v1Builder = V1Api.builder(contents, kernels, registry).root(config.root()).version(version)
                 .scope(scope);
         team.ifPresent(t -> v1Builder.auth(t.login(), t.logout()));

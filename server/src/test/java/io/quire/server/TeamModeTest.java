@@ -312,6 +312,27 @@ abstract class TeamModeTest {
     }
 
     @Test
+    void kernels_workInTheirOrganisationsScratchFolder_notInTheServerRoot() throws Exception {
+        int before = team.provisioner.requests().size();
+        HttpResponse<String> kernelA = send(tokenA, "POST", "/api/kernels", "{\"path\": \"some/where.ipynb\"}");
+        assertThat(kernelA.statusCode()).as(kernelA.body()).isEqualTo(201);
+        HttpResponse<String> sessionB = send(tokenB, "POST", "/api/sessions",
+                "{\"path\": \"scratch.ipynb\", \"type\": \"notebook\"}");
+        assertThat(sessionB.statusCode()).as(sessionB.body()).isEqualTo(201);
+
+        List<Path> cwds = team.provisioner.requests().subList(before, team.provisioner.requests().size()).stream()
+                .map(request -> request.cwd().orElseThrow()).toList();
+        Path scratch = team.stateDir.resolve("scratch").toAbsolutePath().normalize();
+        assertThat(cwds).containsExactly(scratch.resolve(orgA.organisation().id().toString()),
+                scratch.resolve(team.orgB.organisation().id().toString()));
+        assertThat(cwds).allMatch(java.nio.file.Files::isDirectory);
+        assertThat(send(tokenA, "DELETE", "/api/kernels/" + json(kernelA).path("id").asText(), null).statusCode())
+                .isEqualTo(204);
+        assertThat(send(tokenB, "DELETE", "/api/sessions/" + json(sessionB).path("id").asText(), null)
+                .statusCode()).isEqualTo(204);
+    }
+
+    @Test
     void passwordLogin_makesAnExpiringToken_thatWorksUntilLogout_andIsAudited() throws Exception {
         User pat = store.users().create("pat@a.example", "Pat", Optional.of("correct horse battery"));
         store.memberships().add(orgA.organisation().id(), pat.id(), OrgRole.MEMBER, Optional.empty());

@@ -36,6 +36,8 @@ final class TeamServer implements AutoCloseable {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     final QuireServer server;
+    final FakeKernelProvisioner provisioner;
+    final Path stateDir;
     final Store store;
     final TeamAdmin admin;
     final TeamAdmin.Bootstrap orgA;
@@ -46,9 +48,11 @@ final class TeamServer implements AutoCloseable {
     final String executorToken;
     final String memberWithoutGrantToken;
 
-    private TeamServer(QuireServer server, Store store, TeamAdmin admin, TeamAdmin.Bootstrap orgA,
+    private TeamServer(QuireServer server, FakeKernelProvisioner provisioner, Path stateDir, Store store, TeamAdmin admin, TeamAdmin.Bootstrap orgA,
             TeamAdmin.Bootstrap orgB, String viewerToken, String executorToken, String memberWithoutGrantToken) {
         this.server = server;
+        this.provisioner = provisioner;
+        this.stateDir = stateDir;
         this.store = store;
         this.admin = admin;
         this.orgA = orgA;
@@ -81,10 +85,11 @@ final class TeamServer implements AutoCloseable {
         ServerConfig config = ServerConfig.defaults().with("port", "0", "test").with("root", root.toString(), "test")
                 .with("state-dir", dir.resolve("state").toString(), "test")
                 .with("default-kernel", FakeKernelProvisioner.KERNEL_NAME, "test");
+        FakeKernelProvisioner provisioner = FakeKernelProvisioner.create();
         QuireServer server = QuireServer.start(config, KernelBackend.of(FakeKernelProvisioner.registry(
-                        Files.createDirectories(dir.resolve("data"))), FakeKernelProvisioner.create()),
+                        Files.createDirectories(dir.resolve("data"))), provisioner),
                 Optional.of(TeamMode.over(store)), "test");
-        return new TeamServer(server, store, admin, orgA, orgB, viewer, executor, stranger);
+        return new TeamServer(server, provisioner, dir.resolve("state"), store, admin, orgA, orgB, viewer, executor, stranger);
     }
 
     private static String member(Store store, OrgId org, TeamAdmin.Bootstrap bootstrap, String email,

@@ -5,6 +5,7 @@ import io.quire.contents.ContentsManager;
 import io.quire.kernel.KernelOwner;
 import io.quire.kernels.ManagedKernelInfo;
 import io.quire.sessions.SessionManager;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -61,6 +62,18 @@ public interface RequestScope {
      */
     default boolean seesFile(ServerRequest request, String path) {
         return true;
+    }
+
+    /**
+     * A folder of the caller's own that kernels they start work in, instead of their notebook's folder under the
+     * server root (team mode: one scratch folder per organisation, since the organisation's files live in the
+     * database, not under the root). Empty in single-user mode: kernels start in the notebook's folder.
+     *
+     * @param request the request
+     * @return the folder, created if needed, or empty
+     */
+    default Optional<Path> kernelDirectory(ServerRequest request) {
+        return Optional.empty();
     }
 
     /**

@@ -61,7 +61,8 @@ public final class KernelsService implements HttpService {
     private void start(ServerRequest request, ServerResponse response) {
         ObjectNode body = JsonBodies.readObject(request);
         String name = Requests.optionalText(body, "name").orElse(kernels.defaultKernelName());
-        Optional<Path> cwd = Requests.optionalText(body, "path").map(path -> Requests.folderOf(root, path));
+        Optional<Path> cwd = scope.kernelDirectory(request).or(() -> Requests.optionalText(body, "path")
+                .map(path -> Requests.folderOf(root, path)));
         KernelRequest start = KernelRequest.of(name).withCwd(cwd);
         ManagedKernelInfo kernel = kernels.start(scope.kernelOwner(request).map(start::withOwner).orElse(start));
         response.header(HeaderNames.LOCATION, "/api/kernels/" + kernel.id());

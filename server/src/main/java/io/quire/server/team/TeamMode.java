@@ -27,6 +27,11 @@ import io.quire.store.Store;
 import io.quire.store.StoreException;
 import io.quire.store.contents.DatabaseContentsManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -204,11 +209,17 @@ public final class TeamMode implements AutoCloseable {
     /**
      * Each request's world: its organisation's default project as contents, its organisation's sessions and kernels.
      *
+     * <p>Kernels of an organisation work in its own scratch folder, {@code scratch/<organisation id>} (created on
+     * first use), never in the server root: the organisation's files are in the database, and the root may hold
+     * anybody's files.
+     *
      * @param kernels the kernel manager (shared by all organisations; quotas count per owner)
+     * @param scratch the folder holding each organisation's scratch folder (e.g. under the server's state folder)
      * @return the scope
      */
-    public RequestScope scope(KernelManager kernels) {
+    public RequestScope scope(KernelManager kernels, Path scratch) {
         Objects.requireNonNull(kernels, "kernels");
+        Path scratchRoot = scratch.toAbsolutePath().normalize();
         return new RequestScope() {
             @Override
             public ContentsManager contents(ServerRequest request) {
@@ -220,7 +231,8 @@ public final class TeamMode implements AutoCloseable {
             @Override
             public SessionManager sessions(ServerRequest request) {
                 return sessions.computeIfAbsent(Caller.require(request).organisation(),
-                        org -> SessionManager.create(kernels, SessionStore.inMemory(), Optional.empty(), clock));
+                        org -> SessionManager.create(kernels, SessionStore.inMemory(),
+                                Optional.of(scratchFolder(scratchRoot, org)), clock));
             }
 
             @Override
@@ -243,6 +255,11 @@ public final class TeamMode implements AutoCloseable {
             }
 
             @Override
+            public Optional<Path> kernelDirectory(ServerRequest request) {
+                return Optional.of(scratchFolder(scratchRoot, Caller.require(request).organisation()));
+            }
+
+            @Override
             public String tenant(ServerRequest request) {
                 return Caller.require(request).organisation().toString();
             }
@@ -261,6 +278,28 @@ public final class TeamMode implements AutoCloseable {
     private Optional<ResourceRole> projectRole(Caller caller) {
         return store.permissions().effectiveRole(caller.organisation(), caller.user(),
                 ResourceRef.project(project(caller.organisation())));
+    }
+
+    /** An organisation's scratch folder, created if missing (owner-only where the file system has permissions). */
+    private static Path scratchFolder(Path root, OrgId org) {
+        Path folder = root.resolve(org.toString());
+        try {
+            if (!Files.isDirectory(folder)) {
+                Files.createDirectories(root);
+                try {
+                    Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rwx------")));
+                } catch (UnsupportedOperationException e) {
+                    Files.createDirectory(folder);
+                } catch (FileAlreadyExistsException e) {
+                    // made by a concurrent request
+                }
+            }
+            return folder;
+        } catch (IOException e) {
+            throw new ApiException(500, "internal_error", "cannot create the kernels' scratch folder " + folder
+                    + ": " + e.getMessage());
+        }
     }
 
     private ProjectId project(OrgId org) {

@@ -77,7 +77,8 @@ final class RunsService {
                     + language.orElse("") + "'): Quire renders parameters for Python only");
         }
         RunRecord run = executor.start(fileId, model.path(), new RunExecutor.Plan(scope.tenant(request), contents,
-                owner, notebook, kernel, language, parameters, timeout, cwd(model.path())));
+                owner, notebook, kernel, language, parameters, timeout,
+                scope.kernelDirectory(request).or(() -> cwd(model.path()))));
         response.header(HeaderNames.LOCATION, "/api/v1/runs/" + run.id());
         JsonBodies.send(response, Status.ACCEPTED_202, run.toJson());
     }
