@@ -298,9 +298,10 @@ abstract class TeamModeTest {
         String executionId = json(started).path("id").asText();
         Await.until(Duration.ofSeconds(30), "the execution to finish", () -> status(executorToken,
                 "/api/v1/executions/" + executionId).equals("succeeded"));
-        // the outputs are in the execution; the executor may not change the notebook, so the file keeps its state
+        // the outputs are in the execution and in the notebook (an executor may save outputs, not edits)
         assertThat(send(executorToken, "GET", "/api/v1/executions/" + executionId, null).body())
                 .contains("by executor");
+        assertThat(send(tokenA, "GET", "/api/contents/roles.ipynb", null).body()).contains("by executor\\n");
         HttpResponse<String> edit = send(executorToken, "PUT", "/api/v1/files/" + fileId + "/content",
                 ServerFixture.JSON.readTree(NOTEBOOK.formatted("edited")).path("content").toString());
         assertThat(edit.statusCode()).as(edit.body()).isEqualTo(403);
@@ -375,6 +376,8 @@ abstract class TeamModeTest {
         }
         assertThat(last.statusCode()).as(last.body()).isEqualTo(429);
         assertThat(json(last).path("code").asText()).isEqualTo("account_locked");
+        assertThat(last.headers().firstValue("Retry-After")).hasValueSatisfying(seconds -> assertThat(
+                Long.parseLong(seconds)).isPositive());
         // locked: even the right password is refused until the lock ends
         HttpResponse<String> right = send(null, "POST", "/api/v1/auth/login",
                 "{\"email\": \"lee@a.example\", \"password\": \"lee's real password\"}");

@@ -22,7 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Design: a write re-reads the file, replaces only the {@code outputs} and {@code execution_count} of the executed
  * cell (found by its nbformat 4.5 id), and saves, so edits others saved meanwhile (other cells, this cell's source)
  * are kept. Reads and writes go through the contents of the caller who asked for the execution, so with their
- * permissions. Writes to one path (of one tenant) are serialised by a lock per path, so two writers in this server never interleave a
+ * permissions; outputs are saved with {@link ContentsManager#saveOutputs}, which callers who may run code but not
+ * edit (executors) are allowed. Writes to one path (of one tenant) are serialised by a lock per path, so two writers in this server never interleave a
  * read and a save. A save by another party between the read and the save can still be overwritten; that window is
  * one read and one atomic write long (collaboration, with its ordered delta log, will close it).
  */
@@ -91,7 +92,7 @@ final class NotebookCells {
             if (!updated.equals(code)) {
                 List<Cell> cells = new ArrayList<>(notebook.cells());
                 cells.set(index.get(), updated);
-                contents.save(path, SaveRequest.notebook(notebook.withCells(cells)));
+                contents.saveOutputs(path, notebook.withCells(cells));
             }
             return true;
         } finally {
