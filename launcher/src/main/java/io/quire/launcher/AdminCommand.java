@@ -6,7 +6,12 @@ import io.quire.store.ApiToken;
 import io.quire.store.CreatedToken;
 import io.quire.store.Store;
 import io.quire.store.StoreException;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -18,16 +23,19 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code quire admin}: operator tasks on the team server's store (the {@code store:} section of {@code --config}, or
- * {@code QUIRE_STORE_*}): bootstrap an organisation, make and revoke API tokens. Tokens are printed once; no command
- * sets or prints a password.
+ * {@code QUIRE_STORE_*}): bootstrap an organisation, make and revoke API tokens, set a user's password for
+ * password sign-in. Tokens are printed once; a password is read from the console (or standard input), never from the
+ * command line, and never printed.
  */
 @Command(name = "admin",
         mixinStandardHelpOptions = true,
         versionProvider = QuireCommand.Version.class,
         description = {
             "Administer a team server's store (the 'store:' section of --config, or QUIRE_STORE_URL, _USER, _PASSWORD).",
-            "Tokens are shown once: keep them safe. No account gets a password from here."},
-        subcommands = {AdminCommand.InitOrg.class, AdminCommand.CreateToken.class, AdminCommand.RevokeToken.class})
+            "Tokens are shown once: keep them safe. Passwords are read from the console or standard input, never from"
+                    + " the command line."},
+        subcommands = {AdminCommand.InitOrg.class, AdminCommand.CreateToken.class, AdminCommand.RevokeToken.class,
+            AdminCommand.SetPassword.class})
 final class AdminCommand implements Runnable {
     @Option(names = "--config", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
             description = "A YAML configuration file with a 'store:' section.")
@@ -141,6 +149,56 @@ final class AdminCommand implements Runnable {
                 ApiToken revoked = admin.revokeToken(prefix);
                 out.println("API token " + revoked.prefix() + " revoked.");
             });
+        }
+    }
+
+    /** {@code quire admin set-password --email E}: the password comes from the console, or from standard input. */
+    @Command(name = "set-password", mixinStandardHelpOptions = true,
+            description = {"Set a user's password for password sign-in (POST /api/v1/auth/login); unlocks the account.",
+                "Reads the password from the console (asked twice), or its first line from standard input when there"
+                        + " is no console (e.g. piped from a secret store). Never from the command line."})
+    static final class SetPassword implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        private AdminCommand parent;
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+        @Option(names = "--email", required = true, paramLabel = "E", description = "The user's e-mail address.")
+        private String email;
+
+        @Override
+        public Integer call() {
+            Optional<String> password;
+            try {
+                password = readPassword();
+            } catch (IOException | IllegalArgumentException e) {
+                spec.commandLine().getErr().println("quire admin: " + e.getMessage());
+                return 2;
+            }
+            if (password.isEmpty()) {
+                spec.commandLine().getErr().println("quire admin: no password given (standard input was empty)");
+                return 2;
+            }
+            return withStore(parent, spec, (admin, out) -> {
+                admin.setPassword(email, password.get());
+                out.println("Password of " + email + " set; the account is unlocked.");
+            });
+        }
+
+        private static Optional<String> readPassword() throws IOException {
+            Console console = System.console();
+            if (console != null && console.isTerminal()) {
+                char[] first = console.readPassword("New password: ");
+                char[] second = console.readPassword("Repeat it: ");
+                if (first == null || second == null) {
+                    return Optional.empty();
+                }
+                if (!java.util.Arrays.equals(first, second)) {
+                    throw new IllegalArgumentException("the two passwords differ; nothing was changed");
+                }
+                return Optional.of(new String(first));
+            }
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            return Optional.ofNullable(in.readLine()).filter(line -> !line.isEmpty());
         }
     }
 }

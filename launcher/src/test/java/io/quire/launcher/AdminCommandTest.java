@@ -93,6 +93,60 @@ class AdminCommandTest {
         assertThat(result.err()).contains("nobody@x.example");
     }
 
+    @Test
+    void setPassword_readsThePasswordFromStandardInput_andItSignsInAgainstATeamServer() throws Exception {
+        Path config = dir.resolve("quire.yaml");
+        Files.writeString(config, "store:\n  url: jdbc:h2:file:" + dir.resolve("db3/quire").toAbsolutePath() + "\n");
+        assertThat(execute("admin", "--config", config.toString(), "init-org", "Pw Labs", "--owner-email",
+                "pat@pw.example").exit()).isZero();
+
+        Result set;
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("correct horse battery\n"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            set = execute("admin", "--config", config.toString(), "set-password", "--email", "pat@pw.example");
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(set.exit()).as(set.err()).isZero();
+        assertThat(set.out()).contains("pat@pw.example").doesNotContain("correct horse");
+
+        assertThat(login(config, "{\"email\": \"pat@pw.example\", \"password\": \"correct horse battery\"}"))
+                .isEqualTo(201);
+        assertThat(login(config, "{\"email\": \"pat@pw.example\", \"password\": \"wrong horse battery\"}"))
+                .isEqualTo(401);
+    }
+
+    @Test
+    void setPassword_withNothingOnStandardInput_isAUsageError() {
+        Result result;
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
+            result = execute("admin", "set-password", "--email", "pat@pw.example");
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("no password given");
+    }
+
+    /** Starts a team server on the configured store, posts a sign-in, stops it. */
+    private int login(Path config, String body) throws Exception {
+        StoreSettings settings = StoreSettings.load(Optional.of(config), Map.of()).orElseThrow();
+        Path root = Files.createDirectories(dir.resolve("root"));
+        ServerConfig serverConfig = ServerConfig.defaults().with("port", "0", "test")
+                .with("root", root.toString(), "test").with("state-dir", dir.resolve("state").toString(), "test");
+        try (QuireServer server = QuireServer.start(serverConfig, KernelBackend.of(KernelSpecRegistry.create(),
+                LocalProcessProvisioner.create()), Optional.of(TeamMode.open(settings)), "test")) {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url()
+                            + "api/v1/auth/login")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode();
+        }
+    }
+
     /** Starts a team server on the configured store, asks GET /api/contents with the token, stops it. */
     private int status(Path config, String token) throws Exception {
         StoreSettings settings = StoreSettings.load(Optional.of(config), Map.of()).orElseThrow();

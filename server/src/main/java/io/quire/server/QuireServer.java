@@ -199,9 +199,11 @@ public final class QuireServer implements AutoCloseable {
             }
         });
         ContentsManager contents = FileContentsManager.create(config.root());
-        RequestScope scope = team.map(t -> t.scope(kernels)).orElseGet(() -> RequestScope.shared(contents, sessions));
-        V1Api v1 = V1Api.builder(contents, kernels, registry).root(config.root()).version(version).sessions(sessions)
-                .callerContents(scope::contents)
+        RequestScope scope = team.map(t -> t.scope(kernels, config.stateDir().resolve("scratch"))).orElseGet(() -> RequestScope.shared(contents, sessions));
+        V1Api.Builder v1Builder = V1Api.builder(contents, kernels, registry).root(config.root()).version(version)
+                .scope(scope);
+        team.ifPresent(t -> v1Builder.auth(t.login(), t.logout()));
+        V1Api v1 = v1Builder
                 .kernelNotices(KernelNotices.of(channels::restarting, channels::restarted, channels::shutDown)).build();
         // collaboration: the store's delta log in team mode (shared by every node, polled for their deltas); in
         // single-user mode one process owns the log, kept in memory
@@ -234,8 +236,8 @@ public final class QuireServer implements AutoCloseable {
                 .register("/api/kernels", new KernelsService(kernels, config.root(), channels, scope))
                 .register("/api/sessions", new SessionsService(scope, kernels, channels))
                 .register("/kernelspecs", kernelSpecs.resources());
+        team.ifPresent(t -> routing.addFilter(t.deniedAudit())); // after the authentication filter
         new ContentsService(scope::contents).register(routing);
-        team.ifPresent(t -> t.refuseUnscopedRoutes(routing));
         v1.register(routing);
         routing.any((request, response) -> {
                     throw ApiException.notFound("no route for " + request.prologue().method().text() + " "

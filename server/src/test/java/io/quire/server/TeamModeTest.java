@@ -3,111 +3,92 @@ package io.quire.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.quire.kernel.FakeKernelProvisioner;
 import io.quire.kernel.KernelOwner;
-import io.quire.server.kernels.KernelBackend;
+import io.quire.testing.Await;
 import io.quire.server.team.TeamAdmin;
-import io.quire.server.team.TeamMode;
-import io.quire.store.CreatedToken;
+import io.quire.store.AuditEntry;
+import io.quire.store.Backend;
 import io.quire.store.OrgRole;
 import io.quire.store.ResourceRef;
 import io.quire.store.ResourceRole;
-import io.quire.store.Store;
-import io.quire.store.StoreConfig;
 import io.quire.store.User;
+import io.quire.store.Store;
 import io.quire.store.UserId;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Team mode over an in-memory H2 store and fake kernels: two organisations, each with an owner and a token; a viewer
- * in organisation A. Contents are each organisation's own; roles are enforced; kernels are owned by their caller.
+ * Team mode over a store and fake kernels ({@link TeamServer}): two organisations, each with an owner and a token; a
+ * viewer, an executor and a member without grant in organisation A. Contents are each organisation's own; roles are
+ * enforced; kernels, runs, sessions and executions are owned by their caller. Run on H2 ({@code TeamModeH2Test}) and
+ * on PostgreSQL ({@code TeamModePostgresTest}).
  */
-class TeamModeTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class TeamModeTest {
     private static final String NOTEBOOK = """
             {"type": "notebook", "content": {"cells": [{"cell_type": "code", "id": "c1", "metadata": {},
              "source": "print('%s')", "outputs": [], "execution_count": null}], "metadata": {},
              "nbformat": 4, "nbformat_minor": 5}}""";
 
-    @TempDir
-    static Path dir;
-    static QuireServer server;
-    static Store store;
-    static String tokenA;
-    static String tokenB;
-    static String viewerToken;
-    static String memberWithoutGrantToken;
-    static TeamAdmin.Bootstrap orgA;
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    TeamServer team;
+    QuireServer server;
+    Store store;
+    String tokenA;
+    String tokenB;
+    String viewerToken;
+    String executorToken;
+    String memberWithoutGrantToken;
+    TeamAdmin.Bootstrap orgA;
+
+    /** @return the database this run of the tests uses */
+    abstract Backend backend();
 
     @BeforeAll
-    static void start() throws IOException {
-        store = Store.open(StoreConfig.builder("jdbc:h2:mem:teammode;DB_CLOSE_DELAY=-1").build());
-        TeamAdmin admin = new TeamAdmin(store, Clock.systemUTC());
-        orgA = admin.initOrganisation("Org A", "alice@a.example");
-        tokenA = orgA.token().secret();
-        tokenB = admin.initOrganisation("Org B", "bob@b.example").token().secret();
-        User viewer = store.users().create("vera@a.example", "Vera", Optional.empty());
-        store.memberships().add(orgA.organisation().id(), viewer.id(), OrgRole.MEMBER, Optional.empty());
-        store.grants().grant(orgA.organisation().id(), ResourceRef.project(orgA.project()), viewer.id(),
-                ResourceRole.VIEWER, Optional.empty());
-        viewerToken = token(viewer.id());
-        User stranger = store.users().create("max@a.example", "Max", Optional.empty());
-        store.memberships().add(orgA.organisation().id(), stranger.id(), OrgRole.MEMBER, Optional.empty());
-        memberWithoutGrantToken = token(stranger.id());
-
-        Path root = Files.createDirectories(dir.resolve("root"));
-        ServerConfig config = ServerConfig.defaults().with("port", "0", "test").with("root", root.toString(), "test")
-                .with("state-dir", dir.resolve("state").toString(), "test")
-                .with("default-kernel", FakeKernelProvisioner.KERNEL_NAME, "test");
-        server = QuireServer.start(config, KernelBackend.of(FakeKernelProvisioner.registry(
-                        Files.createDirectories(dir.resolve("data"))), FakeKernelProvisioner.create()),
-                Optional.of(TeamMode.over(store)), "test");
+    void start(@TempDir Path dir) throws IOException {
+        team = TeamServer.start(backend(), dir);
+        server = team.server;
+        store = team.store;
+        orgA = team.orgA;
+        tokenA = team.tokenA;
+        tokenB = team.tokenB;
+        viewerToken = team.viewerToken;
+        executorToken = team.executorToken;
+        memberWithoutGrantToken = team.memberWithoutGrantToken;
     }
 
-    private static String token(UserId user) {
-        CreatedToken created = store.tokens().create(orgA.organisation().id(), user, "test", Set.of(),
-                Optional.empty(), Optional.empty());
-        return created.secret();
+    private String token(UserId user) {
+        return team.tokenOfA(user, Optional.empty());
     }
 
     @AfterAll
-    static void stop() {
-        server.close(); // closes the store too
+    void stop() {
+        if (team != null) {
+            team.close();
+        }
     }
 
-    static HttpResponse<String> send(String token, String method, String path, String body)
+    HttpResponse<String> send(String token, String method, String path, String body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            request.header("Authorization", "token " + token);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return team.send(token, method, path, body);
     }
 
     static JsonNode json(HttpResponse<String> response) throws IOException {
         return ServerFixture.JSON.readTree(response.body());
     }
 
-    static List<String> names(HttpResponse<String> listing) throws IOException {
+    List<String> names(HttpResponse<String> listing) throws IOException {
         List<String> names = new ArrayList<>();
         json(listing).path("content").forEach(entry -> names.add(entry.path("name").asText()));
         return names;
@@ -236,9 +217,197 @@ class TeamModeTest {
     }
 
     @Test
-    void v1RunsAreRefusedInTeamModeWithAClearError() throws Exception {
-        HttpResponse<String> response = send(tokenA, "GET", "/api/v1/sessions", null);
-        assertThat(response.statusCode()).isEqualTo(501);
-        assertThat(json(response).path("message").asText()).contains("team mode");
+    void v1SessionAndExecution_runForTheCaller_andWriteOutputsIntoTheCallersNotebook() throws Exception {
+        assertThat(send(tokenA, "PUT", "/api/contents/v1-exec.ipynb", NOTEBOOK.formatted("x").replace(
+                "print('x')", "print:from A")).statusCode()).isEqualTo(201);
+        assertThat(send(tokenB, "PUT", "/api/contents/v1-exec.ipynb", NOTEBOOK.formatted("B's own")).statusCode())
+                .isEqualTo(201);
+        String fileId = json(send(tokenA, "GET", "/api/v1/files?path=v1-exec.ipynb", null)).path("id").asText();
+
+        HttpResponse<String> session = send(tokenA, "POST", "/api/v1/files/" + fileId + "/sessions", "{}");
+        assertThat(session.statusCode()).as(session.body()).isEqualTo(201);
+        assertThat(json(session).path("owner").path("user").asText()).isEqualTo(orgA.owner().id().toString());
+        String sessionId = json(session).path("id").asText();
+        HttpResponse<String> started = send(tokenA, "POST", "/api/v1/sessions/" + sessionId + "/executions",
+                "{\"all\": true}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String executionId = json(started).path("id").asText();
+        Await.until(Duration.ofSeconds(30), "the execution to finish", () -> status(tokenA,
+                "/api/v1/executions/" + executionId).equals("succeeded"));
+
+        assertThat(send(tokenA, "GET", "/api/contents/v1-exec.ipynb", null).body()).contains("from A");
+        assertThat(send(tokenB, "GET", "/api/contents/v1-exec.ipynb", null).body()).doesNotContain("from A");
+        // B's session list, and B's session of the same file, are B's own
+        assertThat(send(tokenB, "GET", "/api/v1/sessions", null).body()).doesNotContain(sessionId);
+        assertThat(send(tokenB, "GET", "/api/v1/executions/" + executionId, null).statusCode()).isEqualTo(404);
+        assertThat(send(tokenA, "DELETE", "/api/v1/sessions/" + sessionId, null).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void v1Run_savesIntoTheCallersNotebook_andIsInvisibleToAnotherOrganisation() throws Exception {
+        assertThat(send(tokenA, "PUT", "/api/contents/v1-run.ipynb", NOTEBOOK.formatted("x").replace(
+                "print('x')", "print:run by A")).statusCode()).isEqualTo(201);
+        assertThat(send(tokenB, "PUT", "/api/contents/v1-run.ipynb", NOTEBOOK.formatted("B's")).statusCode())
+                .isEqualTo(201);
+        String fileId = json(send(tokenA, "GET", "/api/v1/files?path=v1-run.ipynb", null)).path("id").asText();
+
+        HttpResponse<String> run = send(tokenA, "POST", "/api/v1/files/" + fileId + "/runs",
+                "{\"kernel\": \"fake\"}");
+        assertThat(run.statusCode()).as(run.body()).isEqualTo(202);
+        String runId = json(run).path("id").asText();
+        Await.until(Duration.ofSeconds(30), "the run to finish", () -> status(tokenA, "/api/v1/runs/" + runId)
+                .equals("succeeded"));
+        assertThat(send(tokenA, "GET", "/api/contents/v1-run.ipynb", null).body()).contains("run by A");
+
+        // the same file id names B's own file of that path: B sees neither the run nor its outputs
+        assertThat(send(tokenB, "GET", "/api/v1/runs/" + runId, null).statusCode()).isEqualTo(404);
+        assertThat(send(tokenB, "POST", "/api/v1/runs/" + runId + "/cancel", null).statusCode()).isEqualTo(404);
+        HttpResponse<String> runsOfB = send(tokenB, "GET", "/api/v1/files/" + fileId + "/runs", null);
+        assertThat(runsOfB.statusCode()).isEqualTo(200);
+        assertThat(runsOfB.body()).isEqualTo("[]");
+        assertThat(send(tokenB, "GET", "/api/contents/v1-run.ipynb", null).body()).doesNotContain("run by A");
+    }
+
+    @Test
+    void viewer_cannotRunCode_andExecutor_runsButCannotEditSource() throws Exception {
+        assertThat(send(tokenA, "PUT", "/api/contents/roles.ipynb", NOTEBOOK.formatted("x").replace(
+                "print('x')", "print:by executor")).statusCode()).isEqualTo(201);
+        String fileId = json(send(tokenA, "GET", "/api/v1/files?path=roles.ipynb", null)).path("id").asText();
+
+        assertThat(send(viewerToken, "POST", "/api/v1/files/" + fileId + "/sessions", "{}").statusCode())
+                .isEqualTo(403);
+        assertThat(send(viewerToken, "POST", "/api/v1/files/" + fileId + "/runs", "{\"kernel\": \"fake\"}")
+                .statusCode()).isEqualTo(403);
+        assertThat(send(viewerToken, "POST", "/api/sessions",
+                "{\"path\": \"roles.ipynb\", \"type\": \"notebook\"}").statusCode()).isEqualTo(403);
+
+        HttpResponse<String> session = send(executorToken, "POST", "/api/v1/files/" + fileId + "/sessions", "{}");
+        assertThat(session.statusCode()).as(session.body()).isEqualTo(201);
+        String sessionId = json(session).path("id").asText();
+        // the viewer sees the session but cannot act on its kernel
+        assertThat(send(viewerToken, "GET", "/api/v1/sessions/" + sessionId, null).statusCode()).isEqualTo(200);
+        assertThat(send(viewerToken, "POST", "/api/v1/sessions/" + sessionId + "/executions", "{\"all\": true}")
+                .statusCode()).isEqualTo(403);
+        assertThat(send(viewerToken, "POST", "/api/v1/sessions/" + sessionId + "/interrupt", null).statusCode())
+                .isEqualTo(403);
+        assertThat(send(viewerToken, "DELETE", "/api/v1/sessions/" + sessionId, null).statusCode()).isEqualTo(403);
+
+        HttpResponse<String> started = send(executorToken, "POST", "/api/v1/sessions/" + sessionId
+                + "/executions", "{\"cell_id\": \"c1\"}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String executionId = json(started).path("id").asText();
+        Await.until(Duration.ofSeconds(30), "the execution to finish", () -> status(executorToken,
+                "/api/v1/executions/" + executionId).equals("succeeded"));
+        // the outputs are in the execution and in the notebook (an executor may save outputs, not edits)
+        assertThat(send(executorToken, "GET", "/api/v1/executions/" + executionId, null).body())
+                .contains("by executor");
+        assertThat(send(tokenA, "GET", "/api/contents/roles.ipynb", null).body()).contains("by executor\\n");
+        HttpResponse<String> edit = send(executorToken, "PUT", "/api/v1/files/" + fileId + "/content",
+                ServerFixture.JSON.readTree(NOTEBOOK.formatted("edited")).path("content").toString());
+        assertThat(edit.statusCode()).as(edit.body()).isEqualTo(403);
+        assertThat(send(executorToken, "PUT", "/api/contents/roles.ipynb", NOTEBOOK.formatted("edited"))
+                .statusCode()).isEqualTo(403);
+        assertThat(send(tokenA, "GET", "/api/contents/roles.ipynb", null).body()).doesNotContain("edited");
+        assertThat(send(executorToken, "DELETE", "/api/v1/sessions/" + sessionId, null).statusCode())
+                .isEqualTo(204);
+    }
+
+    @Test
+    void kernels_workInTheirOrganisationsScratchFolder_notInTheServerRoot() throws Exception {
+        int before = team.provisioner.requests().size();
+        HttpResponse<String> kernelA = send(tokenA, "POST", "/api/kernels", "{\"path\": \"some/where.ipynb\"}");
+        assertThat(kernelA.statusCode()).as(kernelA.body()).isEqualTo(201);
+        HttpResponse<String> sessionB = send(tokenB, "POST", "/api/sessions",
+                "{\"path\": \"scratch.ipynb\", \"type\": \"notebook\"}");
+        assertThat(sessionB.statusCode()).as(sessionB.body()).isEqualTo(201);
+
+        List<Path> cwds = team.provisioner.requests().subList(before, team.provisioner.requests().size()).stream()
+                .map(request -> request.cwd().orElseThrow()).toList();
+        Path scratch = team.stateDir.resolve("scratch").toAbsolutePath().normalize();
+        assertThat(cwds).containsExactly(scratch.resolve(orgA.organisation().id().toString()),
+                scratch.resolve(team.orgB.organisation().id().toString()));
+        assertThat(cwds).allMatch(java.nio.file.Files::isDirectory);
+        assertThat(send(tokenA, "DELETE", "/api/kernels/" + json(kernelA).path("id").asText(), null).statusCode())
+                .isEqualTo(204);
+        assertThat(send(tokenB, "DELETE", "/api/sessions/" + json(sessionB).path("id").asText(), null)
+                .statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void passwordLogin_makesAnExpiringToken_thatWorksUntilLogout_andIsAudited() throws Exception {
+        User pat = store.users().create("pat@a.example", "Pat", Optional.of("correct horse battery"));
+        store.memberships().add(orgA.organisation().id(), pat.id(), OrgRole.MEMBER, Optional.empty());
+        store.grants().grant(orgA.organisation().id(), ResourceRef.project(orgA.project()), pat.id(),
+                ResourceRole.VIEWER, Optional.empty());
+
+        HttpResponse<String> login = send(null, "POST", "/api/v1/auth/login",
+                "{\"email\": \"pat@a.example\", \"password\": \"correct horse battery\"}");
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(201);
+        String token = json(login).path("token").asText();
+        assertThat(token).startsWith("quire_");
+        assertThat(json(login).path("organisation").path("slug").asText()).isEqualTo("org-a");
+        Instant expires = Instant.parse(json(login).path("expires_at").asText());
+        assertThat(expires).isBetween(Instant.now().plus(Duration.ofHours(11)), Instant.now().plus(
+                Duration.ofHours(13)));
+        assertThat(send(token, "GET", "/api/contents", null).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> logout = send(token, "POST", "/api/v1/auth/logout", null);
+        assertThat(logout.statusCode()).as(logout.body()).isEqualTo(204);
+        assertThat(send(token, "GET", "/api/contents", null).statusCode()).isEqualTo(401);
+        assertThat(send(token, "POST", "/api/v1/auth/logout", null).statusCode()).isEqualTo(401);
+        assertThat(actions()).contains("auth.login", "token.revoke");
+    }
+
+    @Test
+    void passwordLogin_refusesWrongPasswordsAlike_thenLocksTheAccount() throws Exception {
+        User lee = store.users().create("lee@a.example", "Lee", Optional.of("lee's real password"));
+        store.memberships().add(orgA.organisation().id(), lee.id(), OrgRole.MEMBER, Optional.empty());
+        String wrong = "{\"email\": \"lee@a.example\", \"password\": \"not the password\"}";
+
+        HttpResponse<String> unknown = send(null, "POST", "/api/v1/auth/login",
+                "{\"email\": \"nobody@a.example\", \"password\": \"not the password\"}");
+        HttpResponse<String> first = send(null, "POST", "/api/v1/auth/login", wrong);
+        assertThat(first.statusCode()).isEqualTo(401);
+        assertThat(unknown.statusCode()).isEqualTo(401);
+        assertThat(json(first).path("message").asText()).isEqualTo(json(unknown).path("message").asText());
+        HttpResponse<String> last = first;
+        for (int i = 0; i < 10 && last.statusCode() == 401; i++) {
+            last = send(null, "POST", "/api/v1/auth/login", wrong);
+        }
+        assertThat(last.statusCode()).as(last.body()).isEqualTo(429);
+        assertThat(json(last).path("code").asText()).isEqualTo("account_locked");
+        assertThat(last.headers().firstValue("Retry-After")).hasValueSatisfying(seconds -> assertThat(
+                Long.parseLong(seconds)).isPositive());
+        // locked: even the right password is refused until the lock ends
+        HttpResponse<String> right = send(null, "POST", "/api/v1/auth/login",
+                "{\"email\": \"lee@a.example\", \"password\": \"lee's real password\"}");
+        assertThat(right.statusCode()).isEqualTo(429);
+        assertThat(actions()).contains("auth.login_failed", "auth.login_locked");
+
+        assertThat(send(null, "POST", "/api/v1/auth/login", "{\"email\": \"lee@a.example\"}").statusCode())
+                .isEqualTo(400);
+        assertThat(send(null, "GET", "/api/v1/sessions", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void deniedRequests_areAuditedInTheCallersOrganisation() throws Exception {
+        assertThat(send(tokenA, "GET", "/api/contents/no-such-file-" + Instant.now().toEpochMilli() + ".ipynb",
+                null).statusCode()).isEqualTo(404);
+        assertThat(actions()).contains("request.denied");
+    }
+
+    private List<String> actions() {
+        return store.audit().list(orgA.organisation().id(), 1000).stream().map(AuditEntry::action).toList();
+    }
+
+    private String status(String token, String path) {
+        try {
+            return json(send(token, "GET", path, null)).path("status").asText();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -134,7 +134,7 @@ class VersionsApiTest {
         String name = "versions-" + NAMES.incrementAndGet() + ".ipynb";
         ObjectNode model = ServerFixture.JSON.createObjectNode().put("type", "notebook");
         model.set("content", content);
-        var response = TeamModeTest.HTTP.send(java.net.http.HttpRequest.newBuilder(
+        var response = TeamServer.HTTP.send(java.net.http.HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + server.port() + "/api/contents/" + name))
                 .header("Authorization", "token " + token).header("Content-Type", "application/json")
                 .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(model.toString())).build(),

@@ -1,5 +1,6 @@
 package io.quire.contents;
 
+import io.quire.notebook.Notebook;
 import java.util.List;
 import java.util.Optional;
 
@@ -167,6 +168,23 @@ public interface ContentsManager {
      * @throws ContentsNotFoundException if the checkpoint does not exist
      */
     void deleteCheckpoint(String path, String checkpointId);
+
+    /**
+     * Saves a notebook whose only changes are outputs and execution counts of code cells, as server-side execution
+     * writes them. A backend with roles lets callers who may run code but not edit (the {@code executor} role) do
+     * this, and refuses them any other change; callers who may edit get an ordinary save. Default: an ordinary
+     * {@link #save}.
+     *
+     * @param path     the notebook's API path; it must exist
+     * @param notebook the notebook with new outputs
+     * @return the saved entry's model, without content
+     * @throws ContentsNotFoundException  if the notebook does not exist (or is invisible to the caller)
+     * @throws ContentsForbiddenException if the caller may not change the notebook this way (for an executor: anything
+     *                                    but outputs and execution counts differs)
+     */
+    default ContentModel saveOutputs(String path, Notebook notebook) {
+        return save(path, SaveRequest.notebook(notebook));
+    }
 
     /**
      * The notebook at a path as the JSON bytes the backend stores, when it can hand them out without parsing and

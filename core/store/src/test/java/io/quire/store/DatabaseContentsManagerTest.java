@@ -16,12 +16,15 @@ import io.quire.contents.ContentsNotFoundException;
 import io.quire.contents.GetOptions;
 import io.quire.contents.SaveRequest;
 import io.quire.contents.spi.FileEncodings;
+import io.quire.notebook.CodeCell;
+import io.quire.notebook.MultilineText;
 import io.quire.notebook.Notebook;
 import io.quire.store.contents.DatabaseContentsManager;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -500,6 +503,41 @@ class DatabaseContentsManagerTest extends StoreTestBase {
                 .isInstanceOf(ContentsForbiddenException.class);
         assertThatThrownBy(() -> asViewer.delete("a.txt")).isInstanceOf(ContentsForbiddenException.class);
         assertThat(text("a.txt")).isEqualTo("a");
+    }
+
+    @Test
+    void executor_savesNewOutputs_butNoOtherChange() {
+        contents.save("run.ipynb", SaveRequest.notebook(json(NOTEBOOK)));
+        User executor = member(acme, "executor");
+        store.grants().grant(acme.id(), ResourceRef.project(acme.project().id()), executor.id(),
+                ResourceRole.EXECUTOR, Optional.empty());
+        DatabaseContentsManager asExecutor = manager(executor.id(), DatabaseContentsManager.Options.defaults());
+        Notebook stored = Notebook.fromJson(asExecutor.get("run.ipynb").content().orElseThrow());
+        CodeCell cell = (CodeCell) stored.cell(0);
+        Notebook ran = stored.withCells(List.of(cell.withExecutionCount(Optional.of(7))
+                .withOutputs(Notebook.fromJson(json(NOTEBOOK.replace("\"outputs\": []", "\"outputs\": [{\"name\":"
+                        + " \"stdout\", \"output_type\": \"stream\", \"text\": [\"1\\n\"]}]")))
+                        .cells().stream().map(CodeCell.class::cast).findFirst().orElseThrow().outputs())));
+
+        asExecutor.saveOutputs("run.ipynb", ran);
+        assertThat(contents.get("run.ipynb").content().orElseThrow().toString()).contains("stdout")
+                .contains("\"execution_count\":7");
+        assertThat(contents.versions("run.ipynb")).hasSize(2).anyMatch(version -> version.author().equals(executor.id()));
+
+        Notebook edited = ran.withCells(List.of(((CodeCell) ran.cell(0)).withSource(
+                MultilineText.of("print(2)"))));
+        assertThatThrownBy(() -> asExecutor.saveOutputs("run.ipynb", edited))
+                .isInstanceOf(ContentsForbiddenException.class).hasMessageContaining("only the outputs");
+        assertThatThrownBy(() -> asExecutor.save("run.ipynb", SaveRequest.notebook(ran)))
+                .isInstanceOf(ContentsForbiddenException.class);
+        assertThat(contents.get("run.ipynb").content().orElseThrow().toString()).contains("print(1)")
+                .doesNotContain("print(2)");
+        // a viewer may not even save outputs
+        User viewer = member(acme, "viewer");
+        store.grants().grant(acme.id(), ResourceRef.project(acme.project().id()), viewer.id(), ResourceRole.VIEWER,
+                Optional.empty());
+        assertThatThrownBy(() -> manager(viewer.id(), DatabaseContentsManager.Options.defaults())
+                .saveOutputs("run.ipynb", ran)).isInstanceOf(ContentsForbiddenException.class);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.quire.contents.ContentsManager;
 import io.quire.kernel.KernelOwner;
 import io.quire.kernels.ManagedKernelInfo;
 import io.quire.sessions.SessionManager;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -50,6 +51,41 @@ public interface RequestScope {
      * @return true if visible
      */
     boolean sees(ServerRequest request, ManagedKernelInfo kernel);
+
+    /**
+     * Whether the caller may see records (runs, sessions, executions) bound to a file path: in team mode only while
+     * they can see the file itself, so that revoking a grant also hides its runs. Single-user mode sees every path.
+     *
+     * @param request the request
+     * @param path    the file's API path
+     * @return true if the caller may see records of that file
+     */
+    default boolean seesFile(ServerRequest request, String path) {
+        return true;
+    }
+
+    /**
+     * A folder of the caller's own that kernels they start work in, instead of their notebook's folder under the
+     * server root (team mode: one scratch folder per organisation, since the organisation's files live in the
+     * database, not under the root). Empty in single-user mode: kernels start in the notebook's folder.
+     *
+     * @param request the request
+     * @return the folder, created if needed, or empty
+     */
+    default Optional<Path> kernelDirectory(ServerRequest request) {
+        return Optional.empty();
+    }
+
+    /**
+     * The key that separates the caller's runs and executions from everybody else's: records made under one tenant
+     * are not found under another (team mode: the organisation's id; single-user mode: one shared key).
+     *
+     * @param request the request
+     * @return the tenant key
+     */
+    default String tenant(ServerRequest request) {
+        return "";
+    }
 
     /**
      * Single-user mode: everyone who passed the shared token sees the same contents, sessions and kernels, and

@@ -61,7 +61,8 @@ public final class KernelsService implements HttpService {
     private void start(ServerRequest request, ServerResponse response) {
         ObjectNode body = JsonBodies.readObject(request);
         String name = Requests.optionalText(body, "name").orElse(kernels.defaultKernelName());
-        Optional<Path> cwd = Requests.optionalText(body, "path").map(path -> Requests.folderOf(root, path));
+        Optional<Path> cwd = scope.kernelDirectory(request).or(() -> Requests.optionalText(body, "path")
+                .map(path -> Requests.folderOf(root, path)));
         KernelRequest start = KernelRequest.of(name).withCwd(cwd);
         ManagedKernelInfo kernel = kernels.start(scope.kernelOwner(request).map(start::withOwner).orElse(start));
         response.header(HeaderNames.LOCATION, "/api/kernels/" + kernel.id());
@@ -74,18 +75,22 @@ public final class KernelsService implements HttpService {
 
     private void delete(ServerRequest request, ServerResponse response) {
         String id = visible(request).id();
+        scope.kernelOwner(request); // shutting a kernel down takes the right to run code
         kernels.shutdown(id);
         channels.shutDown(id);
         response.status(Status.NO_CONTENT_204).send();
     }
 
     private void interrupt(ServerRequest request, ServerResponse response) {
-        kernels.interrupt(visible(request).id());
+        String id = visible(request).id();
+        scope.kernelOwner(request);
+        kernels.interrupt(id);
         response.status(Status.NO_CONTENT_204).send();
     }
 
     private void restart(ServerRequest request, ServerResponse response) {
         String id = visible(request).id();
+        scope.kernelOwner(request);
         channels.restarting(id);
         ManagedKernelInfo restarted = kernels.restart(id);
         channels.restarted(id);

@@ -54,7 +54,8 @@ public final class SessionsService implements HttpService {
 
     private void list(ServerRequest request, ServerResponse response) {
         ArrayNode models = JsonBodies.MAPPER.createArrayNode();
-        scope.sessions(request).list().forEach(session -> models.add(session.toJson()));
+        scope.sessions(request).list().stream().filter(session -> visible(request, session))
+                .forEach(session -> models.add(session.toJson()));
         JsonBodies.ok(response, models);
     }
 
@@ -77,8 +78,7 @@ public final class SessionsService implements HttpService {
 
     private void get(ServerRequest request, ServerResponse response) {
         String id = request.path().pathParameters().get("id");
-        JsonBodies.ok(response, scope.sessions(request).get(id).orElseThrow(() -> new SessionNotFoundException(id))
-                .toJson());
+        JsonBodies.ok(response, find(request, id).toJson());
     }
 
     private void update(ServerRequest request, ServerResponse response) {
@@ -106,10 +106,21 @@ public final class SessionsService implements HttpService {
             changes = changes.withKernel(kernel.get());
         }
         SessionManager sessions = scope.sessions(request);
-        String before = sessions.get(id).orElseThrow(() -> new SessionNotFoundException(id)).kernel().id();
+        String before = find(request, id).kernel().id();
+        scope.kernelOwner(request); // changing a session's kernel takes the right to run code
         Session updated = sessions.update(id, changes);
         closeIfGone(before);
         JsonBodies.ok(response, updated.toJson());
+    }
+
+    /** A session the caller may see (its kernel is one the caller may see); 404 otherwise. */
+    private Session find(ServerRequest request, String id) {
+        return scope.sessions(request).get(id).filter(session -> visible(request, session))
+                .orElseThrow(() -> new SessionNotFoundException(id));
+    }
+
+    private boolean visible(ServerRequest request, Session session) {
+        return kernels.get(session.kernel().id()).map(kernel -> scope.sees(request, kernel)).orElse(false);
     }
 
     /** A kernel that a session change shut down: its WebSocket clients are told and disconnected. */
@@ -122,7 +133,8 @@ public final class SessionsService implements HttpService {
     private void delete(ServerRequest request, ServerResponse response) {
         String id = request.path().pathParameters().get("id");
         SessionManager sessions = scope.sessions(request);
-        String kernelId = sessions.get(id).orElseThrow(() -> new SessionNotFoundException(id)).kernel().id();
+        String kernelId = find(request, id).kernel().id();
+        scope.kernelOwner(request); // shutting a kernel down takes the right to run code
         sessions.delete(id);
         closeIfGone(kernelId);
         response.status(Status.NO_CONTENT_204).send();

@@ -96,6 +96,15 @@ public final class RouteTemplates {
     }
 
     /**
+     * The templates, in the order they are tried, as {@link #template(String)} reports them.
+     *
+     * @return the templates, such as {@code /api/contents/{path}}
+     */
+    public List<String> templates() {
+        return templates.stream().map(Template::display).toList();
+    }
+
+    /**
      * The template a path belongs to.
      *
      * @param path the decoded request path, starting with {@code /}, without the query

@@ -1,6 +1,8 @@
 package io.quire.server.team;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.quire.store.ApiToken;
+import io.quire.store.AuditEntry;
 import io.quire.store.CreatedToken;
 import io.quire.store.Membership;
 import io.quire.store.OrgId;
@@ -111,6 +113,27 @@ public final class TeamAdmin {
         }
         return store.tokens().create(org, user.id(), "quire admin create-token", Set.of(),
                 expiry.map(d -> clock.instant().plus(d)), Optional.empty());
+    }
+
+    /**
+     * Sets a user's password (and unlocks the account), for password sign-in ({@code POST /api/v1/auth/login}).
+     * Recorded in the audit log of each of the user's organisations.
+     *
+     * @param email    the user's e-mail address
+     * @param password the new password (8 to 1024 characters)
+     * @throws StoreNotFoundException   if there is no such user
+     * @throws StoreBadRequestException if the password is unacceptable
+     */
+    public void setPassword(String email, String password) {
+        Objects.requireNonNull(password, "password");
+        User user = store.users().findByEmail(email)
+                .orElseThrow(() -> new StoreNotFoundException("no user with e-mail address '" + email + "'"));
+        store.users().setPassword(user.id(), password);
+        for (Membership membership : store.memberships().ofUser(user.id())) {
+            store.audit().record(membership.orgId(), Optional.empty(), "user.password_set",
+                    Optional.of(new AuditEntry.Target("user", user.id().toString())),
+                    JsonNodeFactory.instance.objectNode());
+        }
     }
 
     /**

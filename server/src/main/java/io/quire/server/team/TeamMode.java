@@ -2,7 +2,7 @@ package io.quire.server.team;
 
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
-import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
@@ -12,6 +12,7 @@ import io.quire.kernels.KernelManager;
 import io.quire.kernels.ManagedKernelInfo;
 import io.quire.server.http.ApiException;
 import io.quire.server.http.ErrorResponses;
+import io.quire.server.http.JsonBodies;
 import io.quire.server.http.RequestScope;
 import io.quire.server.http.TokenAuth;
 import io.quire.server.v1.V1Route;
@@ -23,16 +24,23 @@ import io.quire.store.ProjectId;
 import io.quire.store.ResourceRef;
 import io.quire.store.ResourceRole;
 import io.quire.store.Store;
+import io.quire.store.StoreException;
 import io.quire.store.contents.DatabaseContentsManager;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server's team mode: authentication by the store's API tokens, and each caller scoped to their organisation.
@@ -44,28 +52,28 @@ import java.util.function.BiPredicate;
  * acting for the caller (so the store's effective roles decide: viewers read, editors write, and members without a
  * grant see nothing), sessions live in one session manager per organisation (so paths of two organisations never
  * meet), kernels are owned by the caller (so kernel quotas apply) and visible only within their organisation, and
- * starting a kernel needs the {@code executor} role on the project. v1 routes that run code or write outputs into
- * notebooks in the background are not scoped yet and answer 501 here ({@link #refuseUnscopedRoutes}).
+ * starting a kernel needs the {@code executor} role on the project. The v1 API's runs, sessions and executions carry
+ * the scope of the request that started them (the caller's contents, sessions and kernel ownership, and the
+ * organisation as tenant key), so their background writes go through the caller's permissions and other
+ * organisations never find them.
  *
  * <p>Thread-safe. Closing it closes the store.
  */
 public final class TeamMode implements AutoCloseable {
-    /** The v1 routes that work per caller in team mode; the others answer 501. */
-    private static final Set<V1Route> SCOPED_V1 = EnumSet.of(V1Route.FILE_BY_PATH, V1Route.FILE,
-            V1Route.FILE_CONTENT, V1Route.SAVE_FILE_CONTENT, V1Route.FILE_VERSIONS, V1Route.FILE_VERSION,
-            V1Route.NAME_FILE_VERSION, V1Route.FILE_VERSION_DIFF, V1Route.RESTORE_FILE_VERSION, V1Route.KERNEL_SPECS,
-            V1Route.OPENAPI);
+    private static final Logger LOG = LoggerFactory.getLogger(TeamMode.class);
 
     private final Store store;
     private final Clock clock;
     private final DatabaseContentsManager.Options options;
     private final Map<OrgId, ProjectId> projects = new ConcurrentHashMap<>();
     private final Map<OrgId, SessionManager> sessions = new ConcurrentHashMap<>();
+    private final PasswordLogin passwords;
 
     private TeamMode(Store store, Clock clock, DatabaseContentsManager.Options options) {
         this.store = store;
         this.clock = clock;
         this.options = options;
+        this.passwords = new PasswordLogin(store, clock);
     }
 
     /**
@@ -96,7 +104,55 @@ public final class TeamMode implements AutoCloseable {
     }
 
     /**
-     * The authentication filter: every path but the public ones needs a valid store token.
+     * The handler of {@code POST /api/v1/auth/login}: password sign-in, answered with a new session token (see
+     * {@link PasswordLogin}). The authentication filter lets this one path through without a token.
+     *
+     * @return the handler
+     */
+    public Handler login() {
+        return passwords::login;
+    }
+
+    /**
+     * The handler of {@code POST /api/v1/auth/logout}: revokes the presented token.
+     *
+     * @return the handler
+     */
+    public Handler logout() {
+        return passwords::logout;
+    }
+
+    /**
+     * Records denied requests in the audit log of the caller's organisation: every answer 403 or 404 to an
+     * authenticated request under {@code /api/} (action {@code request.denied}, with method, path and status), so
+     * that probing for other organisations' resources leaves a trace. Register after {@link #authentication}.
+     *
+     * @return the filter
+     */
+    public Filter deniedAudit() {
+        return (chain, request, response) -> {
+            chain.proceed();
+            int status = response.status().code();
+            Optional<Caller> caller = Caller.of(request);
+            if ((status == 403 || status == 404) && caller.isPresent()
+                    && request.path().rawPath().startsWith("/api/")) {
+                ObjectNode details = JsonBodies.MAPPER.createObjectNode()
+                        .put("method", request.prologue().method().text())
+                        .put("path", request.path().rawPath())
+                        .put("status", status);
+                try {
+                    store.audit().record(caller.get().organisation(), Optional.of(caller.get().user()),
+                            "request.denied", Optional.empty(), details);
+                } catch (StoreException e) {
+                    LOG.warn("could not audit a denied request: {}", e.getMessage());
+                }
+            }
+        };
+    }
+
+    /**
+     * The authentication filter: every path but the public ones (and {@code POST /api/v1/auth/login}) needs a valid
+     * store token.
      *
      * @param publicPrefixes path prefixes that need no token (health probes)
      * @return the filter
@@ -107,7 +163,7 @@ public final class TeamMode implements AutoCloseable {
             @Override
             public void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
                 String path = request.path().rawPath();
-                if (open.stream().anyMatch(path::startsWith)) {
+                if (open.stream().anyMatch(path::startsWith) || path.equals(V1Route.LOGIN.template())) {
                     chain.proceed();
                     return;
                 }
@@ -140,23 +196,30 @@ public final class TeamMode implements AutoCloseable {
     }
 
     /**
-     * Who may attach to a kernel's channels: a caller with a valid token of the kernel's organisation.
+     * Who may attach to a kernel's channels (and so run code on it): a caller with a valid token who sees the kernel
+     * and has the {@code executor} role on their organisation's project.
      *
      * @return the rule for {@link io.quire.server.jupyter.KernelChannels}
      */
     public BiPredicate<String, ManagedKernelInfo> channelsAccess() {
-        return (token, kernel) -> !token.isEmpty() && authenticate(token).map(caller -> sees(caller, kernel))
-                .orElse(false);
+        return (token, kernel) -> !token.isEmpty() && authenticate(token).map(caller -> sees(caller, kernel)
+                && projectRole(caller).map(role -> role.atLeast(ResourceRole.EXECUTOR)).orElse(false)).orElse(false);
     }
 
     /**
      * Each request's world: its organisation's default project as contents, its organisation's sessions and kernels.
      *
+     * <p>Kernels of an organisation work in its own scratch folder, {@code scratch/<organisation id>} (created on
+     * first use), never in the server root: the organisation's files are in the database, and the root may hold
+     * anybody's files.
+     *
      * @param kernels the kernel manager (shared by all organisations; quotas count per owner)
+     * @param scratch the folder holding each organisation's scratch folder (e.g. under the server's state folder)
      * @return the scope
      */
-    public RequestScope scope(KernelManager kernels) {
+    public RequestScope scope(KernelManager kernels, Path scratch) {
         Objects.requireNonNull(kernels, "kernels");
+        Path scratchRoot = scratch.toAbsolutePath().normalize();
         return new RequestScope() {
             @Override
             public ContentsManager contents(ServerRequest request) {
@@ -168,7 +231,8 @@ public final class TeamMode implements AutoCloseable {
             @Override
             public SessionManager sessions(ServerRequest request) {
                 return sessions.computeIfAbsent(Caller.require(request).organisation(),
-                        org -> SessionManager.create(kernels, SessionStore.inMemory(), Optional.empty(), clock));
+                        org -> SessionManager.create(kernels, SessionStore.inMemory(),
+                                Optional.of(scratchFolder(scratchRoot, org)), clock));
             }
 
             @Override
@@ -182,32 +246,60 @@ public final class TeamMode implements AutoCloseable {
 
             @Override
             public boolean sees(ServerRequest request, ManagedKernelInfo kernel) {
-                return TeamMode.sees(Caller.require(request), kernel);
+                return TeamMode.this.sees(Caller.require(request), kernel);
+            }
+
+            @Override
+            public boolean seesFile(ServerRequest request, String path) {
+                return contents(request).exists(path);
+            }
+
+            @Override
+            public Optional<Path> kernelDirectory(ServerRequest request) {
+                return Optional.of(scratchFolder(scratchRoot, Caller.require(request).organisation()));
+            }
+
+            @Override
+            public String tenant(ServerRequest request) {
+                return Caller.require(request).organisation().toString();
             }
         };
     }
 
     /**
-     * Answers 501 on the v1 routes that are not scoped to the caller yet (runs, v1 sessions and executions: they
-     * write outputs into notebooks in the background). Register before the v1 API, whose routes these then shadow.
-     *
-     * @param routing the routing builder
+     * Kernels (and the Jupyter sessions on them) are visible within their organisation, to their owner and to members
+     * with a role on the organisation's project; a member without any grant sees none.
      */
-    public void refuseUnscopedRoutes(HttpRouting.Builder routing) {
-        for (V1Route route : V1Route.values()) {
-            if (!SCOPED_V1.contains(route)) {
-                routing.route(route.method(), route.template(), (request, response) -> {
-                    throw new ApiException(501, "not_implemented", route.method().text() + " "
-                            + route.template() + " is not available in team mode yet (runs, sessions and executions"
-                            + " of the v1 API); use the Jupyter API (/api/sessions, /api/kernels)");
-                });
-            }
-        }
+    private boolean sees(Caller caller, ManagedKernelInfo kernel) {
+        return kernel.owner().map(owner -> owner.organisation().equals(caller.organisation().toString())
+                && (owner.user().equals(caller.user().toString()) || projectRole(caller).isPresent())).orElse(false);
     }
 
-    private static boolean sees(Caller caller, ManagedKernelInfo kernel) {
-        return kernel.owner().map(owner -> owner.organisation().equals(caller.organisation().toString()))
-                .orElse(false);
+    private Optional<ResourceRole> projectRole(Caller caller) {
+        return store.permissions().effectiveRole(caller.organisation(), caller.user(),
+                ResourceRef.project(project(caller.organisation())));
+    }
+
+    /** An organisation's scratch folder, created if missing (owner-only where the file system has permissions). */
+    private static Path scratchFolder(Path root, OrgId org) {
+        Path folder = root.resolve(org.toString());
+        try {
+            if (!Files.isDirectory(folder)) {
+                Files.createDirectories(root);
+                try {
+                    Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rwx------")));
+                } catch (UnsupportedOperationException e) {
+                    Files.createDirectory(folder);
+                } catch (FileAlreadyExistsException e) {
+                    // made by a concurrent request
+                }
+            }
+            return folder;
+        } catch (IOException e) {
+            throw new ApiException(500, "internal_error", "cannot create the kernels' scratch folder " + folder
+                    + ": " + e.getMessage());
+        }
     }
 
     private ProjectId project(OrgId org) {

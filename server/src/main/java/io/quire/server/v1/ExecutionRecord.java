@@ -16,6 +16,7 @@ import java.util.function.UnaryOperator;
  * thread executing it writes it (and a canceller, while it is still queued).
  *
  * @param id         the execution's id
+ * @param tenant     whose execution it is ({@link io.quire.server.http.RequestScope#tenant}); not shown by the API
  * @param sessionId  the session it runs in
  * @param fileId     the notebook's id when it was requested
  * @param status     where it is
@@ -26,7 +27,7 @@ import java.util.function.UnaryOperator;
  * @param cells      its cells, in execution order
  * @param error      why it did not succeed
  */
-record ExecutionRecord(String id, String sessionId, String fileId, ExecutionStatus status, Optional<String> kernelId,
+record ExecutionRecord(String id, String tenant, String sessionId, String fileId, ExecutionStatus status, Optional<String> kernelId,
         Instant createdAt, Optional<Instant> startedAt, Optional<Instant> finishedAt, List<Cell> cells,
         Optional<Problem> error) {
 
@@ -105,6 +106,7 @@ record ExecutionRecord(String id, String sessionId, String fileId, ExecutionStat
 
     ExecutionRecord {
         Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(fileId, "fileId");
         Objects.requireNonNull(status, "status");
@@ -116,25 +118,25 @@ record ExecutionRecord(String id, String sessionId, String fileId, ExecutionStat
         Objects.requireNonNull(error, "error");
     }
 
-    static ExecutionRecord queued(String id, String sessionId, String fileId, List<String> cellIds, Instant created) {
-        return new ExecutionRecord(id, sessionId, fileId, ExecutionStatus.QUEUED, Optional.empty(), created,
+    static ExecutionRecord queued(String id, String tenant, String sessionId, String fileId, List<String> cellIds, Instant created) {
+        return new ExecutionRecord(id, tenant, sessionId, fileId, ExecutionStatus.QUEUED, Optional.empty(), created,
                 Optional.empty(), Optional.empty(), cellIds.stream().map(Cell::queued).toList(), Optional.empty());
     }
 
     ExecutionRecord running(Instant at) {
-        return new ExecutionRecord(id, sessionId, fileId, ExecutionStatus.RUNNING, kernelId, createdAt,
+        return new ExecutionRecord(id, tenant, sessionId, fileId, ExecutionStatus.RUNNING, kernelId, createdAt,
                 Optional.of(at), finishedAt, cells, error);
     }
 
     ExecutionRecord onKernel(String kernel) {
-        return new ExecutionRecord(id, sessionId, fileId, status, Optional.of(kernel), createdAt, startedAt,
+        return new ExecutionRecord(id, tenant, sessionId, fileId, status, Optional.of(kernel), createdAt, startedAt,
                 finishedAt, cells, error);
     }
 
     ExecutionRecord withCell(int index, UnaryOperator<Cell> change) {
         List<Cell> changed = new ArrayList<>(cells);
         changed.set(index, change.apply(changed.get(index)));
-        return new ExecutionRecord(id, sessionId, fileId, status, kernelId, createdAt, startedAt, finishedAt, changed,
+        return new ExecutionRecord(id, tenant, sessionId, fileId, status, kernelId, createdAt, startedAt, finishedAt, changed,
                 error);
     }
 
@@ -148,7 +150,7 @@ record ExecutionRecord(String id, String sessionId, String fileId, ExecutionStat
         }
         List<Cell> ended = cells.stream().map(cell -> cell.status().isFinished() ? cell : cell.ended(rest, restWhy))
                 .toList();
-        return new ExecutionRecord(id, sessionId, fileId, end, kernelId, createdAt, startedAt, Optional.of(at), ended,
+        return new ExecutionRecord(id, tenant, sessionId, fileId, end, kernelId, createdAt, startedAt, Optional.of(at), ended,
                 why);
     }
 

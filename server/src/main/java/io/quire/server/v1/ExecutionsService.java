@@ -45,34 +45,35 @@ final class ExecutionsService {
 
     /** {@code POST /api/v1/sessions/{id}/executions}: 202 with the queued execution. */
     void start(ServerRequest request, ServerResponse response) {
-        Session session = sessions.require(FilesService.id(request));
+        Session session = sessions.requireToRun(request);
+        CallerScope caller = sessions.caller(request);
         ObjectNode body = JsonBodies.readObject(request);
         Optional<List<String>> named = cellIds(body);
         String path = session.path();
         Notebook notebook;
         try {
-            notebook = named.isPresent() ? notebooks.read(path) : notebooks.withCellIds(path);
+            notebook = named.isPresent() ? notebooks.read(caller, path) : notebooks.withCellIds(caller, path);
         } catch (ContentsNotFoundException e) {
             throw new ApiException(409, "file_not_found", "the notebook '" + path + "' of session " + session.id()
                     + " no longer exists");
         }
         List<String> cells = named.isPresent() ? checked(notebook, named.get(), path) : codeCells(notebook);
-        ExecutionRecord queued = executor.submit(session, FileIds.of(path), cells);
+        ExecutionRecord queued = executor.submit(caller, session, FileIds.of(path), cells);
         response.header(HeaderNames.LOCATION, "/api/v1/executions/" + queued.id());
         JsonBodies.send(response, Status.ACCEPTED_202, queued.toJson());
     }
 
     /** {@code GET /api/v1/executions/{id}}: the execution with each cell's outputs. */
     void get(ServerRequest request, ServerResponse response) {
-        String id = FilesService.id(request);
-        JsonBodies.ok(response, registry.find(id).orElseThrow(() -> noExecution(id)).toJson());
+        JsonBodies.ok(response, require(request).toJson());
     }
 
     /** {@code POST /api/v1/executions/{id}/cancel}: 202 with the execution as it stands. */
     void cancel(ServerRequest request, ServerResponse response) {
-        String id = FilesService.id(request);
-        JsonBodies.send(response, Status.ACCEPTED_202, executor.cancel(id).orElseThrow(() -> noExecution(id))
-                .toJson());
+        ExecutionRecord found = require(request);
+        sessions.runs(request); // stopping code takes the right to run it
+        JsonBodies.send(response, Status.ACCEPTED_202, executor.cancel(found.id())
+                .orElseThrow(() -> noExecution(found.id())).toJson());
     }
 
     /** The cells named in the body, or empty for {@code all: true}. */
@@ -139,6 +140,17 @@ final class ExecutionsService {
             }
         }
         return ids;
+    }
+
+    /**
+     * The execution a request names, when the caller may see it: one of their tenant's, of a file they can see.
+     *
+     * @throws ApiException 404 otherwise, exactly as for an unknown id
+     */
+    private ExecutionRecord require(ServerRequest request) {
+        String id = FilesService.id(request);
+        return registry.find(id).filter(found -> sessions.sees(request, found.tenant(), found.fileId()))
+                .orElseThrow(() -> noExecution(id));
     }
 
     private static ApiException noExecution(String id) {

@@ -28,8 +28,8 @@ final class InMemoryRunRegistry implements RunRegistry {
     }
 
     @Override
-    public List<RunRecord> forFile(String fileId) {
-        return runs.values().stream().filter(run -> run.fileId().equals(fileId))
+    public List<RunRecord> forFile(String tenant, String fileId) {
+        return runs.values().stream().filter(run -> run.tenant().equals(tenant) && run.fileId().equals(fileId))
                 .sorted(Comparator.comparingLong(run -> order.getOrDefault(run.id(), Long.MAX_VALUE))).toList();
     }
 }

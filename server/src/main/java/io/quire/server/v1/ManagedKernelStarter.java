@@ -14,32 +14,36 @@ import io.quire.kernel.PendingExecution;
 import io.quire.kernel.Registration;
 import io.quire.kernel.RunningKernel;
 import io.quire.kernel.spi.KernelExit;
+import io.quire.kernel.KernelOwner;
 import io.quire.kernels.KernelManager;
 import io.quire.kernels.KernelNotFoundException;
+import io.quire.kernels.KernelRequest;
 import io.quire.kernels.ManagedKernelInfo;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * Starts each run's kernel through the {@link KernelManager}, so run kernels are listed with the others
  * ({@code /api/kernels}), counted in metrics, and shut down with the server. Closing the returned kernel shuts it down
- * through the manager, which then forgets it. The manager's start timeout applies; the runner's is not used.
+ * through the manager, which then forgets it. The kernel belongs to the run's caller (so their kernel quotas apply). The manager's start timeout applies; the runner's is not used.
  */
 final class ManagedKernelStarter implements KernelStarter {
     private final KernelManager kernels;
+    private final Optional<KernelOwner> owner;
 
-    ManagedKernelStarter(KernelManager kernels) {
+    ManagedKernelStarter(KernelManager kernels, Optional<KernelOwner> owner) {
         this.kernels = kernels;
+        this.owner = owner;
     }
 
     @Override
     public RunningKernel start(String kernelName, Optional<Path> cwd, Duration startTimeout) {
         ManagedKernelInfo info;
         try {
-            info = kernels.start(kernelName, cwd, Map.of());
+            KernelRequest request = KernelRequest.of(kernelName).withCwd(cwd);
+            info = kernels.start(owner.map(request::withOwner).orElse(request));
             return new Owned(kernels.running(info.id()), info.id(), kernels);
         } catch (KernelException e) {
             throw new RunException("kernel '" + kernelName + "' did not start: " + e.getMessage(), e);

@@ -21,17 +21,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Design: a write re-reads the file, replaces only the {@code outputs} and {@code execution_count} of the executed
  * cell (found by its nbformat 4.5 id), and saves, so edits others saved meanwhile (other cells, this cell's source)
- * are kept. Writes to one path are serialised by a lock per path, so two writers in this server never interleave a
+ * are kept. Reads and writes go through the contents of the caller who asked for the execution, so with their
+ * permissions; outputs are saved with {@link ContentsManager#saveOutputs}, which callers who may run code but not
+ * edit (executors) are allowed. Writes to one path (of one tenant) are serialised by a lock per path, so two writers in this server never interleave a
  * read and a save. A save by another party between the read and the save can still be overwritten; that window is
  * one read and one atomic write long (collaboration, with its ordered delta log, will close it).
  */
 final class NotebookCells {
-    private final ContentsManager contents;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-
-    NotebookCells(ContentsManager contents) {
-        this.contents = contents;
-    }
 
     /**
      * Reads a notebook.
@@ -39,7 +36,11 @@ final class NotebookCells {
      * @throws io.quire.contents.ContentsNotFoundException   when the file is gone
      * @throws io.quire.contents.ContentsBadRequestException when it is not a notebook
      */
-    Notebook read(String path) {
+    Notebook read(CallerScope caller, String path) {
+        return read(caller.contents(), path);
+    }
+
+    private static Notebook read(ContentsManager contents, String path) {
         return Notebook.fromJson(contents.get(path, GetOptions.defaults().withType(ContentType.NOTEBOOK)).content()
                 .orElseThrow());
     }
@@ -48,11 +49,12 @@ final class NotebookCells {
      * The notebook with an id on every cell: a notebook older than nbformat 4.5 is upgraded (fresh ids) and saved
      * first, so its cells can be found again after edits.
      */
-    Notebook withCellIds(String path) {
-        ReentrantLock lock = lock(path);
+    Notebook withCellIds(CallerScope caller, String path) {
+        ContentsManager contents = caller.contents();
+        ReentrantLock lock = lock(caller.key(path));
         lock.lock();
         try {
-            Notebook notebook = read(path);
+            Notebook notebook = read(contents, path);
             if (notebook.hasCellIds()) {
                 return notebook;
             }
@@ -75,11 +77,13 @@ final class NotebookCells {
      * @return false when the cell is no longer in the notebook or is no longer a code cell (nothing was written)
      * @throws io.quire.contents.ContentsException when the file cannot be read or written
      */
-    boolean writeOutputs(String path, String cellId, List<Output> outputs, Optional<Integer> executionCount) {
-        ReentrantLock lock = lock(path);
+    boolean writeOutputs(CallerScope caller, String path, String cellId, List<Output> outputs,
+            Optional<Integer> executionCount) {
+        ContentsManager contents = caller.contents();
+        ReentrantLock lock = lock(caller.key(path));
         lock.lock();
         try {
-            Notebook notebook = read(path);
+            Notebook notebook = read(contents, path);
             Optional<Integer> index = notebook.indexOf(cellId);
             if (index.isEmpty() || !(notebook.cell(index.get()) instanceof CodeCell code)) {
                 return false;
@@ -88,7 +92,7 @@ final class NotebookCells {
             if (!updated.equals(code)) {
                 List<Cell> cells = new ArrayList<>(notebook.cells());
                 cells.set(index.get(), updated);
-                contents.save(path, SaveRequest.notebook(notebook.withCells(cells)));
+                contents.saveOutputs(path, notebook.withCells(cells));
             }
             return true;
         } finally {
@@ -96,7 +100,7 @@ final class NotebookCells {
         }
     }
 
-    private ReentrantLock lock(String path) {
-        return locks.computeIfAbsent(path, key -> new ReentrantLock());
+    private ReentrantLock lock(String pathKey) {
+        return locks.computeIfAbsent(pathKey, key -> new ReentrantLock());
     }
 }

@@ -2,6 +2,7 @@ package io.quire.server.v1;
 
 import io.quire.contents.ContentsException;
 import io.quire.contents.ContentsManager;
+import io.quire.kernel.KernelOwner;
 import io.quire.contents.SaveRequest;
 import io.quire.execution.KernelStarter;
 import io.quire.execution.NotebookRunner;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * <p>Design: {@link #start} records a queued run and hands it to the executor (a virtual thread per run). That
  * thread is the run's only writer in the {@link RunRegistry}: it marks it running, follows progress, and writes the
  * final status. Every save point of the {@link NotebookRunner} writes the notebook through the
- * {@link ContentsManager}, and the final save happens before the final status is recorded, so a client that sees a
- * finished run reads a file with every output; nobody needs to stay connected. One run per file at a time: a second
+ * {@link ContentsManager} of the caller who started the run (so with that caller's permissions, in their
+ * organisation), and its kernel belongs to that caller; and the final save happens before the final status is recorded, so a client that sees a
+ * finished run reads a file with every output; nobody needs to stay connected. One run per file (of one tenant) at a time: a second
  * start while one is active is a 409, since two runs would overwrite each other's outputs.
  *
  * <p>{@link #cancel} sets the run's flag and calls {@link NotebookRunner#cancel()}. The runner clears its own flag
@@ -39,8 +42,7 @@ import org.slf4j.LoggerFactory;
 final class RunExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(RunExecutor.class);
 
-    private final ContentsManager contents;
-    private final KernelStarter kernels;
+    private final Function<Optional<KernelOwner>, KernelStarter> kernels;
     private final RunRegistry registry;
     private final Executor executor;
     private final Clock clock;
@@ -49,23 +51,34 @@ final class RunExecutor {
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     private final Map<String, String> activeByPath = new ConcurrentHashMap<>();
 
-    /** What a run needs besides its file. */
-    record Plan(Notebook notebook, String kernel, Optional<String> language, Map<String, ParameterValue> parameters,
-            Optional<Duration> timeout, Optional<Path> cwd) {
+    /**
+     * What a run needs besides its file.
+     *
+     * @param tenant   whose run it is ({@link io.quire.server.http.RequestScope#tenant})
+     * @param contents the contents of the caller who started it: outputs are saved through them, with the caller's
+     *                 permissions
+     * @param owner    who the run's kernel belongs to
+     */
+    record Plan(String tenant, ContentsManager contents, Optional<KernelOwner> owner, Notebook notebook, String kernel,
+            Optional<String> language, Map<String, ParameterValue> parameters, Optional<Duration> timeout,
+            Optional<Path> cwd) {
     }
 
     private static final class Active {
         final NotebookRunner runner;
+        final ContentsManager contents;
+        final String key;
         volatile boolean cancelled;
 
-        Active(NotebookRunner runner) {
+        Active(NotebookRunner runner, ContentsManager contents, String key) {
             this.runner = runner;
+            this.contents = contents;
+            this.key = key;
         }
     }
 
-    RunExecutor(ContentsManager contents, KernelStarter kernels, RunRegistry registry, Executor executor, Clock clock,
-            Supplier<String> ids, String version) {
-        this.contents = contents;
+    RunExecutor(Function<Optional<KernelOwner>, KernelStarter> kernels, RunRegistry registry, Executor executor,
+            Clock clock, Supplier<String> ids, String version) {
         this.kernels = kernels;
         this.registry = registry;
         this.executor = executor;
@@ -85,13 +98,15 @@ final class RunExecutor {
      */
     RunRecord start(String fileId, String path, Plan plan) {
         String id = ids.get();
-        String other = activeByPath.putIfAbsent(path, id);
+        String key = plan.tenant() + "\u0000" + path;
+        String other = activeByPath.putIfAbsent(key, id);
         if (other != null) {
             throw new ApiException(409, "run_in_progress", "run " + other + " of '" + path
                     + "' is still going; cancel it or wait until it finishes");
         }
-        RunRecord queued = RunRecord.queued(id, fileId, path, plan.kernel(), clock.instant());
-        Active handle = new Active(NotebookRunner.create(kernels, version));
+        RunRecord queued = RunRecord.queued(id, plan.tenant(), fileId, path, plan.kernel(), clock.instant());
+        Active handle = new Active(NotebookRunner.create(kernels.apply(plan.owner()), version),
+                plan.contents(), key);
         active.put(id, handle);
         registry.put(queued);
         RunRequest request = new RunRequest(plan.notebook(), path, path, plan.parameters(), Optional.of(plan.kernel()),
@@ -100,7 +115,7 @@ final class RunExecutor {
             executor.execute(() -> execute(queued, request, handle));
         } catch (RuntimeException e) {
             active.remove(id);
-            activeByPath.remove(path, id);
+            activeByPath.remove(key, id);
             registry.put(queued.finished(RunStatus.FAILED, clock.instant(), Optional.of(new RunRecord.Failure(
                     Optional.empty(), Optional.empty(), "RunError", "the server could not start the run: " + e))));
             throw new ApiException(503, "unavailable", "the server cannot start runs now: " + e.getMessage());
@@ -162,7 +177,7 @@ final class RunExecutor {
                 @Override
                 public void save(Notebook notebook, boolean last) {
                     try {
-                        contents.save(queued.path(), SaveRequest.notebook(notebook));
+                        handle.contents.save(queued.path(), SaveRequest.notebook(notebook));
                     } catch (ContentsException e) {
                         LOG.warn("run {} could not save '{}': {}", queued.id(), queued.path(), e.getMessage());
                     }
@@ -181,7 +196,7 @@ final class RunExecutor {
         } finally {
             registry.put(current[0]);
             active.remove(queued.id());
-            activeByPath.remove(queued.path(), queued.id());
+            activeByPath.remove(handle.key, queued.id());
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Optional;
  * A run as the API shows it and as a {@link RunRegistry} stores it. Immutable; each change makes a new record.
  *
  * @param id         the run's id
+ * @param tenant     whose run it is ({@link io.quire.server.http.RequestScope#tenant}); not shown by the API
  * @param fileId     the id of the notebook run
  * @param path       the notebook's path when the run was started (where outputs are saved)
  * @param status     where the run is
@@ -21,7 +22,7 @@ import java.util.Optional;
  * @param cellsTotal how many cells the notebook has (0 until the run started)
  * @param failure    why it did not succeed
  */
-public record RunRecord(String id, String fileId, String path, RunStatus status, String kernel, Instant createdAt,
+public record RunRecord(String id, String tenant, String fileId, String path, RunStatus status, String kernel, Instant createdAt,
         Optional<Instant> startedAt, Optional<Instant> finishedAt, int cellsDone, int cellsTotal,
         Optional<Failure> failure) {
 
@@ -46,6 +47,7 @@ public record RunRecord(String id, String fileId, String path, RunStatus status,
     /** Validates the fields. */
     public RunRecord {
         Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(fileId, "fileId");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(status, "status");
@@ -63,31 +65,32 @@ public record RunRecord(String id, String fileId, String path, RunStatus status,
      * A new, queued run.
      *
      * @param id      the run's id
+     * @param tenant  whose run it is
      * @param fileId  the notebook's id
      * @param path    the notebook's path
      * @param kernel  the kernel spec name
      * @param created when it was accepted
      * @return the record
      */
-    public static RunRecord queued(String id, String fileId, String path, String kernel, Instant created) {
-        return new RunRecord(id, fileId, path, RunStatus.QUEUED, kernel, created, Optional.empty(), Optional.empty(),
+    public static RunRecord queued(String id, String tenant, String fileId, String path, String kernel, Instant created) {
+        return new RunRecord(id, tenant, fileId, path, RunStatus.QUEUED, kernel, created, Optional.empty(), Optional.empty(),
                 0, 0, Optional.empty());
     }
 
     RunRecord running(Instant at) {
-        return new RunRecord(id, fileId, path, RunStatus.RUNNING, kernel, createdAt, Optional.of(at), finishedAt,
+        return new RunRecord(id, tenant, fileId, path, RunStatus.RUNNING, kernel, createdAt, Optional.of(at), finishedAt,
                 cellsDone, cellsTotal, failure);
     }
 
     RunRecord progress(int done, int total) {
-        return new RunRecord(id, fileId, path, status, kernel, createdAt, startedAt, finishedAt, done, total, failure);
+        return new RunRecord(id, tenant, fileId, path, status, kernel, createdAt, startedAt, finishedAt, done, total, failure);
     }
 
     RunRecord finished(RunStatus end, Instant at, Optional<Failure> why) {
         if (!end.isFinished()) {
             throw new IllegalArgumentException("a run cannot finish with status " + end);
         }
-        return new RunRecord(id, fileId, path, end, kernel, createdAt, startedAt, Optional.of(at), cellsDone,
+        return new RunRecord(id, tenant, fileId, path, end, kernel, createdAt, startedAt, Optional.of(at), cellsDone,
                 cellsTotal, why);
     }
 

@@ -37,8 +37,9 @@ public interface RunRegistry {
     /**
      * The runs of a file.
      *
+     * @param tenant whose runs ({@link RunRecord#tenant()}); file ids of two tenants may be equal
      * @param fileId the file's id
-     * @return its runs, oldest first
+     * @return its runs of that tenant, oldest first
      */
-    List<RunRecord> forFile(String fileId);
+    List<RunRecord> forFile(String tenant, String fileId);
 }

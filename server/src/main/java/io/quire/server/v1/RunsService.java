@@ -9,14 +9,17 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.quire.contents.ContentModel;
 import io.quire.contents.ContentType;
+import io.quire.contents.ContentsManager;
 import io.quire.contents.GetOptions;
 import io.quire.execution.parameters.ParameterTranslator;
 import io.quire.execution.parameters.ParameterValue;
+import io.quire.kernel.KernelOwner;
 import io.quire.kernel.KernelSpec;
 import io.quire.kernel.KernelSpecRegistry;
 import io.quire.notebook.Notebook;
 import io.quire.server.http.ApiException;
 import io.quire.server.http.JsonBodies;
+import io.quire.server.http.RequestScope;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,14 +37,16 @@ final class RunsService {
     private static final double MAX_TIMEOUT_SECONDS = 365.0 * 24 * 3600;
 
     private final FilesService files;
+    private final RequestScope scope;
     private final RunExecutor executor;
     private final RunRegistry registry;
     private final KernelSpecRegistry specs;
     private final Optional<Path> root;
 
-    RunsService(FilesService files, RunExecutor executor, RunRegistry registry, KernelSpecRegistry specs,
-            Optional<Path> root) {
+    RunsService(FilesService files, RequestScope scope, RunExecutor executor, RunRegistry registry,
+            KernelSpecRegistry specs, Optional<Path> root) {
         this.files = files;
+        this.scope = scope;
         this.executor = executor;
         this.registry = registry;
         this.specs = specs;
@@ -56,7 +61,11 @@ final class RunsService {
         Map<String, ParameterValue> parameters = ParameterValues.read(body.get("parameters"));
         Optional<Duration> timeout = timeout(body.get("timeout_seconds"));
 
-        ContentModel model = files.require(request, fileId, GetOptions.defaults().withType(ContentType.NOTEBOOK));
+        ContentsManager contents = scope.contents(request);
+        ContentModel model = FilesService.require(contents, fileId, GetOptions.defaults()
+                .withType(ContentType.NOTEBOOK));
+        // running code needs the right to run it (team mode: executor; viewers get 403)
+        Optional<KernelOwner> owner = scope.kernelOwner(request);
         Notebook notebook = Notebook.fromJson(model.content().orElseThrow());
         String kernel = kernelField.or(notebook::kernelName).orElseThrow(() -> new ApiException(400, "no_kernel",
                 "the notebook names no kernel (metadata.kernelspec.name); pass 'kernel'"));
@@ -67,8 +76,9 @@ final class RunsService {
             throw ApiException.badRequest("parameters cannot be injected for kernel '" + kernel + "' (language '"
                     + language.orElse("") + "'): Quire renders parameters for Python only");
         }
-        RunRecord run = executor.start(fileId, model.path(), new RunExecutor.Plan(notebook, kernel, language,
-                parameters, timeout, cwd(model.path())));
+        RunRecord run = executor.start(fileId, model.path(), new RunExecutor.Plan(scope.tenant(request), contents,
+                owner, notebook, kernel, language, parameters, timeout,
+                scope.kernelDirectory(request).or(() -> cwd(model.path()))));
         response.header(HeaderNames.LOCATION, "/api/v1/runs/" + run.id());
         JsonBodies.send(response, Status.ACCEPTED_202, run.toJson());
     }
@@ -76,10 +86,8 @@ final class RunsService {
     /** {@code GET /api/v1/files/{id}/runs}: runs of a file, oldest first. */
     void ofFile(ServerRequest request, ServerResponse response) {
         String fileId = FilesService.id(request);
-        List<RunRecord> runs = registry.forFile(fileId);
-        if (runs.isEmpty()) {
-            files.require(request, fileId, GetOptions.metadataOnly()); // 404 for an unknown file
-        }
+        files.require(request, fileId, GetOptions.metadataOnly()); // 404 for an unknown or invisible file
+        List<RunRecord> runs = registry.forFile(scope.tenant(request), fileId);
         ArrayNode list = JsonBodies.MAPPER.createArrayNode();
         runs.forEach(run -> list.add(run.toJson()));
         JsonBodies.ok(response, list);
@@ -87,15 +95,26 @@ final class RunsService {
 
     /** {@code GET /api/v1/runs/{id}}. */
     void get(ServerRequest request, ServerResponse response) {
-        String id = FilesService.id(request);
-        JsonBodies.ok(response, registry.find(id).orElseThrow(() -> noRun(id)).toJson());
+        JsonBodies.ok(response, require(request).toJson());
     }
 
     /** {@code POST /api/v1/runs/{id}/cancel}: 202 with the run as it stands; a finished run is left alone. */
     void cancel(ServerRequest request, ServerResponse response) {
-        String id = FilesService.id(request);
-        RunRecord run = executor.cancel(id).orElseThrow(() -> noRun(id));
+        RunRecord found = require(request);
+        scope.kernelOwner(request); // stopping code takes the right to run it
+        RunRecord run = executor.cancel(found.id()).orElseThrow(() -> noRun(found.id()));
         JsonBodies.send(response, Status.ACCEPTED_202, run.toJson());
+    }
+
+    /**
+     * The run a request names, when the caller may see it: a run of their tenant whose file they can still see.
+     *
+     * @throws ApiException 404 otherwise, exactly as for an unknown id
+     */
+    private RunRecord require(ServerRequest request) {
+        String id = FilesService.id(request);
+        return registry.find(id).filter(found -> found.tenant().equals(scope.tenant(request))
+                && scope.seesFile(request, found.path())).orElseThrow(() -> noRun(id));
     }
 
     private Optional<Path> cwd(String path) {

@@ -16,7 +16,6 @@ import io.quire.notebook.Output;
 import io.quire.server.http.ApiException;
 import io.quire.server.v1.ExecutionRecord.Problem;
 import io.quire.sessions.Session;
-import io.quire.sessions.SessionManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -42,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * atomic {@code compute} for the session, so a lane never has two workers. The worker is the only writer of the
  * record of the execution it runs. Per cell it looks the session up again (it may have been deleted, renamed or given
  * another kernel through the Jupyter API), re-reads the notebook, runs the cell's current source with a
- * {@link CellExecutor}, and writes the cell's outputs and execution count into the file through {@link NotebookCells}
+ * {@link CellExecutor}, and writes the cell's outputs and execution count into the file through {@link NotebookCells},
+ * always in the scope of the caller who asked for the execution ({@link CallerScope}: their sessions, their contents
+ * and permissions)
  * (while the cell runs, every {@link #TICK} when its outputs changed, and when it ends); no client needs to stay
  * connected. A cell that is gone or is no longer code is skipped with a reason; the first cell that fails ends the
  * execution and the rest are skipped, as Jupyter's "run all" does.
@@ -57,7 +58,6 @@ final class SessionExecutor {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionExecutor.class);
 
-    private final SessionManager sessions;
     private final KernelManager kernels;
     private final NotebookCells notebooks;
     private final ExecutionRegistry registry;
@@ -70,14 +70,16 @@ final class SessionExecutor {
     /** An accepted execution that has not finished. */
     private static final class Job {
         final String id;
+        final CallerScope caller;
         final String sessionId;
         final String path;
         final List<String> cellIds;
         volatile Optional<Problem> cancelled = Optional.empty();
         volatile Optional<String> kernelId = Optional.empty();
 
-        Job(String id, String sessionId, String path, List<String> cellIds) {
+        Job(String id, CallerScope caller, String sessionId, String path, List<String> cellIds) {
             this.id = id;
+            this.caller = caller;
             this.sessionId = sessionId;
             this.path = path;
             this.cellIds = cellIds;
@@ -89,9 +91,8 @@ final class SessionExecutor {
         final Deque<Job> queue = new ArrayDeque<>();
     }
 
-    SessionExecutor(SessionManager sessions, KernelManager kernels, NotebookCells notebooks,
-            ExecutionRegistry registry, Executor threads, Clock clock, Supplier<String> ids) {
-        this.sessions = sessions;
+    SessionExecutor(KernelManager kernels, NotebookCells notebooks, ExecutionRegistry registry, Executor threads,
+            Clock clock, Supplier<String> ids) {
         this.kernels = kernels;
         this.notebooks = notebooks;
         this.registry = registry;
@@ -103,17 +104,19 @@ final class SessionExecutor {
     /**
      * Queues an execution of cells in a session.
      *
+     * @param caller  who asks: the session is looked up, and the notebook read and written, in their scope
      * @param session the session
      * @param fileId  the notebook's id
      * @param cellIds the cells, in execution order, each present in the notebook now
      * @return the queued execution
      * @throws ApiException 503 when the server cannot start a worker (it is stopping)
      */
-    ExecutionRecord submit(Session session, String fileId, List<String> cellIds) {
+    ExecutionRecord submit(CallerScope caller, Session session, String fileId, List<String> cellIds) {
         String id = ids.get();
-        ExecutionRecord queued = ExecutionRecord.queued(id, session.id(), fileId, cellIds, clock.instant());
+        ExecutionRecord queued = ExecutionRecord.queued(id, caller.tenant(), session.id(), fileId, cellIds,
+                clock.instant());
         registry.put(queued);
-        Job job = new Job(id, session.id(), session.path(), List.copyOf(cellIds));
+        Job job = new Job(id, caller, session.id(), session.path(), List.copyOf(cellIds));
         active.put(id, job);
         boolean[] startWorker = {false};
         lanes.compute(session.id(), (key, lane) -> {
@@ -266,7 +269,7 @@ final class SessionExecutor {
                     finish(ExecutionStatus.CANCELLED, job.cancelled, CellStatus.CANCELLED, Optional.empty());
                     return;
                 }
-                Optional<Session> session = sessions.get(job.sessionId);
+                Optional<Session> session = job.caller.sessions().get(job.sessionId);
                 if (session.isEmpty()) {
                     finish(ExecutionStatus.FAILED, Optional.of(Problem.of("session_gone", "session " + job.sessionId
                             + " was deleted or its kernel is gone")), CellStatus.SKIPPED, Optional.empty());
@@ -288,7 +291,7 @@ final class SessionExecutor {
             String cellId = job.cellIds.get(index);
             Notebook notebook;
             try {
-                notebook = notebooks.read(path);
+                notebook = notebooks.read(job.caller, path);
             } catch (ContentsNotFoundException e) {
                 finish(ExecutionStatus.FAILED, Optional.of(Problem.of("file_not_found", "the notebook '" + path
                         + "' no longer exists")), CellStatus.SKIPPED, Optional.empty());
@@ -434,7 +437,7 @@ final class SessionExecutor {
             }
             String cellId = job.cellIds.get(index);
             try {
-                if (!notebooks.writeOutputs(path, cellId, captured, count)) {
+                if (!notebooks.writeOutputs(job.caller, path, cellId, captured, count)) {
                     LOG.info("execution {}: cell '{}' left '{}' while it ran; its outputs are kept in the execution",
                             job.id, cellId, path);
                 }

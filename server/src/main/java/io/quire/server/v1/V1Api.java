@@ -7,7 +7,10 @@ import io.helidon.webserver.http.ServerResponse;
 import io.quire.contents.ContentsManager;
 import io.quire.execution.KernelStarter;
 import io.quire.kernel.KernelSpecRegistry;
+import io.quire.kernel.KernelOwner;
 import io.quire.kernels.KernelManager;
+import io.quire.server.http.ApiException;
+import io.quire.server.http.RequestScope;
 import io.quire.sessions.SessionManager;
 import io.quire.sessions.SessionStore;
 import java.nio.file.Path;
@@ -50,28 +53,37 @@ public final class V1Api implements AutoCloseable {
     private final ExecutionsService executions;
     private final SessionExecutor sessionExecutor;
     private final ExecutorService threads;
+    private final Handler login;
+    private final Handler logout;
 
     private V1Api(Builder builder) {
         this.threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("quire-run-", 0).factory());
-        Function<ServerRequest, ContentsManager> callerContents = builder.callerContents
-                .orElse(request -> builder.contents);
-        this.files = new FilesService(callerContents);
-        this.versions = new VersionsService(callerContents);
-        this.executor = new RunExecutor(builder.contents, builder.starter.orElseGet(
-                () -> new ManagedKernelStarter(builder.kernels)), builder.runs, threads, builder.clock, builder.ids,
-                builder.version);
-        this.runs = new RunsService(files, executor, builder.runs, builder.specs, builder.root);
+        RequestScope scope = builder.scope.orElseGet(() -> RequestScope.shared(builder.contents,
+                builder.sessions.orElseGet(() -> SessionManager.create(builder.kernels, SessionStore.inMemory(),
+                        builder.root, builder.clock))));
+        this.files = new FilesService(scope::contents);
+        this.versions = new VersionsService(scope::contents);
+        Function<Optional<KernelOwner>, KernelStarter> starters = builder.starter
+                .<Function<Optional<KernelOwner>, KernelStarter>>map(starter -> owner -> starter)
+                .orElseGet(() -> owner -> new ManagedKernelStarter(builder.kernels, owner));
+        this.executor = new RunExecutor(starters, builder.runs, threads, builder.clock, builder.ids, builder.version);
+        this.runs = new RunsService(files, scope, executor, builder.runs, builder.specs, builder.root);
         this.kernelSpecs = new KernelSpecsService(builder.specs);
         this.openApi = OpenApiService.create();
-        SessionManager sessionManager = builder.sessions.orElseGet(() -> SessionManager.create(builder.kernels,
-                SessionStore.inMemory(), builder.root, builder.clock));
-        NotebookCells notebooks = new NotebookCells(builder.contents);
+        NotebookCells notebooks = new NotebookCells();
         ExecutionRegistry executionRegistry = new ExecutionRegistry(builder.keptExecutions);
-        this.sessionExecutor = new SessionExecutor(sessionManager, builder.kernels, notebooks, executionRegistry,
-                threads, builder.clock, () -> UUID.randomUUID().toString());
-        this.sessions = new SessionsService(files, sessionManager, builder.kernels, builder.specs, sessionExecutor,
+        this.sessionExecutor = new SessionExecutor(builder.kernels, notebooks, executionRegistry, threads,
+                builder.clock, () -> UUID.randomUUID().toString());
+        this.sessions = new SessionsService(files, scope, builder.kernels, builder.specs, sessionExecutor,
                 builder.notices);
         this.executions = new ExecutionsService(sessions, notebooks, sessionExecutor, executionRegistry);
+        this.login = builder.login.orElse(V1Api::noPasswords);
+        this.logout = builder.logout.orElse(V1Api::noPasswords);
+    }
+
+    private static void noPasswords(ServerRequest request, ServerResponse response) {
+        throw ApiException.notFound("this server has no accounts to sign in to (single-user mode): use the server"
+                + " token; password login is part of team mode");
     }
 
     /**
@@ -130,6 +142,8 @@ public final class V1Api implements AutoCloseable {
             case START_EXECUTION -> executions::start;
             case EXECUTION -> executions::get;
             case CANCEL_EXECUTION -> executions::cancel;
+            case LOGIN -> login;
+            case LOGOUT -> logout;
             case KERNEL_SPECS -> kernelSpecs::list;
             case OPENAPI -> openApi::handle;
         };
@@ -169,7 +183,9 @@ public final class V1Api implements AutoCloseable {
         private Optional<SessionManager> sessions = Optional.empty();
         private KernelNotices notices = KernelNotices.none();
         private int keptExecutions = 1000;
-        private Optional<Function<ServerRequest, ContentsManager>> callerContents = Optional.empty();
+        private Optional<RequestScope> scope = Optional.empty();
+        private Optional<Handler> login = Optional.empty();
+        private Optional<Handler> logout = Optional.empty();
 
         private Builder(ContentsManager contents, KernelManager kernels, KernelSpecRegistry specs) {
             this.contents = Objects.requireNonNull(contents, "contents");
@@ -283,15 +299,32 @@ public final class V1Api implements AutoCloseable {
         }
 
         /**
-         * Chooses the contents that the files API serves per request (team mode: the caller's organisation's project).
-         * Runs and session executions keep writing through the builder's contents. Default: the builder's contents
-         * for every request.
+         * Chooses per request what the API serves and acts on (team mode: the caller's organisation's project as
+         * contents, the organisation's sessions, the caller as kernel owner). Runs and executions carry the scope of
+         * the request that started them, so their outputs are written with the caller's permissions, and they are
+         * found only under the same {@link RequestScope#tenant tenant}. When set, {@link #sessions} and the
+         * builder's contents are not used by the API. Default: the builder's contents and sessions for every
+         * request.
          *
-         * @param value the contents of a request
+         * @param value the scope of a request
          * @return this builder
          */
-        public Builder callerContents(Function<ServerRequest, ContentsManager> value) {
-            this.callerContents = Optional.of(Objects.requireNonNull(value, "callerContents"));
+        public Builder scope(RequestScope value) {
+            this.scope = Optional.of(Objects.requireNonNull(value, "scope"));
+            return this;
+        }
+
+        /**
+         * Serves password sign-in and sign-out ({@link V1Route#LOGIN}, {@link V1Route#LOGOUT}; team mode). Default:
+         * both answer 404, since a single-user server has no accounts.
+         *
+         * @param signIn  the handler of {@code POST /api/v1/auth/login}
+         * @param signOut the handler of {@code POST /api/v1/auth/logout}
+         * @return this builder
+         */
+        public Builder auth(Handler signIn, Handler signOut) {
+            this.login = Optional.of(Objects.requireNonNull(signIn, "signIn"));
+            this.logout = Optional.of(Objects.requireNonNull(signOut, "signOut"));
             return this;
         }
 

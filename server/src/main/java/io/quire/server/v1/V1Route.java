@@ -57,6 +57,13 @@ public enum V1Route {
     EXECUTION(Method.GET, "/api/v1/executions/{id}"),
     /** {@code POST /api/v1/executions/{id}/cancel}: cancels an execution. */
     CANCEL_EXECUTION(Method.POST, "/api/v1/executions/{id}/cancel"),
+    /**
+     * {@code POST /api/v1/auth/login}: signs in with an e-mail address and a password and makes a session token
+     * (team mode); the only v1 route that needs no token.
+     */
+    LOGIN(Method.POST, "/api/v1/auth/login"),
+    /** {@code POST /api/v1/auth/logout}: revokes the token the request presents (team mode). */
+    LOGOUT(Method.POST, "/api/v1/auth/logout"),
     /** {@code GET /api/v1/kernelspecs}: the kernels runs can use. */
     KERNEL_SPECS(Method.GET, "/api/v1/kernelspecs"),
     /** {@code GET /openapi}: the OpenAPI document of this API. */

@@ -17,6 +17,8 @@ import io.quire.contents.SaveRequest;
 import io.quire.contents.spi.ApiPaths;
 import io.quire.contents.spi.ContentNames;
 import io.quire.contents.spi.FileEncodings;
+import io.quire.notebook.Cell;
+import io.quire.notebook.CodeCell;
 import io.quire.notebook.Notebook;
 import io.quire.notebook.NotebookFormatException;
 import io.quire.store.EntryType;
@@ -323,6 +325,45 @@ public final class DatabaseContentsManager implements ContentsManager {
             };
             return model(api, saved, access(), GetOptions.metadataOnly());
         });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Editors save as with {@link #save}. An executor of the file may save only when the notebook equals the
+     * stored one apart from the outputs and execution counts of code cells; the new version is attributed to them.
+     */
+    @Override
+    public ContentModel saveOutputs(String path, Notebook notebook) {
+        Objects.requireNonNull(notebook, "notebook");
+        String api = check(path);
+        return call(api, () -> {
+            ProjectAccess access = access();
+            FileEntry entry = visible(api, access);
+            Optional<ResourceRole> role = access.roleOn(entry.id());
+            if (role.map(r -> r.atLeast(ResourceRole.EDITOR)).orElse(false)) {
+                return save(api, SaveRequest.notebook(notebook));
+            }
+            requireRole(api, role, ResourceRole.EXECUTOR);
+            if (entry.type() == EntryType.DIRECTORY || !withoutOutputs(readNotebook(api, entry))
+                    .equals(withoutOutputs(notebook))) {
+                throw new ContentsForbiddenException(api, "permission denied: as " + role.get().dbName()
+                        + " of '" + api + "' you may change only the outputs and execution counts of code cells");
+            }
+            FileEntry saved = store.files().saveNotebook(org, project.id(), api, notebook, user, SaveOptions.none())
+                    .entry();
+            return model(api, saved, access(), GetOptions.metadataOnly());
+        });
+    }
+
+    /** The notebook with every code cell's outputs and execution count cleared. */
+    private static Notebook withoutOutputs(Notebook notebook) {
+        List<Cell> cells = new ArrayList<>(notebook.cells().size());
+        for (Cell cell : notebook.cells()) {
+            cells.add(cell instanceof CodeCell code ? code.withOutputs(List.of()).withExecutionCount(Optional.empty())
+                    : cell);
+        }
+        return notebook.withCells(cells);
     }
 
     @Override
