@@ -36,6 +36,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -117,6 +118,17 @@ public class ContentsSaveBenchmark {
      */
     @Benchmark
     public ContentModel save() {
+        return contents.save("big.ipynb", request());
+    }
+
+    /**
+     * The whole save from 16 threads at once on the same file, as {@code PUT} at concurrency 16 does.
+     *
+     * @return the saved entry's model (consumed by JMH)
+     */
+    @Benchmark
+    @Threads(16)
+    public ContentModel save16() {
         return contents.save("big.ipynb", request());
     }
 
