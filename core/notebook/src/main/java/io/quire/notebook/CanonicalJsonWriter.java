@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.Map;
 
 /**
  * Writes JSON trees as nbformat writes notebooks, {@code json.dumps(nb, indent=1, sort_keys=True,
@@ -25,7 +27,7 @@ import java.util.Iterator;
  * result over.
  */
 final class CanonicalJsonWriter {
-    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     /** For each ASCII character: 0 to copy it, the escape letter for named escapes, 'u' for a {@code \}u00xx escape. */
     private static final byte[] ESCAPES = new byte[128];
 
@@ -41,6 +43,9 @@ final class CanonicalJsonWriter {
         ESCAPES['"'] = '"';
         ESCAPES['\\'] = '\\';
     }
+
+    /** Strings at least this long are tried on the bulk path first. */
+    private static final int PLAIN_MIN_LENGTH = 256;
 
     private byte[] buffer;
     private int size;
@@ -170,6 +175,11 @@ final class CanonicalJsonWriter {
         int length = text.length();
         ensure(length + 2);
         buffer[size++] = '"';
+        if (length >= PLAIN_MIN_LENGTH && plain(text)) {
+            ensure(1);
+            buffer[size++] = '"';
+            return;
+        }
         int i = 0;
         while (i < length) {
             // the common case: a run of ASCII characters that need no escape, one byte each
@@ -218,6 +228,35 @@ final class CanonicalJsonWriter {
         }
         ensure(1);
         buffer[size++] = '"';
+    }
+
+    /**
+     * The fast path for long plain ASCII strings (base64 images, long output lines): {@link String#getBytes} with
+     * UTF-8 is a bulk copy for such strings, and one scan of the bytes finds whether anything needs an escape. Adds
+     * the bytes and returns true if the string is plain ASCII without escapes; otherwise writes nothing.
+     */
+    private boolean plain(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length != text.length()) {
+            return false;
+        }
+        int special = 0;
+        for (byte b : bytes) {
+            // a negative byte cannot occur at equal length; '?' may stand for an unpaired surrogate
+            special |= b < 0x20 | b == '"' | b == '\\' | b == '?' ? 1 : 0;
+        }
+        if (special != 0) {
+            for (int i = 0; i < bytes.length; i++) {
+                byte b = bytes[i];
+                if (b < 0x20 || b == '"' || b == '\\' || b == '?' && text.charAt(i) != '?') {
+                    return false;
+                }
+            }
+        }
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, buffer, size, bytes.length);
+        size += bytes.length;
+        return true;
     }
 
     private void escape(char c) {
@@ -311,6 +350,35 @@ final class CanonicalJsonWriter {
                 }
             }
         }
+    }
+
+    /**
+     * About how many bytes {@link #tree} writes for a tree (exact for ASCII text without escapes, low for others), so
+     * the buffer can be sized once instead of growing by copies.
+     */
+    static long estimate(JsonNode node) {
+        return estimate(node, 1);
+    }
+
+    private static long estimate(JsonNode node, int depth) {
+        return switch (node.getNodeType()) {
+            case OBJECT -> {
+                long bytes = depth + 2;
+                for (Map.Entry<String, JsonNode> field : node.properties()) {
+                    bytes += depth + 6 + field.getKey().length() + estimate(field.getValue(), depth + 1);
+                }
+                yield bytes;
+            }
+            case ARRAY -> {
+                long bytes = depth + 2;
+                for (JsonNode element : node) {
+                    bytes += depth + 2 + estimate(element, depth + 1);
+                }
+                yield bytes;
+            }
+            case STRING -> node.textValue().length() + 2;
+            default -> 8;
+        };
     }
 
     /** Python's {@code sort_keys} order: by code point (String.compareTo would order by UTF-16 unit). */

@@ -413,8 +413,10 @@ final class NotebookCodec {
     }
 
     private static CanonicalJsonWriter writer(Notebook notebook) {
-        CanonicalJsonWriter writer = new CanonicalJsonWriter(64 * 1024);
-        writer.tree(toTree(notebook));
+        ObjectNode tree = toTree(notebook);
+        long estimate = CanonicalJsonWriter.estimate(tree) + 1;
+        CanonicalJsonWriter writer = new CanonicalJsonWriter((int) Math.min(estimate + estimate / 16, 1 << 30));
+        writer.tree(tree);
         writer.finish();
         return writer;
     }

@@ -49,6 +49,14 @@ class CanonicalJsonWriterTest {
                 .isEqualTo("{\n \"text\": \"a\\ud800b\\udfff\ud83d\ude00\"\n}\n");
     }
 
+    @Test
+    void longAsciiStrings_withAQuestionMarkOrAnUnpairedSurrogate_keepBoth() {
+        String plain = "x".repeat(300);
+        ObjectNode tree = F.objectNode().put("a", plain + "?" + plain).put("b", plain + "\udc00" + plain);
+        assertThat(new String(canonical(tree), StandardCharsets.UTF_8)).isEqualTo("{\n \"a\": \"" + plain + "?" + plain
+                + "\",\n \"b\": \"" + plain + "\\udc00" + plain + "\"\n}\n");
+    }
+
     private static byte[] canonical(JsonNode tree) {
         CanonicalJsonWriter writer = new CanonicalJsonWriter(16);
         writer.tree(tree);
@@ -111,9 +119,10 @@ class CanonicalJsonWriterTest {
     static String randomString(SplittableRandom random, int maxLength) {
         int length = random.nextInt(maxLength + 1);
         StringBuilder text = new StringBuilder(length);
-        boolean plain = random.nextInt(3) == 0;
+        int mode = random.nextInt(4);
         for (int i = 0; i < length; i++) {
-            int pick = plain ? 0 : random.nextInt(11);
+            // mode 0: plain ASCII; mode 1: plain with a rare other character (the bulk path's edge); else mixed
+            int pick = mode == 0 || mode == 1 && random.nextInt(400) != 0 ? 0 : random.nextInt(11);
             switch (pick) {
                 case 0, 1, 2, 3 -> text.append((char) random.nextInt(0x20, 0x7f));
                 case 4 -> text.append((char) random.nextInt(0, 0x20));
