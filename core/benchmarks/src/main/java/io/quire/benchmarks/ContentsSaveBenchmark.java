@@ -92,6 +92,20 @@ public class ContentsSaveBenchmark {
     }
 
     /**
+     * The request body to a JSON tree only, the first half of {@link #parse()}.
+     *
+     * @return the tree (consumed by JMH)
+     */
+    @Benchmark
+    public JsonNode readBody() {
+        try {
+            return BODY_MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * The request body to the notebook model: JSON bytes to a save request to a notebook.
      *
      * @return the notebook (consumed by JMH)
