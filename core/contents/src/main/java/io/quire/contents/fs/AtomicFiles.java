@@ -1,7 +1,8 @@
 package io.quire.contents.fs;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -32,29 +33,38 @@ final class AtomicFiles {
     }
 
     static void write(Path target, byte[] bytes, Optional<FileTime> lastModified) throws IOException {
-        try (Staged staged = stage(target, bytes)) {
+        try (Staged staged = stage(target, out -> out.write(bytes))) {
             staged.commit(lastModified);
             staged.syncDirectory();
         }
     }
 
+    /** Writes a file's whole content to a stream (which it must not close). */
+    @FunctionalInterface
+    interface Content {
+        /**
+         * Writes the content.
+         *
+         * @param out the temporary file's stream
+         * @throws IOException if writing fails
+         */
+        void writeTo(OutputStream out) throws IOException;
+    }
+
     /**
-     * The first, slow half of {@link #write}: the bytes in a temporary file next to the (link-resolved) target,
+     * The first, slow half of {@link #write}: the content in a temporary file next to the (link-resolved) target,
      * forced to disk. It needs no lock: the file has a fresh random name. The caller then {@linkplain Staged#commit
      * commits} it (under its lock, if it serialises writes), {@linkplain Staged#syncDirectory syncs the directory}
      * (again without a lock) and closes it, which removes the temporary file if it was not committed.
      */
-    static Staged stage(Path target, byte[] bytes) throws IOException {
+    static Staged stage(Path target, Content content) throws IOException {
         Path real = Files.isSymbolicLink(target) ? target.toRealPath() : target;
         Path temp = real.resolveSibling(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong())
                 + ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+                content.writeTo(Channels.newOutputStream(channel));
                 channel.force(true);
             }
         } catch (IOException | RuntimeException e) {

@@ -380,10 +380,11 @@ public final class FileContentsManager implements ContentsManager {
     public ContentModel save(String path, SaveRequest request) {
         Objects.requireNonNull(request, "request");
         String api = check(path);
-        byte[] bytes = switch (request) {
-            case SaveRequest.NotebookContent notebook -> notebook.parse(api).toBytes();
-            case SaveRequest.TextContent text -> text.bytes(api);
-            case SaveRequest.Base64Content base64 -> base64.bytes(api);
+        AtomicFiles.Content content = switch (request) {
+            // the notebook is checked here (a bad one is a 400 before any file exists) and serialised into the file
+            case SaveRequest.NotebookContent notebook -> notebook.parse(api)::write;
+            case SaveRequest.TextContent text -> bytesOf(text.bytes(api));
+            case SaveRequest.Base64Content base64 -> bytesOf(base64.bytes(api));
             case SaveRequest.DirectoryContent directory -> null;
         };
         if (request instanceof SaveRequest.DirectoryContent) {
@@ -396,7 +397,7 @@ public final class FileContentsManager implements ContentsManager {
         // the slow part, writing and forcing the temporary file, runs outside the lock so concurrent saves overlap
         Path target = resolve(api);
         checkWritableFile(api, target);
-        try (AtomicFiles.Staged staged = io(api, () -> AtomicFiles.stage(target, bytes))) {
+        try (AtomicFiles.Staged staged = io(api, () -> AtomicFiles.stage(target, content))) {
             ContentModel saved = locked(() -> {
                 checkWritableFile(api, target);
                 io(api, () -> {
@@ -568,6 +569,10 @@ public final class FileContentsManager implements ContentsManager {
             AtomicFiles.write(target, bytes, Optional.empty());
             return null;
         });
+    }
+
+    private static AtomicFiles.Content bytesOf(byte[] bytes) {
+        return out -> out.write(bytes);
     }
 
     private void checkWritableFile(String api, Path target) {
