@@ -40,12 +40,14 @@ import org.openjdk.jmh.annotations.Warmup;
 public class NotebookCodecBenchmark {
     private byte[] json;
     private Notebook notebook;
+    private ObjectNode tree;
 
     /** Builds the notebook once. */
     @Setup
     public void setUp() {
         notebook = tenMegabyteNotebook();
         json = notebook.toBytes();
+        tree = notebook.toJson();
         if (json.length < 9_500_000) {
             throw new IllegalStateException("benchmark notebook too small: " + json.length + " bytes");
         }
@@ -69,6 +71,16 @@ public class NotebookCodecBenchmark {
     @Benchmark
     public byte[] write() {
         return notebook.toBytes();
+    }
+
+    /**
+     * A JSON tree to the model, as the desktop opens a notebook it received as a contents model.
+     *
+     * @return the notebook (consumed by JMH)
+     */
+    @Benchmark
+    public Notebook fromJson() {
+        return Notebook.fromJson(tree);
     }
 
     /**

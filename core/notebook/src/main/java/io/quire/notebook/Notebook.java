@@ -116,7 +116,9 @@ public record Notebook(int nbformat, int nbformatMinor, ObjectNode metadata, Lis
      * @throws NotebookFormatException if the tree is not a notebook Quire can read
      */
     public static Notebook fromJson(JsonNode json) {
-        return NotebookCodec.fromTree(json.deepCopy());
+        // not copied first: reading never changes the tree (a v3 upgrade works on its own copy), and every record
+        // copies the containers it keeps
+        return NotebookCodec.fromTree(json);
     }
 
     /**

@@ -1,15 +1,10 @@
 package io.quire.notebook;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
@@ -19,14 +14,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,8 +30,9 @@ import java.util.Set;
  * <p>Design: the JSON is parsed into a Jackson tree with exact decimals (so numbers in metadata are written back as
  * read), duplicate keys refused, and no limit on string length (multi-megabyte base64 images are ordinary). The tree
  * is then mapped onto records field by field; every field the model does not name goes to the record's
- * {@code extra}. Writing reverses the mapping and serialises the tree the way nbformat does ({@code indent=1},
- * sorted keys, a trailing newline), so files Quire saves diff cleanly against files Jupyter saved.
+ * {@code extra}. Writing reverses the mapping and serialises the tree with {@link CanonicalJsonWriter} the way
+ * nbformat does ({@code indent=1}, sorted keys, a trailing newline), so files Quire saves diff cleanly against files
+ * Jupyter saved.
  */
 final class NotebookCodec {
     private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
@@ -50,9 +43,6 @@ final class NotebookCodec {
                             .build())
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-                    // as Python's json module writes: lowercase hex escapes, characters beyond U+FFFF unescaped
-                    .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
-                    .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
                     .build())
             .nodeFactory(Json.FACTORY)
             // keep decimals exactly as written: 1.0 must stay a float, not become the integer 1
@@ -60,13 +50,6 @@ final class NotebookCodec {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
-
-    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                    .withObjectEmptySeparator("")
-                    .withArrayEmptySeparator(""))
-            .withObjectIndenter(new DefaultIndenter(" ", "\n"))
-            .withArrayIndenter(new DefaultIndenter(" ", "\n"));
 
     private static final Set<String> NOTEBOOK_FIELDS = Set.of("nbformat", "nbformat_minor", "metadata", "cells");
     private static final Set<String> CODE_FIELDS =
@@ -414,85 +397,28 @@ final class NotebookCodec {
     }
 
     static void write(Notebook notebook, OutputStream out) {
-        writeTree(toTree(notebook), out);
+        try {
+            writer(notebook).writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static byte[] writeBytes(Notebook notebook) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-        write(notebook, out);
-        return out.toByteArray();
+        return writer(notebook).toBytes();
     }
 
     static String writeString(Notebook notebook) {
         return new String(writeBytes(notebook), StandardCharsets.UTF_8);
     }
 
-    /** Serialises a tree as nbformat does: one-space indent, keys sorted, a trailing newline. */
-    static void writeTree(JsonNode tree, OutputStream out) {
-        try (JsonGenerator generator = MAPPER.getFactory().createGenerator(out)) {
-            generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            generator.setPrettyPrinter(PRETTY.createInstance());
-            writeSorted(generator, tree);
-            generator.writeRaw('\n');
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void writeSorted(JsonGenerator generator, JsonNode node) throws IOException {
-        switch (node.getNodeType()) {
-            case OBJECT -> {
-                generator.writeStartObject();
-                String[] names = new String[node.size()];
-                int i = 0;
-                for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-                    names[i++] = it.next();
-                }
-                // Python's sort_keys orders by code point; String.compareTo would order by UTF-16 unit
-                Arrays.sort(names, NotebookCodec::compareCodePoints);
-                for (String name : names) {
-                    generator.writeFieldName(name);
-                    writeSorted(generator, node.get(name));
-                }
-                generator.writeEndObject();
-            }
-            case ARRAY -> {
-                generator.writeStartArray();
-                for (JsonNode element : node) {
-                    writeSorted(generator, element);
-                }
-                generator.writeEndArray();
-            }
-            case STRING -> generator.writeString(node.textValue());
-            case BOOLEAN -> generator.writeBoolean(node.booleanValue());
-            case NULL -> generator.writeNull();
-            case NUMBER -> {
-                switch (node.numberType()) {
-                    case INT -> generator.writeNumber(node.intValue());
-                    case LONG -> generator.writeNumber(node.longValue());
-                    case BIG_INTEGER -> generator.writeNumber(node.bigIntegerValue());
-                    case BIG_DECIMAL -> generator.writeNumber(node.decimalValue());
-                    case FLOAT -> generator.writeNumber(node.floatValue());
-                    default -> generator.writeNumber(node.doubleValue());
-                }
-            }
-            default -> MAPPER.writeTree(generator, node);
-        }
-    }
-
-    private static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int x = a.codePointAt(i);
-            int y = b.codePointAt(j);
-            if (x != y) {
-                return Integer.compare(x, y);
-            }
-            i += Character.charCount(x);
-            j += Character.charCount(y);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
+    private static CanonicalJsonWriter writer(Notebook notebook) {
+        ObjectNode tree = toTree(notebook);
+        long estimate = CanonicalJsonWriter.estimate(tree) + 1;
+        CanonicalJsonWriter writer = new CanonicalJsonWriter((int) Math.min(estimate + estimate / 16, 1 << 30));
+        writer.tree(tree);
+        writer.finish();
+        return writer;
     }
 
     /** For tests and tools: parse JSON with the same settings as notebooks. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -158,6 +159,52 @@ class NotebookModelTest {
 
         ((ObjectNode) tree.at("/cells/0/attachments/f.txt")).put("text/plain", "z");
 
+        assertThat(notebook.toJsonString()).isEqualTo(before);
+    }
+
+    @Test
+    void fromJson_keepsNoPartOfThePassedTreeAndLeavesItUnchanged() {
+        String json = """
+                {"nbformat": 4, "nbformat_minor": 5, "metadata": {"k": {"n": 1}}, "top": {"t": [1]}, "cells": [
+                 {"id": "c", "cell_type": "code", "metadata": {"m": [1]}, "source": ["a\\n", "b"], "execution_count": 1,
+                  "more": {"x": 1},
+                  "outputs": [
+                   {"output_type": "display_data", "metadata": {"o": {}}, "data": {"text/plain": ["p"]}, "e": [1]},
+                   {"output_type": "execute_result", "execution_count": 1, "metadata": {}, "data": {"a/b+json": {}}},
+                   {"output_type": "stream", "name": "stdout", "text": ["s"], "e": {}},
+                   {"output_type": "error", "ename": "E", "evalue": "v", "traceback": ["t"], "e": {}},
+                   {"output_type": "future", "f": {"g": 1}}]},
+                 {"id": "m", "cell_type": "markdown", "metadata": {}, "source": "x", "attachments": {"a": {}}},
+                 {"id": "u", "cell_type": "future", "metadata": {}, "z": {"y": 1}}]}""";
+        ObjectNode tree = (ObjectNode) JsonTrees.parse(json);
+        Notebook notebook = Notebook.fromJson(tree);
+        String before = notebook.toJsonString();
+
+        assertThat(tree).isEqualTo(JsonTrees.parse(json));
+        tree.findParents("x").forEach(node -> ((ObjectNode) node).put("x", 2));
+        tree.findParents("n").forEach(node -> ((ObjectNode) node).put("n", 2));
+        tree.findParents("g").forEach(node -> ((ObjectNode) node).put("g", 2));
+        tree.findParents("y").forEach(node -> ((ObjectNode) node).put("y", 2));
+        tree.findValues("m").forEach(node -> ((ArrayNode) node).add(2));
+        tree.findValues("t").forEach(node -> ((ArrayNode) node).add(2));
+        tree.findValues("e").forEach(node -> {
+            if (node instanceof ObjectNode object) {
+                object.put("added", 1);
+            } else {
+                ((ArrayNode) node).add(2);
+            }
+        });
+        tree.findValues("o").forEach(node -> ((ObjectNode) node).put("added", 1));
+        tree.findValues("a/b+json").forEach(node -> ((ObjectNode) node).put("added", 1));
+        tree.findValues("text/plain").forEach(node -> ((ArrayNode) node).add("q"));
+        tree.findValues("a").forEach(node -> ((ObjectNode) node).put("added", 1));
+        tree.findValues("source").forEach(node -> {
+            if (node instanceof ArrayNode array) {
+                array.add("c");
+            }
+        });
+
+        assertThat(tree).isNotEqualTo(JsonTrees.parse(json));
         assertThat(notebook.toJsonString()).isEqualTo(before);
     }
 

@@ -68,6 +68,8 @@ import java.util.function.Supplier;
  * <p><b>Concurrency.</b> Reads take no lock: the atomic rename is what makes them safe. Every operation that
  * changes the tree holds one lock, so check-then-act sequences (choosing an untitled or copy name, the conflict check
  * of a rename, creating a notebook's first checkpoint) are not interleaved with other writes through this manager.
+ * A save writes and forces its temporary file before it takes the lock and forces the directory after releasing it,
+ * so the lock is held for the rename only and concurrent saves overlap their disk waits; the last rename wins.
  * Writes by other processes are not serialised with ours.
  *
  * <p><b>Checkpoints.</b> As Jupyter's {@code FileCheckpoints}: one checkpoint per file, id {@code checkpoint}, stored as
@@ -378,24 +380,40 @@ public final class FileContentsManager implements ContentsManager {
     public ContentModel save(String path, SaveRequest request) {
         Objects.requireNonNull(request, "request");
         String api = check(path);
-        byte[] bytes = switch (request) {
-            case SaveRequest.NotebookContent notebook -> notebook.parse(api).toBytes();
-            case SaveRequest.TextContent text -> text.bytes(api);
-            case SaveRequest.Base64Content base64 -> base64.bytes(api);
+        AtomicFiles.Content content = switch (request) {
+            // the notebook is checked here (a bad one is a 400 before any file exists) and serialised into the file
+            case SaveRequest.NotebookContent notebook -> notebook.parse(api)::write;
+            case SaveRequest.TextContent text -> bytesOf(text.bytes(api));
+            case SaveRequest.Base64Content base64 -> bytesOf(base64.bytes(api));
             case SaveRequest.DirectoryContent directory -> null;
         };
-        return locked(() -> {
-            Path target = resolve(api);
-            if (request instanceof SaveRequest.DirectoryContent) {
+        if (request instanceof SaveRequest.DirectoryContent) {
+            return locked(() -> {
+                Path target = resolve(api);
                 createDirectory(api, target);
-            } else {
-                writeFile(api, target, bytes);
+                return model(api, target, GetOptions.metadataOnly());
+            });
+        }
+        // the slow part, writing and forcing the temporary file, runs outside the lock so concurrent saves overlap
+        Path target = resolve(api);
+        checkWritableFile(api, target);
+        try (AtomicFiles.Staged staged = io(api, () -> AtomicFiles.stage(target, content))) {
+            ContentModel saved = locked(() -> {
+                checkWritableFile(api, target);
+                io(api, () -> {
+                    staged.commit(Optional.empty());
+                    return null;
+                });
                 if (request instanceof SaveRequest.NotebookContent) {
                     ensureCheckpoint(api, target);
                 }
-            }
-            return model(api, target, GetOptions.metadataOnly());
-        });
+                return model(api, target, GetOptions.metadataOnly());
+            });
+            staged.syncDirectory();
+            return saved;
+        } catch (IOException e) {
+            throw failure(api, e);
+        }
     }
 
     @Override
@@ -546,6 +564,18 @@ public final class FileContentsManager implements ContentsManager {
     }
 
     private void writeFile(String api, Path target, byte[] bytes) {
+        checkWritableFile(api, target);
+        io(api, () -> {
+            AtomicFiles.write(target, bytes, Optional.empty());
+            return null;
+        });
+    }
+
+    private static AtomicFiles.Content bytesOf(byte[] bytes) {
+        return out -> out.write(bytes);
+    }
+
+    private void checkWritableFile(String api, Path target) {
         if (api.isEmpty()) {
             throw new ContentsBadRequestException(api, "cannot write a file at the contents root");
         }
@@ -556,10 +586,6 @@ public final class FileContentsManager implements ContentsManager {
         if (Files.exists(target) && !Files.isWritable(target)) {
             throw new ContentsForbiddenException(api, "permission denied: '" + api + "' is not writable");
         }
-        io(api, () -> {
-            AtomicFiles.write(target, bytes, Optional.empty());
-            return null;
-        });
     }
 
     private void requireParentDirectory(String api, Path target) {
