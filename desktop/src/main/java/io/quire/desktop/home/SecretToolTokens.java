@@ -84,6 +84,8 @@ public record SecretToolTokens(Path executable) implements TokenStore {
                 if (input.isPresent()) {
                     stdin.write(input.get().getBytes(StandardCharsets.UTF_8));
                 }
+            } catch (IOException e) {
+                // it exited without reading its input: its status and error output below say why
             }
             byte[] out = process.getInputStream().readAllBytes();
             byte[] err = process.getErrorStream().readAllBytes();
