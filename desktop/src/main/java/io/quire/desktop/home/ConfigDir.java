@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The OS user's config folder for the desktop app: {@code $XDG_CONFIG_HOME/quire} (else {@code ~/.config/quire}) on
+ * The OS user's config folder for the desktop app: {@code $XDG_CONFIG_HOME/quire} (else {@code $HOME/.config/quire}) on
  * Linux, {@code ~/Library/Application Support/Quire} on macOS, {@code %APPDATA%\Quire} on Windows; the system property
  * {@code quire.desktop.config} overrides it (tests, portable installs). Created with mode 0700 where POSIX allows.
  *
@@ -44,7 +44,9 @@ public record ConfigDir(Path path) {
             return new ConfigDir(home.resolve("Library/Application Support/Quire"));
         }
         String xdg = env.getOrDefault("XDG_CONFIG_HOME", "");
-        return new ConfigDir((xdg.isBlank() ? home.resolve(".config") : Path.of(xdg)).resolve("quire"));
+        // the XDG default is $HOME/.config: HOME wins over the password database's home (user.home)
+        Path base = env.getOrDefault("HOME", "").isBlank() ? home : Path.of(env.get("HOME"));
+        return new ConfigDir((xdg.isBlank() ? base.resolve(".config") : Path.of(xdg)).resolve("quire"));
     }
 
     /**

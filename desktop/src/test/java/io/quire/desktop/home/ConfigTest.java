@@ -23,6 +23,8 @@ class ConfigTest {
         assertThat(ConfigDir.forUser(Map.of(), "Linux", home, null).path()).isEqualTo(Path.of("/home/ada/.config/quire"));
         assertThat(ConfigDir.forUser(Map.of("XDG_CONFIG_HOME", "/cfg"), "Linux", home, null).path())
                 .isEqualTo(Path.of("/cfg/quire"));
+        assertThat(ConfigDir.forUser(Map.of("HOME", "/tmp/h"), "Linux", home, null).path())
+                .isEqualTo(Path.of("/tmp/h/.config/quire"));
         assertThat(ConfigDir.forUser(Map.of(), "Mac OS X", home, null).path())
                 .isEqualTo(Path.of("/home/ada/Library/Application Support/Quire"));
         assertThat(ConfigDir.forUser(Map.of(), "Linux", home, "/elsewhere").path()).isEqualTo(Path.of("/elsewhere"));
