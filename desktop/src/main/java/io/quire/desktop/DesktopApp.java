@@ -118,7 +118,7 @@ public final class DesktopApp extends Application {
         window.setIconified(false);
         window.toFront();
         window.requestFocus();
-        request.notebook().ifPresent(file -> workspace.openLocal(file));
+        request.notebook().ifPresent(file -> open(view, view.getScene(), file));
     }
 
     private void open(WorkspaceView view, Scene scene, Path file) {
