@@ -1,43 +1,46 @@
 package io.quire.desktop;
 
+import io.quire.desktop.home.ConfigDir;
+import io.quire.desktop.home.TokenStore;
+import io.quire.desktop.home.WorkspaceView;
+import io.quire.desktop.home.WorkspaceViewModel;
 import io.quire.desktop.instance.SingleInstance;
 import io.quire.desktop.notebook.NotebookDocument;
 import io.quire.desktop.notebook.NotebookView;
 import io.quire.desktop.notebook.NotebookViewModel;
+import io.quire.desktop.notebook.Runs;
 import java.io.File;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javafx.application.Application;
 import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
 import javafx.scene.Scene;
-import javafx.scene.control.Button;
-import javafx.scene.control.Label;
-import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.VBox;
-import javafx.stage.FileChooser;
+import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonType;
 import javafx.stage.Stage;
 
 /**
- * Quire's desktop app: starts the embedded server ({@link EmbeddedServer}) on the folder to open, then shows a
- * notebook from it through the SDK; closing the last window stops the kernels and the servers.
+ * Quire's desktop app: starts the embedded server ({@link EmbeddedServer}) on the folder to open, then shows the
+ * home screen and notebooks in tabs ({@link WorkspaceView}), all through the SDK; closing the window stops the kernels
+ * and the servers.
  *
- * <p>Parameters: see {@link LaunchOptions}. When {@link Main} made this launch the single instance, notebooks handed
- * over by later launches open in windows of their own: on the running server when it serves their folder, else on
- * another embedded server started for the notebook's folder.
+ * <p>Parameters: see {@link LaunchOptions}. Local notebooks open on the embedded server whose folder holds them,
+ * else on another embedded server started for the notebook's folder. When {@link Main} made this launch the single
+ * instance, notebooks handed over by later launches open as tabs of the window.
  */
 public final class DesktopApp extends Application {
     private static final System.Logger LOG = System.getLogger(DesktopApp.class.getName());
     private static volatile Optional<SingleInstance> instance = Optional.empty();
 
     private final List<EmbeddedServer> servers = new CopyOnWriteArrayList<>();
-    private final List<NotebookViewModel> open = new ArrayList<>();
     private LaunchOptions options;
     private Theme theme = Theme.LIGHT;
-    private Stage lastWindow;
+    private Stage window;
+    private WorkspaceViewModel workspace;
     private final long launched;
 
     /** Creates the app; JavaFX calls it. */
@@ -68,117 +71,107 @@ public final class DesktopApp extends Application {
 
     @Override
     public void start(Stage stage) {
-        showWindow(stage, servers.getFirst(), options.notebook());
-        instance.ifPresent(primary -> primary.listen(request -> Platform.runLater(() -> handOver(request))));
-    }
-
-    private void handOver(SingleInstance.Request request) {
-        if (request.notebook().isEmpty()) {
-            lastWindow.setIconified(false);
-            lastWindow.toFront();
-            lastWindow.requestFocus();
-            return;
+        ConfigDir config = ConfigDir.forUser();
+        try {
+            config.create();
+        } catch (java.io.UncheckedIOException e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage());
         }
-        Path file = request.notebook().get();
-        Optional<EmbeddedServer> serving = servers.stream().filter(server -> file.startsWith(server.root()))
-                .findFirst();
-        if (serving.isPresent()) {
-            showWindow(new Stage(), serving.get(), Optional.of(file));
-            return;
-        }
-        Thread.ofVirtual().name("quire-embedded-server").start(() -> {
-            try {
-                EmbeddedServer server = EmbeddedServer.start(file.getParent());
-                servers.add(server);
-                Platform.runLater(() -> showWindow(new Stage(), server, Optional.of(file)));
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot serve " + file.getParent() + ": " + e.getMessage());
-            }
-        });
-    }
-
-    private void showWindow(Stage stage, EmbeddedServer server, Optional<Path> notebook) {
-        BorderPane content = new BorderPane();
-        Scene scene = new Scene(content, 1100, 800);
+        workspace = new WorkspaceViewModel(new LocalServers(), config, TokenStore.forUser(config, System.getenv()),
+                command -> Thread.ofVirtual().name("quire-desktop").start(command), Platform::runLater);
+        WorkspaceView view = new WorkspaceView(workspace);
+        Scene scene = new Scene(view, 1100, 800);
         theme.apply(scene);
         stage.setScene(scene);
-        stage.setTitle("Quire");
+        stage.titleProperty().bind(Bindings.createStringBinding(() -> {
+            int index = workspace.selectedProperty().get();
+            return index < 0 || index >= workspace.tabs().size() ? "Quire"
+                    : workspace.tabs().get(index).title().get() + " \u2014 Quire";
+        }, workspace.selectedProperty(), workspace.tabs()));
         stage.focusedProperty().addListener((property, was, focused) -> {
             if (focused) {
-                lastWindow = stage;
+                workspace.checkForChanges();
             }
         });
-        lastWindow = stage;
+        stage.setOnCloseRequest(event -> {
+            if (workspace.anyDirty() && !confirmQuit(stage)) {
+                event.consume();
+            }
+        });
+        window = stage;
         stage.show();
-        if (notebook.isPresent()) {
-            open(stage, content, server, notebook.get());
-        } else {
-            content.setCenter(home(stage, content, server));
-        }
+        workspace.startTimer();
+        workspace.openFolder(options.folder());
+        options.notebook().ifPresent(file -> open(view, scene, file));
+        instance.ifPresent(primary -> primary.listen(request -> Platform.runLater(() -> handOver(view, request))));
     }
 
-    private VBox home(Stage stage, BorderPane content, EmbeddedServer server) {
-        Label title = new Label("Quire");
-        title.getStyleClass().add("title-1");
-        Label folder = new Label("Folder: " + server.root());
-        Button openButton = new Button("Open notebook\u2026");
-        openButton.setId("open-notebook");
-        openButton.setOnAction(event -> {
-            FileChooser chooser = new FileChooser();
-            chooser.setInitialDirectory(server.root().toFile());
-            chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("Notebooks", "*.ipynb"));
-            File file = chooser.showOpenDialog(stage);
-            if (file != null) {
-                open(stage, content, server, file.toPath().toAbsolutePath().normalize());
-            }
-        });
-        Button themeButton = new Button("Dark / light");
-        themeButton.setOnAction(event -> {
-            theme = theme.toggled();
-            theme.apply(stage.getScene());
-        });
-        VBox box = new VBox(12, title, folder, openButton, themeButton);
-        box.getStyleClass().add("home");
-        return box;
+    private boolean confirmQuit(Stage stage) {
+        Alert alert = new Alert(Alert.AlertType.CONFIRMATION,
+                "Some notebooks have unsaved changes. Quit anyway and lose them?", ButtonType.YES, ButtonType.NO);
+        alert.initOwner(stage);
+        alert.setHeaderText("Unsaved changes");
+        return alert.showAndWait().filter(answer -> answer == ButtonType.YES).isPresent();
     }
 
-    private void open(Stage stage, BorderPane content, EmbeddedServer server, Path file) {
-        Path root = server.root();
-        if (!file.startsWith(root)) {
-            content.setCenter(new Label(file + " is outside the folder the app serves (" + root + ")"));
-            return;
-        }
-        String path = root.relativize(file).toString().replace(File.separatorChar, '/');
+    private void handOver(WorkspaceView view, SingleInstance.Request request) {
+        window.setIconified(false);
+        window.toFront();
+        window.requestFocus();
+        request.notebook().ifPresent(file -> open(view, view.getScene(), file));
+    }
+
+    private void open(WorkspaceView view, Scene scene, Path file) {
         long started = System.nanoTime();
-        openNotebook(server.connection(), path).whenComplete((view, failure) -> Platform.runLater(() -> {
+        workspace.openLocal(file).whenComplete((tab, failure) -> {
             if (failure != null) {
                 Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                Label error = new Label("Cannot open " + path + ": " + cause.getMessage());
-                error.setId("open-error");
-                content.setCenter(error);
-                System.err.println("quire-desktop: cannot open " + path + ": " + cause.getMessage());
+                System.err.println("quire-desktop: cannot open " + file + ": " + cause.getMessage());
                 return;
             }
-            NotebookViewModel model = view.viewModel();
-            open.add(model);
-            stage.setOnHidden(event -> {
-                open.remove(model);
-                model.close();
-            });
-            content.setCenter(view);
-            stage.titleProperty().bind(javafx.beans.binding.Bindings.when(model.dirtyProperty())
-                    .then("\u25cf " + path + " \u2014 Quire").otherwise(path + " \u2014 Quire"));
-            FirstScreen.measure(stage.getScene(), view, cells -> {
+            view.viewOf(tab).ifPresent(notebookView -> FirstScreen.measure(scene, notebookView, cells -> {
                 long now = System.nanoTime();
                 String line = String.format("opened %s (%d cells): first screen %d ms after open, %d ms after launch",
-                        path, cells, (now - started) / 1_000_000, (now - launched) / 1_000_000);
+                        tab.notebook().file().path(), cells, (now - started) / 1_000_000,
+                        (now - launched) / 1_000_000);
                 LOG.log(System.Logger.Level.INFO, line);
                 System.err.println("quire-desktop: " + line);
                 if (options.exitAfterFirstScreen()) {
                     Platform.exit();
                 }
-            });
-        }));
+            }));
+        });
+    }
+
+    /** Local notebooks are served by the embedded server of a folder that holds them (started when needed). */
+    private final class LocalServers implements WorkspaceViewModel.Servers {
+        @Override
+        public ServerConnection home() {
+            return servers.getFirst().connection();
+        }
+
+        @Override
+        public Path homeFolder() {
+            return servers.getFirst().root();
+        }
+
+        @Override
+        public WorkspaceViewModel.Located locate(Path file) {
+            Path absolute = file.toAbsolutePath().normalize();
+            EmbeddedServer server;
+            synchronized (servers) {
+                server = servers.stream().filter(running -> absolute.startsWith(running.root())).findFirst()
+                        .orElse(null);
+                if (server == null) {
+                    server = EmbeddedServer.start(absolute.getParent());
+                    servers.add(server);
+                    LOG.log(System.Logger.Level.INFO, "embedded server on " + server.connection().baseUrl()
+                            + " serving " + absolute.getParent());
+                }
+            }
+            String path = server.root().relativize(absolute).toString().replace(File.separatorChar, '/');
+            return new WorkspaceViewModel.Located(server.connection(), path);
+        }
     }
 
     /**
@@ -190,6 +183,18 @@ public final class DesktopApp extends Application {
      * @return completes with the view, on the JavaFX thread
      */
     public static CompletableFuture<NotebookView> openNotebook(ServerConnection connection, String path) {
+        return openNotebook(connection, path, Runs.KERNEL_CHANNELS);
+    }
+
+    /**
+     * Reads a notebook through the SDK and builds its view, with a given run path.
+     *
+     * @param connection the server
+     * @param path       the notebook's path on the server
+     * @param runs       how its cells run
+     * @return completes with the view, on the JavaFX thread
+     */
+    public static CompletableFuture<NotebookView> openNotebook(ServerConnection connection, String path, Runs runs) {
         var client = connection.client();
         CompletableFuture<NotebookView> view = new CompletableFuture<>();
         Thread.ofVirtual().name("quire-open").start(() -> {
@@ -198,7 +203,7 @@ public final class DesktopApp extends Application {
                 Platform.runLater(() -> {
                     try {
                         NotebookViewModel model = NotebookViewModel.builder(client, document).ui(Platform::runLater)
-                                .build();
+                                .runs(runs).build();
                         view.complete(new NotebookView(model));
                     } catch (RuntimeException e) {
                         view.completeExceptionally(e);
@@ -214,8 +219,9 @@ public final class DesktopApp extends Application {
     @Override
     public void stop() {
         instance.ifPresent(SingleInstance::close);
-        List.copyOf(open).forEach(NotebookViewModel::close);
-        open.clear();
+        if (workspace != null) {
+            workspace.close();
+        }
         servers.forEach(EmbeddedServer::close);
     }
 }

@@ -181,12 +181,31 @@ public final class KernelChannels implements AutoCloseable {
      * @throws QuireTransportException when the connection is closed
      */
     public String send(String channel, String msgType, ObjectNode content) {
+        String msgId = UUID.randomUUID().toString();
+        send(channel, msgType, msgId, content);
+        return msgId;
+    }
+
+    /**
+     * Sends a request under a {@code msg_id} the caller chose, so it can route the replies (which name it as their
+     * parent) before they can arrive; {@link #onMessage} subscribers see every reply.
+     *
+     * @param channel {@code shell}, {@code control} or {@code stdin}
+     * @param msgType the message type, such as {@code complete_request}
+     * @param msgId   the request's {@code msg_id}; must be unique (a random UUID)
+     * @param content the content
+     * @throws IllegalArgumentException when the msg id is empty
+     * @throws QuireTransportException  when the connection is closed
+     */
+    public void send(String channel, String msgType, String msgId, ObjectNode content) {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(msgType, "msgType");
+        Objects.requireNonNull(msgId, "msgId");
         Objects.requireNonNull(content, "content");
-        String msgId = UUID.randomUUID().toString();
+        if (msgId.isEmpty()) {
+            throw new IllegalArgumentException("a msg_id must not be empty");
+        }
         transmit(message(channel, msgType, msgId, content));
-        return msgId;
     }
 
     /**

@@ -136,6 +136,45 @@ public final class QuireClient {
     }
 
     /**
+     * Creates a notebook at a path that holds no file yet, through the server's Jupyter contents API
+     * ({@code PUT /api/contents/{path}}), since the v1 API has no file creation.
+     *
+     * @param path     the new file's path relative to the server's root, {@code /}-separated, ending in
+     *                 {@code .ipynb}
+     * @param notebook the notebook JSON (nbformat 4)
+     * @return the new file
+     * @throws IllegalArgumentException when the path is empty or does not end in {@code .ipynb}
+     * @throws QuireException           when a file already exists at the path
+     * @throws QuireApiException        400 for a malformed notebook, 403 for a path the server refuses
+     */
+    public FileInfo createNotebook(String path, JsonNode notebook) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(notebook, "notebook");
+        String clean = path.startsWith("/") ? path.substring(1) : path;
+        if (clean.isEmpty() || !clean.endsWith(".ipynb")) {
+            throw new IllegalArgumentException("a notebook path must end in .ipynb, got '" + path + "'");
+        }
+        try {
+            fileByPath(clean);
+            throw new QuireException("a file already exists at " + clean);
+        } catch (QuireApiException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+        }
+        ObjectNode body = Wire.JSON.createObjectNode();
+        body.put("type", "notebook");
+        body.put("format", "json");
+        body.set("content", notebook);
+        StringBuilder encoded = new StringBuilder("api/contents");
+        for (String part : clean.split("/")) {
+            encoded.append('/').append(encode(part));
+        }
+        send("PUT", encoded.toString(), Optional.of(body));
+        return fileByPath(clean);
+    }
+
+    /**
      * Lists a file's versions, newest first. Versions need a server with the database store (team mode).
      *
      * @param fileId the file's id

@@ -118,6 +118,22 @@ class KernelChannelsTest {
     }
 
     @Test
+    void send_withAChosenMsgId_usesItInTheHeader() throws Exception {
+        ObjectNode content = Wire.JSON.createObjectNode();
+        content.put("code", "pri");
+        content.put("cursor_pos", 3);
+        channels.send("shell", "complete_request", "my-id-1", content);
+
+        JsonNode sent = Wire.JSON.readTree(server.nextText());
+        assertThat(sent.path("header").path("msg_id").asText()).isEqualTo("my-id-1");
+        assertThat(sent.path("header").path("msg_type").asText()).isEqualTo("complete_request");
+        assertThat(sent.path("channel").asText()).isEqualTo("shell");
+        assertThat(sent.path("content").path("cursor_pos").asInt()).isEqualTo(3);
+        assertThatThrownBy(() -> channels.send("shell", "complete_request", "", content))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void close_sendsANormalClose() throws Exception {
         channels.close();
 

@@ -79,6 +79,16 @@ class QuireClientTest {
     }
 
     @Test
+    void createNotebook_refusesAPathThatIsNotANotebook_beforeAnyRequest() throws IOException {
+        QuireClient quire = serve(0);
+        var notebook = Wire.JSON.createObjectNode();
+        assertThatThrownBy(() -> quire.createNotebook("notes.txt", notebook))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(".ipynb");
+        assertThatThrownBy(() -> quire.createNotebook("/", notebook)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(polls).hasValue(0);
+    }
+
+    @Test
     void awaitRun_pollsWithDoublingBackoffUpToTheMaximum() throws IOException {
         QuireClient client = serve(4);
 

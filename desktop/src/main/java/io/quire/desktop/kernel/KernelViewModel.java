@@ -6,7 +6,16 @@ import io.quire.client.KernelSession;
 import io.quire.client.KernelState;
 import io.quire.client.QuireClient;
 import io.quire.client.QuireException;
+import io.quire.client.QuireTimeoutException;
+import io.quire.client.QuireTransportException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -37,6 +46,21 @@ public final class KernelViewModel implements AutoCloseable {
     private final Object lock = new Object();
     private Optional<KernelSession> session = Optional.empty();
     private Optional<KernelChannels> channels = Optional.empty();
+    private final Map<String, Route> routes = new ConcurrentHashMap<>();
+
+    /**
+     * Where the replies to one request go.
+     *
+     * @param messages receives every message whose parent is the request, on the connection's thread
+     * @param lost     receives why no more replies will come (the connection closed, the kernel restarted)
+     */
+    public record Route(Consumer<KernelMessage> messages, Consumer<String> lost) {
+        /** Validates the fields. */
+        public Route {
+            Objects.requireNonNull(messages, "messages");
+            Objects.requireNonNull(lost, "lost");
+        }
+    }
 
     /**
      * A kernel view model for a notebook.
@@ -137,6 +161,7 @@ public final class KernelViewModel implements AutoCloseable {
                 return ensureSession();
             }
             ui.execute(() -> status.set(KernelStatus.RESTARTING));
+            loseAll("the kernel restarted");
             KernelSession restarted = client.restartSession(existing.get().id());
             synchronized (lock) {
                 session = Optional.of(restarted);
@@ -161,6 +186,7 @@ public final class KernelViewModel implements AutoCloseable {
         try {
             KernelChannels opened = client.kernelChannels(kernel);
             opened.onMessage(this::onMessage);
+            opened.closed().thenAccept(closed -> loseAll("the kernel connection closed (" + closed.code() + ")"));
             opened.closed().thenAccept(closed -> ui.execute(() -> {
                 if (status.get() != KernelStatus.RESTARTING) {
                     status.set(KernelStatus.DISCONNECTED);
@@ -177,10 +203,107 @@ public final class KernelViewModel implements AutoCloseable {
     }
 
     private void onMessage(KernelMessage message) {
+        message.parentMsgId().map(routes::get).ifPresent(route -> route.messages().accept(message));
         if ("iopub".equals(message.channel()) && "status".equals(message.msgType())) {
             KernelStatus next = KernelStatus.fromExecutionState(message.content().path("execution_state").asText());
             ui.execute(() -> status.set(next));
         }
+    }
+
+    /**
+     * Sends a request to the notebook's kernel over its channels WebSocket, starting the session first when there is
+     * none; the replies (every message naming the request as parent) go to the route until {@link #release}. Blocking:
+     * call it on a background thread.
+     *
+     * @param channel {@code shell} or {@code stdin}
+     * @param msgType the message type
+     * @param content the content
+     * @param route   where replies go
+     * @return the request's msg id
+     * @throws QuireException when the kernel cannot be started or reached
+     */
+    public String send(String channel, String msgType, ObjectNode content, Route route) {
+        Objects.requireNonNull(route, "route");
+        KernelChannels open = channels();
+        String msgId = UUID.randomUUID().toString();
+        routes.put(msgId, route);
+        try {
+            open.send(channel, msgType, msgId, content);
+        } catch (RuntimeException e) {
+            routes.remove(msgId);
+            throw e;
+        }
+        return msgId;
+    }
+
+    /**
+     * Sends a message that expects no replies (such as {@code input_reply} on {@code stdin}). Blocking.
+     *
+     * @param channel the channel
+     * @param msgType the message type
+     * @param content the content
+     * @throws QuireException when the kernel cannot be reached
+     */
+    public void tell(String channel, String msgType, ObjectNode content) {
+        channels().send(channel, msgType, content);
+    }
+
+    /**
+     * Stops routing the replies to a request.
+     *
+     * @param msgId the request's msg id
+     */
+    public void release(String msgId) {
+        routes.remove(msgId);
+    }
+
+    /**
+     * Sends a shell request and waits for its reply, such as {@code complete_request} → {@code complete_reply}.
+     *
+     * @param msgType the request's type, ending in {@code _request}
+     * @param content the content
+     * @param timeout how long to wait for the reply once sent (starting the kernel does not count)
+     * @return completes with the reply's content on the background executor; fails with {@link QuireException}
+     */
+    public CompletableFuture<ObjectNode> request(String msgType, ObjectNode content, Duration timeout) {
+        if (!msgType.endsWith("_request")) {
+            throw new IllegalArgumentException("not a request type: " + msgType);
+        }
+        String replyType = msgType.substring(0, msgType.length() - "_request".length()) + "_reply";
+        CompletableFuture<ObjectNode> reply = new CompletableFuture<>();
+        CompletableFuture.runAsync(() -> {
+            String msgId = send("shell", msgType, content, new Route(message -> {
+                if (replyType.equals(message.msgType())) {
+                    reply.complete(message.content());
+                }
+            }, why -> reply.completeExceptionally(new QuireTransportException(why, null))));
+            reply.whenComplete((ok, failure) -> release(msgId));
+            // the time counts from the request, not from the kernel's start
+            CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() ->
+                    reply.completeExceptionally(new QuireTimeoutException("the kernel did not answer the " + msgType
+                            + " within " + timeout)));
+        }, background).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                reply.completeExceptionally(failure.getCause() != null ? failure.getCause() : failure);
+            }
+        });
+        return reply;
+    }
+
+    private KernelChannels channels() {
+        KernelSession current = ensureSession();
+        synchronized (lock) {
+            ensureChannels(current);
+            return channels.filter(KernelChannels::isOpen).orElseThrow(
+                    () -> new QuireTransportException("cannot reach the kernel's channels of " + current.kernelId(),
+                            null));
+        }
+    }
+
+    private void loseAll(String why) {
+        Map<String, Route> lost = Map.copyOf(routes);
+        routes.keySet().removeAll(lost.keySet());
+        lost.values().forEach(route -> route.lost().accept(why));
     }
 
     private void report(Throwable failure, String what) {

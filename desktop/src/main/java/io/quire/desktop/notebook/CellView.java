@@ -9,9 +9,17 @@ import javafx.application.Platform;
 import javafx.beans.InvalidationListener;
 import javafx.beans.Observable;
 import javafx.collections.ListChangeListener;
+import java.util.Optional;
+import javafx.geometry.Bounds;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.PasswordField;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
 import javafx.scene.input.MouseButton;
+import javafx.stage.Popup;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
@@ -31,6 +39,8 @@ final class CellView extends ListCell<CellViewModel> {
     private final OutputsView outputs = new OutputsView();
     private final VBox body = new VBox(4);
     private final HBox row;
+    private final HBox input = new HBox(6);
+    private final Popup popup = new Popup();
     private final List<Runnable> unbind = new ArrayList<>();
     private boolean showing;
 
@@ -72,6 +82,9 @@ final class CellView extends ListCell<CellViewModel> {
                 }
             }
         });
+        editor.addEventFilter(KeyEvent.KEY_PRESSED, this::editorKey);
+        input.getStyleClass().add("input-prompt");
+        popup.setAutoHide(true);
         InvalidationListener focusWhenEditing = observable -> focusIfEditing();
         notebook.modeProperty().addListener(focusWhenEditing);
         notebook.selectedIndexProperty().addListener(focusWhenEditing);
@@ -88,7 +101,7 @@ final class CellView extends ListCell<CellViewModel> {
         }
         InvalidationListener refresh = observable -> refresh(item);
         for (Observable property : List.of(item.typeProperty(), item.renderedProperty(), item.stateProperty(),
-                item.executionCountProperty(), item.elapsedProperty())) {
+                item.executionCountProperty(), item.elapsedProperty(), item.inputProperty())) {
             property.addListener(refresh);
             unbind.add(() -> property.removeListener(refresh));
         }
@@ -122,8 +135,113 @@ final class CellView extends ListCell<CellViewModel> {
             body.getChildren().setAll(markdown);
         } else if (type == CellType.CODE) {
             body.getChildren().setAll(editor, outputs);
+            item.inputProperty().get().ifPresent(prompt -> {
+                showInput(item, prompt);
+                body.getChildren().add(input);
+            });
         } else {
             body.getChildren().setAll(editor);
+        }
+    }
+
+    private void showInput(CellViewModel item, InputPrompt prompt) {
+        TextField field = prompt.password() ? new PasswordField() : new TextField();
+        field.setId("input-field");
+        HBox.setHgrow(field, Priority.ALWAYS);
+        field.setOnAction(event -> notebook.answerInput(item, field.getText()));
+        Label label = new Label(prompt.prompt());
+        label.getStyleClass().add("input-label");
+        input.getChildren().setAll(label, field);
+        Platform.runLater(field::requestFocus);
+    }
+
+    private void editorKey(KeyEvent event) {
+        CellViewModel item = getItem();
+        if (item == null || event.getCode() != KeyCode.TAB || event.isShortcutDown() || event.isAltDown()
+                || item.typeProperty().get() != CellType.CODE) {
+            return;
+        }
+        int caret = editor.getCaretPosition();
+        String source = editor.getText();
+        if (event.isShiftDown()) {
+            event.consume();
+            notebook.inspect(item, caret).thenAccept(help -> help.ifPresent(this::showHelp));
+            return;
+        }
+        int lineStart = source.lastIndexOf('\n', caret - 1) + 1;
+        if (source.substring(lineStart, caret).isBlank()) {
+            return; // indentation: the editor inserts the tab
+        }
+        event.consume();
+        notebook.complete(item, caret).thenAccept(completion -> {
+            if (getItem() != item || !source.equals(item.sourceProperty().get())) {
+                return; // typed on meanwhile, or the row shows another cell now
+            }
+            if (completion.matches().size() == 1) {
+                insert(item, completion, completion.matches().getFirst());
+            } else if (!completion.matches().isEmpty()) {
+                showMatches(item, completion);
+            }
+        });
+    }
+
+    private void insert(CellViewModel item, Completion completion, String match) {
+        popup.hide();
+        int caret = notebook.applyCompletion(item, completion, match);
+        showing = true;
+        try {
+            editor.show(item.sourceProperty().get());
+        } finally {
+            showing = false;
+        }
+        editor.moveTo(caret);
+        editor.requestFocus();
+    }
+
+    private void showMatches(CellViewModel item, Completion completion) {
+        ListView<String> matches = new ListView<>();
+        matches.setId("completion-popup");
+        matches.getItems().setAll(completion.matches());
+        matches.setPrefHeight(Math.min(10, completion.matches().size()) * 26 + 4);
+        matches.setPrefWidth(260);
+        matches.getSelectionModel().selectFirst();
+        matches.setOnKeyPressed(event -> {
+            if (event.getCode() == KeyCode.ENTER || event.getCode() == KeyCode.TAB) {
+                event.consume();
+                Optional.ofNullable(matches.getSelectionModel().getSelectedItem())
+                        .ifPresent(match -> insert(item, completion, match));
+            } else if (event.getCode() == KeyCode.ESCAPE) {
+                event.consume();
+                popup.hide();
+                editor.requestFocus();
+            }
+        });
+        matches.setOnMouseClicked(event -> {
+            if (event.getClickCount() == 2) {
+                Optional.ofNullable(matches.getSelectionModel().getSelectedItem())
+                        .ifPresent(match -> insert(item, completion, match));
+            }
+        });
+        popup.getContent().setAll(matches);
+        showPopup();
+        matches.requestFocus();
+    }
+
+    private void showHelp(String help) {
+        Label text = new Label(help.length() > 4000 ? help.substring(0, 4000) + "\u2026" : help);
+        text.setId("inspect-popup");
+        text.getStyleClass().add("inspect-popup");
+        text.setWrapText(true);
+        text.setMaxWidth(640);
+        popup.getContent().setAll(text);
+        showPopup();
+    }
+
+    private void showPopup() {
+        Optional<Bounds> caret = editor.getCaretBounds();
+        Bounds at = caret.orElseGet(() -> editor.localToScreen(editor.getBoundsInLocal()));
+        if (at != null && editor.getScene() != null) {
+            popup.show(editor, at.getMinX(), at.getMaxY());
         }
     }
 

@@ -39,6 +39,7 @@ public final class CellViewModel {
     private final ObjectProperty<CellState> state = new SimpleObjectProperty<>(CellState.IDLE);
     private final ObjectProperty<Optional<Duration>> elapsed = new SimpleObjectProperty<>(Optional.empty());
     private final BooleanProperty rendered;
+    private final ObjectProperty<Optional<InputPrompt>> input = new SimpleObjectProperty<>(Optional.empty());
 
     CellViewModel(String id, CellType type, String source, List<ObjectNode> outputs, Optional<Integer> executionCount,
             ObjectNode original) {
@@ -221,6 +222,19 @@ public final class CellViewModel {
             case QUEUED, RUNNING -> "[*]:";
             case IDLE, DONE, ERROR -> executionCount.get().map(count -> "[" + count + "]:").orElse("[ ]:");
         };
+    }
+
+    /**
+     * The {@code input()} prompt the running cell waits on, shown under it until answered.
+     *
+     * @return the property
+     */
+    public ReadOnlyObjectProperty<Optional<InputPrompt>> inputProperty() {
+        return input;
+    }
+
+    void setInput(Optional<InputPrompt> prompt) {
+        input.set(prompt);
     }
 
     void setOutputs(List<ObjectNode> newOutputs) {

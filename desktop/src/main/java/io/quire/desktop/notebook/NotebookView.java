@@ -64,7 +64,7 @@ public final class NotebookView extends BorderPane {
             }
         });
 
-        setTop(toolbar());
+        setTop(new javafx.scene.layout.VBox(toolbar(), conflictBar()));
         setCenter(list);
         Label message = new Label();
         message.setId("message");
@@ -116,6 +116,42 @@ public final class NotebookView extends BorderPane {
         HBox.setHgrow(spacer, Priority.ALWAYS);
         return new ToolBar(save, add, new Separator(), run, runAll, interrupt, restart, spacer,
                 new KernelToolbar(notebook.kernel()));
+    }
+
+    private HBox conflictBar() {
+        Label text = new Label("This notebook changed on the server (or on disk) since you opened it.");
+        text.setWrapText(true);
+        Button reload = new Button("Reload");
+        reload.setId("conflict-reload");
+        reload.setTooltip(new Tooltip("Drop your unsaved changes and show the file as it is now"));
+        reload.setOnAction(event -> notebook.reload());
+        Button keep = new Button("Keep mine");
+        keep.setId("conflict-keep");
+        keep.setTooltip(new Tooltip("Overwrite the file with what you see here"));
+        keep.setOnAction(event -> notebook.keepMine());
+        Button saveAs = new Button("Save as\u2026");
+        saveAs.setId("conflict-save-as");
+        saveAs.setTooltip(new Tooltip("Save what you see here as a new file, leaving the changed file alone"));
+        saveAs.setOnAction(event -> {
+            String path = notebook.file().path();
+            String suggestion = path.endsWith(".ipynb") ? path.substring(0, path.length() - 6) + "-mine.ipynb"
+                    : path + "-mine.ipynb";
+            javafx.scene.control.TextInputDialog dialog = new javafx.scene.control.TextInputDialog(suggestion);
+            dialog.setTitle("Save as");
+            dialog.setHeaderText("Save your version as (path on the server):");
+            dialog.initOwner(getScene() == null ? null : getScene().getWindow());
+            dialog.showAndWait().filter(value -> !value.isBlank()).ifPresent(notebook::saveAs);
+        });
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox bar = new HBox(8, text, spacer, reload, keep, saveAs);
+        bar.setId("conflict-bar");
+        bar.getStyleClass().add("conflict-bar");
+        bar.setStyle("-fx-padding: 6 10; -fx-alignment: center-left; -fx-background-color: -color-warning-subtle;");
+        bar.visibleProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(
+                () -> notebook.conflictProperty().get().isPresent(), notebook.conflictProperty()));
+        bar.managedProperty().bind(bar.visibleProperty());
+        return bar;
     }
 
     private Button button(String text, String id, String tip, Runnable action) {

@@ -55,9 +55,16 @@ import javafx.collections.ObservableList;
 public final class NotebookViewModel implements AutoCloseable {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    private static final java.util.regex.Pattern ANSI = java.util.regex.Pattern.compile("\u001b\\[[0-9;?]*[ -/]*[@-~]");
+    private static final Duration KERNEL_REPLY = Duration.ofSeconds(30);
+
     private final QuireClient client;
-    private final FileInfo file;
-    private final ObjectNode notebook;
+    private FileInfo file;
+    private ObjectNode notebook;
+    private Instant known;
+    private final Runs runs;
+    private final SimpleObjectProperty<Optional<Conflict>> conflict = new SimpleObjectProperty<>(Optional.empty());
+    private final Map<String, ChannelRun> channelRuns = new HashMap<>();
     private final Executor background;
     private final Executor ui;
     private final Clock clock;
@@ -71,6 +78,7 @@ public final class NotebookViewModel implements AutoCloseable {
     private final SimpleObjectProperty<Mode> mode = new SimpleObjectProperty<>(Mode.COMMAND);
     private final SimpleBooleanProperty dirty = new SimpleBooleanProperty(false);
     private final SimpleStringProperty message = new SimpleStringProperty("");
+    private final SimpleIntegerProperty fileChanged = new SimpleIntegerProperty(0);
     private final Deque<Deleted> deleted = new ArrayDeque<>();
     private final Map<String, Instant> started = new HashMap<>();
     /** When each cell was queued: the elapsed time of a cell that finished before a poll saw it running. */
@@ -85,12 +93,18 @@ public final class NotebookViewModel implements AutoCloseable {
         this.client = builder.client;
         this.file = document.file();
         this.notebook = document.notebook();
+        this.known = document.file().lastModified();
+        this.runs = builder.runs;
         this.background = builder.background;
         this.ui = builder.ui;
         this.clock = builder.clock;
         this.pollInterval = builder.pollInterval;
         this.ids = builder.ids;
         this.kernel = new KernelViewModel(client, file.id(), background, ui);
+        readCells();
+    }
+
+    private void readCells() {
         boolean idsAdded = false;
         List<CellViewModel> read = new ArrayList<>();
         for (var cell : notebook.path("cells")) {
@@ -109,6 +123,7 @@ public final class NotebookViewModel implements AutoCloseable {
         }
         read.forEach(this::watch);
         cells.setAll(read);
+        select(Math.min(selected.get(), cells.size() - 1));
         dirty.set(idsAdded);
     }
 
@@ -357,20 +372,176 @@ public final class NotebookViewModel implements AutoCloseable {
      * @return completes when saved; fails with the server's error (also shown in {@link #messageProperty()})
      */
     public CompletableFuture<Void> save() {
+        return save(false);
+    }
+
+    /**
+     * Saves the notebook; unless forced, first checks that the file did not change on the server since this editor
+     * read or last saved it (its {@code last_modified}), and if it did, saves nothing and sets
+     * {@link #conflictProperty()} for the user to resolve ({@link #reload()}, {@link #keepMine()},
+     * {@link #saveAs(String)}).
+     *
+     * @param force overwrite whatever the server has
+     * @return completes when saved; fails with {@link ConflictException} on a conflict, or the server's error (also
+     *         shown in {@link #messageProperty()})
+     */
+    public CompletableFuture<Void> save(boolean force) {
         ObjectNode snapshot = toJson();
         long at = modifications;
-        return CompletableFuture.runAsync(() -> client.saveNotebook(file.id(), snapshot), background)
-                .handleAsync((ok, failure) -> {
+        Instant seen = known;
+        String id = file.id();
+        return CompletableFuture.supplyAsync(() -> {
+            if (!force) {
+                FileInfo current = client.file(id);
+                if (current.lastModified().isAfter(seen)) {
+                    throw new ConflictException(new Conflict(seen, current.lastModified()));
+                }
+            }
+            return client.saveNotebook(id, snapshot);
+        }, background).handleAsync((saved, failure) -> {
+            if (failure != null) {
+                if (cause(failure) instanceof ConflictException clash) {
+                    conflict.set(Optional.of(clash.conflict()));
+                    message.set(file.path() + " changed on the server since it was opened: not saved");
+                } else {
+                    message.set("Save failed: " + cause(failure).getMessage());
+                }
+                throw new CompletionException(cause(failure));
+            }
+            known = saved.lastModified();
+            conflict.set(Optional.empty());
+            if (modifications == at) {
+                dirty.set(false);
+            }
+            message.set("Saved " + file.path());
+            return null;
+        }, ui);
+    }
+
+    /**
+     * Asks the server whether the file changed since this editor read or saved it (on window focus and on a timer);
+     * a change sets {@link #conflictProperty()}.
+     *
+     * @return completes with whether the file changed
+     */
+    public CompletableFuture<Boolean> checkForChanges() {
+        Instant seen = known;
+        String id = file.id();
+        return CompletableFuture.supplyAsync(() -> client.file(id), background).handleAsync((current, failure) -> {
+            if (failure != null) {
+                message.set("Cannot check " + file.path() + ": " + cause(failure).getMessage());
+                return false;
+            }
+            if (id.equals(file.id()) && seen.equals(known) && current.lastModified().isAfter(known)) {
+                conflict.set(Optional.of(new Conflict(known, current.lastModified())));
+                return true;
+            }
+            return false;
+        }, ui);
+    }
+
+    /**
+     * Whether the file changed on the server since this editor read or saved it, and how; empty when not.
+     *
+     * @return the property
+     */
+    public ReadOnlyObjectProperty<Optional<Conflict>> conflictProperty() {
+        return conflict;
+    }
+
+    /**
+     * Resolves a conflict by dropping this editor's changes and reading the file again.
+     *
+     * @return completes when the cells show the server's version
+     */
+    public CompletableFuture<Void> reload() {
+        String path = file.path();
+        return CompletableFuture.supplyAsync(() -> NotebookDocument.load(client, path), background)
+                .handleAsync((document, failure) -> {
                     if (failure != null) {
-                        message.set("Save failed: " + cause(failure).getMessage());
+                        message.set("Reload failed: " + cause(failure).getMessage());
                         throw new CompletionException(cause(failure));
                     }
+                    file = document.file();
+                    notebook = document.notebook();
+                    known = document.file().lastModified();
+                    deleted.clear();
+                    readCells();
+                    modifications++;
+                    conflict.set(Optional.empty());
+                    message.set("Reloaded " + path);
+                    return null;
+                }, ui);
+    }
+
+    /**
+     * Resolves a conflict by overwriting the server's version with this editor's.
+     *
+     * @return completes when saved
+     */
+    public CompletableFuture<Void> keepMine() {
+        return save(true);
+    }
+
+    /**
+     * Saves the notebook under a new path (a file that does not exist yet) and goes on editing that file; the old
+     * file is left as the server has it. The kernel session stays with the old file.
+     *
+     * @param path the new path relative to the server's root, ending in {@code .ipynb}
+     * @return completes when saved
+     */
+    public CompletableFuture<Void> saveAs(String path) {
+        ObjectNode snapshot = toJson();
+        long at = modifications;
+        return CompletableFuture.supplyAsync(() -> client.createNotebook(path, snapshot), background)
+                .handleAsync((created, failure) -> {
+                    if (failure != null) {
+                        message.set("Save as " + path + " failed: " + cause(failure).getMessage());
+                        throw new CompletionException(cause(failure));
+                    }
+                    file = created;
+                    known = created.lastModified();
+                    conflict.set(Optional.empty());
                     if (modifications == at) {
                         dirty.set(false);
                     }
-                    message.set("Saved " + file.path());
+                    fileChanged.set(fileChanged.get() + 1);
+                    message.set("Saved as " + created.path());
                     return null;
                 }, ui);
+    }
+
+    /**
+     * Counts the times the notebook moved to another file ({@link #saveAs}); tabs show {@link #file()} again when
+     * it changes.
+     *
+     * @return the property
+     */
+    public ReadOnlyIntegerProperty fileChangedProperty() {
+        return fileChanged;
+    }
+
+    /** A save refused because the file changed on the server. */
+    public static final class ConflictException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        /** The conflict. */
+        private final transient Conflict conflict;
+
+        ConflictException(Conflict conflict) {
+            super("the file changed on the server at " + conflict.current() + " (this editor saw " + conflict.known()
+                    + ")");
+            this.conflict = conflict;
+        }
+
+        /**
+         * What changed.
+         *
+         * @return the conflict
+         */
+        public Conflict conflict() {
+            return conflict;
+        }
     }
 
     /**
@@ -387,7 +558,8 @@ public final class NotebookViewModel implements AutoCloseable {
                 yield CompletableFuture.completedFuture(null);
             }
             case RAW -> CompletableFuture.completedFuture(null);
-            case CODE -> execute(List.of(cell), session -> client.execute(session.id(), cell.id()));
+            case CODE -> runs == Runs.KERNEL_CHANNELS ? overChannels(List.of(cell))
+                    : execute(List.of(cell), session -> client.execute(session.id(), cell.id()));
         };
     }
 
@@ -403,7 +575,8 @@ public final class NotebookViewModel implements AutoCloseable {
         if (code.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return execute(code, session -> client.executeAll(session.id()));
+        return runs == Runs.KERNEL_CHANNELS ? overChannels(code)
+                : execute(code, session -> client.executeAll(session.id()));
     }
 
     private CompletableFuture<Void> execute(List<CellViewModel> targets,
@@ -430,6 +603,13 @@ public final class NotebookViewModel implements AutoCloseable {
                 Execution seen = execution;
                 ui.execute(() -> apply(seen));
                 if (execution.isFinished()) {
+                    // the server saved the outputs into the file: that is not someone else's change
+                    Instant written = client.file(file.id()).lastModified();
+                    ui.execute(() -> {
+                        if (written.isAfter(known)) {
+                            known = written;
+                        }
+                    });
                     return;
                 }
                 try {
@@ -452,6 +632,233 @@ public final class NotebookViewModel implements AutoCloseable {
             }
             return null;
         }, ui);
+    }
+
+    /** One cell's run over the kernel channels; touched on the UI thread only. */
+    private static final class ChannelRun {
+        private final CellViewModel cell;
+        private final ChannelOutputs outputs = new ChannelOutputs();
+        private final CompletableFuture<Boolean> done = new CompletableFuture<>();
+        private String msgId;
+        private boolean replied;
+        private boolean idle;
+        private boolean ok;
+
+        ChannelRun(CellViewModel cell) {
+            this.cell = cell;
+        }
+    }
+
+    private CompletableFuture<Void> overChannels(List<CellViewModel> targets) {
+        Map<CellViewModel, String> sources = new java.util.LinkedHashMap<>();
+        for (CellViewModel cell : targets) {
+            sources.put(cell, cell.sourceProperty().get());
+            cell.clearOutputs();
+            cell.setElapsed(Optional.empty());
+            cell.setInput(Optional.empty());
+            cell.setState(CellState.QUEUED);
+            queuedAt.put(cell.id(), clock.instant());
+        }
+        changed();
+        CompletableFuture<Boolean> chain = CompletableFuture.completedFuture(true);
+        for (var entry : sources.entrySet()) {
+            CellViewModel cell = entry.getKey();
+            chain = chain.thenComposeAsync(previousOk -> {
+                if (!previousOk) {
+                    cell.setState(CellState.IDLE);
+                    queuedAt.remove(cell.id());
+                    return CompletableFuture.completedFuture(false);
+                }
+                return runOverChannels(cell, entry.getValue());
+            }, ui);
+        }
+        return chain.handleAsync((ok, failure) -> {
+            if (failure != null) {
+                for (CellViewModel cell : targets) {
+                    if (cell.stateProperty().get() == CellState.QUEUED
+                            || cell.stateProperty().get() == CellState.RUNNING) {
+                        cell.setState(CellState.ERROR);
+                    }
+                    cell.setInput(Optional.empty());
+                }
+                message.set("Run failed: " + cause(failure).getMessage());
+            }
+            return null;
+        }, ui);
+    }
+
+    private CompletableFuture<Boolean> runOverChannels(CellViewModel cell, String code) {
+        ChannelRun run = new ChannelRun(cell);
+        channelRuns.put(cell.id(), run);
+        run.done.whenComplete((ok, failure) -> ui.execute(() -> channelRuns.remove(cell.id(), run)));
+        ObjectNode content = NODES.objectNode();
+        content.put("code", code);
+        content.put("silent", false);
+        content.put("store_history", true);
+        content.putObject("user_expressions");
+        content.put("allow_stdin", true);
+        content.put("stop_on_error", true);
+        CompletableFuture.runAsync(() -> {
+            String msgId = kernel.send("shell", "execute_request", content, new KernelViewModel.Route(
+                    reply -> ui.execute(() -> onRunMessage(run, reply)),
+                    why -> ui.execute(() -> run.done.completeExceptionally(new IllegalStateException(why)))));
+            ui.execute(() -> run.msgId = msgId);
+        }, background).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                run.done.completeExceptionally(cause(failure));
+            }
+        });
+        return run.done;
+    }
+
+    private void onRunMessage(ChannelRun run, io.quire.client.KernelMessage reply) {
+        CellViewModel cell = run.cell;
+        ObjectNode content = reply.content();
+        switch (reply.msgType()) {
+            case "execute_input" -> {
+                started.put(cell.id(), clock.instant());
+                cell.setState(CellState.RUNNING);
+                if (content.path("execution_count").isInt()) {
+                    cell.setExecutionCount(Optional.of(content.path("execution_count").intValue()));
+                }
+            }
+            case "execute_reply" -> {
+                run.replied = true;
+                run.ok = "ok".equals(content.path("status").asText());
+                if (content.path("execution_count").isInt()) {
+                    cell.setExecutionCount(Optional.of(content.path("execution_count").intValue()));
+                }
+            }
+            case "status" -> run.idle = "idle".equals(content.path("execution_state").asText());
+            case "input_request" -> cell.setInput(Optional.of(new InputPrompt(content.path("prompt").asText(""),
+                    content.path("password").asBoolean(false))));
+            default -> {
+                if (run.outputs.apply(reply.msgType(), content)) {
+                    cell.setOutputs(run.outputs.outputs());
+                    changed();
+                }
+            }
+        }
+        if (run.replied && run.idle && !run.done.isDone()) {
+            Instant running = started.remove(cell.id());
+            Instant queued = queuedAt.remove(cell.id());
+            Instant from = running != null ? running : queued;
+            cell.setElapsed(Optional.ofNullable(from).map(begin -> Duration.between(begin, clock.instant())));
+            cell.setInput(Optional.empty());
+            cell.setState(run.ok ? CellState.DONE : CellState.ERROR);
+            if (run.msgId != null) {
+                kernel.release(run.msgId);
+            }
+            run.done.complete(run.ok);
+        }
+    }
+
+    /**
+     * Answers the {@code input()} a running cell waits on: sends the kernel an {@code input_reply}, hides the prompt
+     * and echoes prompt and answer into the cell's output as Jupyter does (a password is not echoed).
+     *
+     * @param cell  the cell whose {@link CellViewModel#inputProperty()} is set
+     * @param value the answer (without a newline)
+     * @return completes when sent
+     * @throws IllegalStateException when the cell waits for no input
+     */
+    public CompletableFuture<Void> answerInput(CellViewModel cell, String value) {
+        Objects.requireNonNull(value, "value");
+        InputPrompt prompt = cell.inputProperty().get().orElseThrow(
+                () -> new IllegalStateException(cell.id() + " is not waiting for input"));
+        cell.setInput(Optional.empty());
+        ChannelRun run = channelRuns.get(cell.id());
+        if (run != null) {
+            run.outputs.appendStream("stdout", prompt.prompt() + (prompt.password() ? "" : value) + "\n");
+            cell.setOutputs(run.outputs.outputs());
+            changed();
+        }
+        ObjectNode content = NODES.objectNode();
+        content.put("value", value);
+        return CompletableFuture.runAsync(() -> kernel.tell("stdin", "input_reply", content), background)
+                .whenCompleteAsync((ok, failure) -> {
+                    if (failure != null) {
+                        message.set("Cannot answer input(): " + cause(failure).getMessage());
+                    }
+                }, ui);
+    }
+
+    /**
+     * Asks the kernel how to complete the code at the cursor ({@code complete_request}).
+     *
+     * @param cell   a code cell
+     * @param cursor the caret's index in the cell's source
+     * @return completes on the UI executor with the matches (none when the kernel has none or answered an error)
+     * @throws IllegalArgumentException when the cursor lies outside the source
+     */
+    public CompletableFuture<Completion> complete(CellViewModel cell, int cursor) {
+        String source = cell.sourceProperty().get();
+        ObjectNode content = codeAt(source, cursor);
+        return kernel.request("complete_request", content, KERNEL_REPLY).thenApplyAsync(reply -> {
+            if (!"ok".equals(reply.path("status").asText("ok"))) {
+                return new Completion(List.of(), cursor, cursor);
+            }
+            List<String> matches = new ArrayList<>();
+            reply.path("matches").forEach(match -> matches.add(match.asText()));
+            int points = source.codePointCount(0, source.length());
+            int start = Math.min(Math.max(0, reply.path("cursor_start").asInt(cursor)), points);
+            int end = Math.min(Math.max(start, reply.path("cursor_end").asInt(cursor)), points);
+            return new Completion(matches, source.offsetByCodePoints(0, start), source.offsetByCodePoints(0, end));
+        }, ui);
+    }
+
+    /**
+     * Inserts a completion's match into the cell.
+     *
+     * @param cell       the cell the completion was asked for
+     * @param completion the kernel's answer
+     * @param match      the chosen match
+     * @return the caret's new index (after the inserted match)
+     */
+    public int applyCompletion(CellViewModel cell, Completion completion, String match) {
+        cell.sourceProperty().set(completion.apply(cell.sourceProperty().get(), match));
+        return completion.start() + match.length();
+    }
+
+    /**
+     * Asks the kernel about the name at the cursor ({@code inspect_request}, detail level 0), as Shift+Tab in Jupyter.
+     *
+     * @param cell   a code cell
+     * @param cursor the caret's index in the cell's source
+     * @return completes on the UI executor with the {@code text/plain} help without ANSI colours, or empty when the
+     *         kernel found nothing
+     */
+    public CompletableFuture<Optional<String>> inspect(CellViewModel cell, int cursor) {
+        ObjectNode content = codeAt(cell.sourceProperty().get(), cursor);
+        content.put("detail_level", 0);
+        return kernel.request("inspect_request", content, KERNEL_REPLY).thenApplyAsync(reply -> {
+            if (!"ok".equals(reply.path("status").asText()) || !reply.path("found").asBoolean(false)) {
+                return Optional.<String>empty();
+            }
+            String text = ANSI.matcher(reply.path("data").path("text/plain").asText("")).replaceAll("");
+            return text.isBlank() ? Optional.<String>empty() : Optional.of(text);
+        }, ui);
+    }
+
+    /**
+     * Removes ANSI escape sequences (SGR colours and others) from kernel text.
+     *
+     * @param text the text
+     * @return the text without escapes
+     */
+    static String stripAnsi(String text) {
+        return ANSI.matcher(text).replaceAll("");
+    }
+
+    private static ObjectNode codeAt(String source, int cursor) {
+        if (cursor < 0 || cursor > source.length()) {
+            throw new IllegalArgumentException("cursor " + cursor + " outside the source of " + source.length()
+                    + " characters");
+        }
+        ObjectNode content = NODES.objectNode();
+        content.put("code", source);
+        content.put("cursor_pos", source.codePointCount(0, cursor));
+        return content;
     }
 
     private void apply(Execution execution) {
@@ -504,6 +911,16 @@ public final class NotebookViewModel implements AutoCloseable {
         kernel.close();
     }
 
+    /**
+     * Whether a run is going on in this editor.
+     *
+     * @return true while a cell is queued or running
+     */
+    public boolean running() {
+        return cells.stream().anyMatch(cell -> cell.stateProperty().get() == CellState.QUEUED
+                || cell.stateProperty().get() == CellState.RUNNING);
+    }
+
     /** Settings of a {@link NotebookViewModel}. */
     public static final class Builder {
         private final QuireClient client;
@@ -513,6 +930,7 @@ public final class NotebookViewModel implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration pollInterval = Duration.ofMillis(100);
         private Supplier<String> ids = () -> UUID.randomUUID().toString().substring(0, 8);
+        private Runs runs = Runs.SERVER_EXECUTIONS;
 
         private Builder(QuireClient client, NotebookDocument document) {
             this.client = Objects.requireNonNull(client, "client");
@@ -574,6 +992,17 @@ public final class NotebookViewModel implements AutoCloseable {
          */
         public Builder ids(Supplier<String> value) {
             this.ids = Objects.requireNonNull(value, "ids");
+            return this;
+        }
+
+        /**
+         * How code cells run (default {@link Runs#SERVER_EXECUTIONS}; the app uses {@link Runs#KERNEL_CHANNELS}).
+         *
+         * @param value the run path
+         * @return this builder
+         */
+        public Builder runs(Runs value) {
+            this.runs = Objects.requireNonNull(value, "runs");
             return this;
         }
 
