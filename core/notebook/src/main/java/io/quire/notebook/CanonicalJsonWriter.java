@@ -2,8 +2,8 @@ package io.quire.notebook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -19,9 +19,10 @@ import java.util.Map;
  * JSON must escape ({@code "}, {@code \}, controls below U+0020: {@code \b \t \n \f \r} by name, others as
  * {@code \}{@code u00xx} with lowercase hex, as Python writes them) and for non-ASCII characters, written as UTF-8
  * (surrogate pairs as one four-byte sequence, an unpaired surrogate as a {@code \}{@code uxxxx} escape). Keys are sorted by code point, as Python's {@code sort_keys} sorts.
- * Numbers are written as Jackson wrote them before this class existed (so saved files keep their bytes): integers
- * in decimal, {@code BigDecimal} by {@link BigDecimal#toString()}, binary floating point by
- * {@link Double#toString(double)} / {@link Float#toString(float)}, non-finite values as quoted strings.
+ * Numbers are written as Python writes them: integers in decimal, other numbers that a double holds exactly in
+ * {@code repr} form ({@code 1e-05}, {@code 1.5e+20}, {@code 0.1}, {@code 100.0}), decimals with more digits than a
+ * double as written (Quire loses no digit where Python would round); non-finite values as quoted strings (strict
+ * JSON has no literal for them; Python would write a bare {@code NaN}).
  *
  * <p>An instance is single-use and not thread-safe; {@link #toBytes()} or {@link #writeTo(OutputStream)} hand the
  * result over.
@@ -332,24 +333,104 @@ final class CanonicalJsonWriter {
             case INT -> number(node.intValue());
             case LONG -> ascii(Long.toString(node.longValue()));
             case BIG_INTEGER -> ascii(node.bigIntegerValue().toString());
-            case BIG_DECIMAL -> ascii(node.decimalValue().toString());
-            case FLOAT -> {
-                float value = node.floatValue();
-                if (Float.isFinite(value)) {
-                    ascii(Float.toString(value));
-                } else {
-                    string(Float.toString(value));
-                }
-            }
-            default -> {
-                double value = node.doubleValue();
-                if (Double.isFinite(value)) {
-                    ascii(Double.toString(value));
-                } else {
-                    string(Double.toString(value));
-                }
+            case BIG_DECIMAL -> decimal(node.decimalValue());
+            case FLOAT -> floating(Double.parseDouble(Float.toString(node.floatValue())));
+            default -> floating(node.doubleValue());
+        }
+    }
+
+    /**
+     * Writes a decimal read from a file or a request. When it is the value of a double (every number nbformat
+     * wrote), as Python's {@code repr} of that double, so files written by nbformat keep their bytes; when it holds
+     * more than a double can (a hand-written {@code 0.1000000000000000055511151231257827}), as its own decimal text,
+     * so no digit is lost.
+     */
+    private void decimal(BigDecimal value) {
+        double binary = value.doubleValue();
+        if (Double.isFinite(binary)) {
+            String repr = pythonRepr(binary);
+            if (new BigDecimal(repr).compareTo(value) == 0) {
+                ascii(repr);
+                return;
             }
         }
+        ascii(value.toString());
+    }
+
+    /**
+     * Writes a double as Python's {@code repr} does (what {@code json.dumps} writes): the shortest digits that read
+     * back as the same double, in positional notation when the decimal exponent is in [-4, 16), else as
+     * {@code d.ddde+XX}. Non-finite doubles are written as quoted strings, since strict JSON has no literal for them.
+     */
+    private void floating(double value) {
+        if (Double.isFinite(value)) {
+            ascii(pythonRepr(value));
+        } else {
+            string(Double.toString(value));
+        }
+    }
+
+    /** Python's {@code repr(float)} of a finite double. */
+    static String pythonRepr(double value) {
+        // Double.toString gives the shortest round-tripping digits (JDK 19+), as Python's repr does
+        String java = Double.toString(Math.abs(value));
+        int e = java.indexOf('E');
+        String mantissa = e < 0 ? java : java.substring(0, e);
+        int exponent = e < 0 ? 0 : Integer.parseInt(java.substring(e + 1));
+        int dot = mantissa.indexOf('.');
+        StringBuilder digits = new StringBuilder(mantissa.length()).append(mantissa, 0, dot).append(mantissa, dot + 1,
+                mantissa.length());
+        // value = 0.DIGITS x 10^point
+        int point = dot + exponent;
+        int leading = 0;
+        while (leading < digits.length() - 1 && digits.charAt(leading) == '0') {
+            leading++;
+        }
+        digits.delete(0, leading);
+        point -= leading;
+        int end = digits.length();
+        while (end > 1 && digits.charAt(end - 1) == '0') {
+            end--;
+        }
+        digits.setLength(end);
+        if (digits.length() == 2) {
+            // Double.toString shows at least two digits; a subnormal whose shortest form has one (Python's 5e-324
+            // where Java writes 4.9E-324) gets it back here
+            long rounded = Math.round((digits.charAt(0) - '0') + (digits.charAt(1) - '0') / 10.0);
+            if (rounded < 10 && Double.parseDouble(rounded + "e" + (point - 1)) == Math.abs(value)) {
+                digits.setLength(0);
+                digits.append(rounded);
+            }
+        }
+        StringBuilder out = new StringBuilder(24);
+        if (value < 0 || (value == 0 && 1 / value < 0)) {
+            out.append('-');
+        }
+        if (digits.length() == 1 && digits.charAt(0) == '0') {
+            return out.append("0.0").toString();
+        }
+        if (point > -4 && point <= 16) {
+            if (point <= 0) {
+                out.append("0.").append("0".repeat(-point)).append(digits);
+            } else if (point >= digits.length()) {
+                out.append(digits).append("0".repeat(point - digits.length())).append(".0");
+            } else {
+                out.append(digits, 0, point).append('.').append(digits, point, digits.length());
+            }
+        } else {
+            out.append(digits.charAt(0));
+            if (digits.length() > 1) {
+                out.append('.').append(digits, 1, digits.length());
+            }
+            int shown = point - 1;
+            out.append('e').append(shown < 0 ? '-' : '+');
+            int magnitude = Math.abs(shown);
+            if (magnitude < 10) {
+                out.append('0');
+            }
+            out.append(magnitude);
+        }
+        return out.toString();
     }
 
     /**

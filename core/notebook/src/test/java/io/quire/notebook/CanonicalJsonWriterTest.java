@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The canonical writer against Python's {@code json.dumps(indent=1, sort_keys=True, ensure_ascii=False)} (what
- * nbformat writes) on random trees, and the cases where Quire keeps what its earlier Jackson writer wrote (floats,
- * unpaired surrogates). The earlier writer itself was compared on 3,000 random trees of all node types before it
+ * nbformat writes) on random trees (floats included), and the cases where Quire differs (non-finite floats, which
+ * strict JSON cannot hold, and unpaired surrogates). The earlier writer itself was compared on 3,000 random trees of all node types before it
  * was removed (commit history of this test).
  */
 class CanonicalJsonWriterTest {
@@ -64,30 +64,64 @@ class CanonicalJsonWriterTest {
     }
 
     @Test
-    void numbers_areWrittenAsBeforeThisWriter() {
+    void numbers_areWrittenAsPythonWritesThem() {
         ObjectNode tree = F.objectNode();
         tree.put("int", -7).put("long", 1L << 40).put("big", new BigInteger("123456789012345678901234567890"))
                 .put("decimal", new BigDecimal("1.50")).put("scientific", new BigDecimal("1E+5"))
                 .put("double", 1e-5).put("float", 0.1f).put("nan", Double.NaN)
-                .put("infinity", Double.NEGATIVE_INFINITY).put("yes", true);
+                .put("infinity", Double.NEGATIVE_INFINITY).put("yes", true).put("large", 1.5e20)
+                .put("e16", 1e16).put("e15", 1e15).put("small", 0.0001).put("negzero", -0.0).put("tiny", Double.MIN_VALUE)
+                .put("huge", new BigDecimal("1E+400"));
         tree.putNull("none");
         tree.put("bytes", new byte[] {1, 2, 3});
         assertThat(new String(canonical(tree), StandardCharsets.UTF_8)).isEqualTo("""
                 {
                  "big": 123456789012345678901234567890,
                  "bytes": "AQID",
-                 "decimal": 1.50,
-                 "double": 1.0E-5,
+                 "decimal": 1.5,
+                 "double": 1e-05,
+                 "e15": 1000000000000000.0,
+                 "e16": 1e+16,
                  "float": 0.1,
+                 "huge": 1E+400,
                  "infinity": "-Infinity",
                  "int": -7,
+                 "large": 1.5e+20,
                  "long": 1099511627776,
                  "nan": "NaN",
+                 "negzero": -0.0,
                  "none": null,
-                 "scientific": 1E+5,
+                 "scientific": 100000.0,
+                 "small": 0.0001,
+                 "tiny": 5e-324,
                  "yes": true
                 }
                 """);
+    }
+
+    @Test
+    void floatsOfANotebookWrittenByNbformat_roundTripByteForByte() {
+        String file = """
+                {
+                 "cells": [],
+                 "metadata": {
+                  "x": {
+                   "a": 1e-05,
+                   "b": 1.5e+20,
+                   "c": 0.1,
+                   "d": 1.0,
+                   "e": 1.2345678901234568e+17,
+                   "f": 2.5e-07,
+                   "g": 100.0,
+                   "h": 1e+16,
+                   "i": 5e-324
+                  }
+                 },
+                 "nbformat": 4,
+                 "nbformat_minor": 5
+                }
+                """;
+        assertThat(new String(Notebook.parse(file).toBytes(), StandardCharsets.UTF_8)).isEqualTo(file);
     }
 
     @Test
@@ -132,7 +166,7 @@ class CanonicalJsonWriterTest {
         return writer.toBytes();
     }
 
-    /** A random object of values Python's json module writes as Quire does (no floats, no unpaired surrogates). */
+    /** A random object of values Python's json module writes as Quire does (no non-finite floats, no unpaired surrogates). */
     private static JsonNode randomObject(SplittableRandom random, int depth) {
         ObjectNode object = F.objectNode();
         int fields = random.nextInt(depth == 0 ? 8 : 5);
@@ -143,13 +177,17 @@ class CanonicalJsonWriterTest {
     }
 
     private static JsonNode randomValue(SplittableRandom random, int depth) {
-        int kind = KINDS[random.nextInt(depth > 4 ? 7 : KINDS.length)];
+        int kind = KINDS[random.nextInt(depth > 4 ? 10 : KINDS.length)];
         return switch (kind) {
             case 0 -> F.textNode(randomString(random, 40));
             case 1 -> F.textNode(randomString(random, 3_000));
             case 2 -> F.numberNode(random.nextInt());
             case 3 -> F.numberNode(random.nextLong());
             case 4 -> F.numberNode(new BigInteger(100, new java.util.Random(random.nextLong())));
+            case 5 -> F.numberNode(randomDouble(random));
+            case 6 -> F.numberNode(random.nextDouble() * Math.pow(10, random.nextInt(-25, 25)));
+            case 7 -> F.numberNode(new BigDecimal(BigInteger.valueOf(random.nextLong(1_000_000_000L)),
+                    random.nextInt(1, 25)));
             case 8 -> F.booleanNode(random.nextBoolean());
             case 9 -> F.nullNode();
             case 11 -> randomObject(random, depth);
@@ -164,8 +202,17 @@ class CanonicalJsonWriterTest {
         };
     }
 
+    /** Any finite double, from random bits (all magnitudes, subnormals, negative zero). */
+    private static double randomDouble(SplittableRandom random) {
+        double value;
+        do {
+            value = Double.longBitsToDouble(random.nextLong());
+        } while (!Double.isFinite(value));
+        return value;
+    }
+
     /** The value kinds of {@link #randomValue}, containers last. */
-    private static final int[] KINDS = {0, 1, 2, 3, 4, 8, 9, 11, 12};
+    private static final int[] KINDS = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12};
 
     /** ASCII mostly, with escapes, controls, Latin-1, BMP and astral characters, in long plain runs or mixed. */
     static String randomString(SplittableRandom random, int maxLength) {
