@@ -4,6 +4,7 @@ import io.quire.desktop.instance.SingleInstance;
 import io.quire.desktop.notebook.NotebookDocument;
 import io.quire.desktop.notebook.NotebookView;
 import io.quire.desktop.notebook.NotebookViewModel;
+import io.quire.desktop.output.HtmlView;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ public final class DesktopApp extends Application {
     private final List<EmbeddedServer> servers = new CopyOnWriteArrayList<>();
     private final List<NotebookViewModel> open = new ArrayList<>();
     private LaunchOptions options;
-    private Theme theme = Theme.LIGHT;
+    private final Appearance appearance = new Appearance(Theme.LIGHT);
     private Stage lastWindow;
     private final long launched;
 
@@ -58,7 +59,7 @@ public final class DesktopApp extends Application {
     public void init() {
         options = LaunchOptions.parse(getParameters().getRaw());
         if (options.dark()) {
-            theme = Theme.DARK;
+            appearance.theme(Theme.DARK);
         }
         Path folder = options.folder();
         EmbeddedServer server = EmbeddedServer.start(folder);
@@ -68,6 +69,7 @@ public final class DesktopApp extends Application {
 
     @Override
     public void start(Stage stage) {
+        HtmlView.setLinkHandler(url -> getHostServices().showDocument(url));
         showWindow(stage, servers.getFirst(), options.notebook());
         instance.ifPresent(primary -> primary.listen(request -> Platform.runLater(() -> handOver(request))));
     }
@@ -100,7 +102,7 @@ public final class DesktopApp extends Application {
     private void showWindow(Stage stage, EmbeddedServer server, Optional<Path> notebook) {
         BorderPane content = new BorderPane();
         Scene scene = new Scene(content, 1100, 800);
-        theme.apply(scene);
+        appearance.attach(scene);
         stage.setScene(scene);
         stage.setTitle("Quire");
         stage.focusedProperty().addListener((property, was, focused) -> {
@@ -132,11 +134,8 @@ public final class DesktopApp extends Application {
                 open(stage, content, server, file.toPath().toAbsolutePath().normalize());
             }
         });
-        Button themeButton = new Button("Dark / light");
-        themeButton.setOnAction(event -> {
-            theme = theme.toggled();
-            theme.apply(stage.getScene());
-        });
+        Button themeButton = new Button("Dark / light (Ctrl+Shift+L)");
+        themeButton.setOnAction(event -> appearance.theme(appearance.theme().toggled()));
         VBox box = new VBox(12, title, folder, openButton, themeButton);
         box.getStyleClass().add("home");
         return box;
