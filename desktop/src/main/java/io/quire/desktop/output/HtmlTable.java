@@ -66,8 +66,8 @@ public record HtmlTable(List<List<String>> header, List<List<String>> body, Stri
 
     /**
      * Whether an HTML fragment is a plain table that a grid shows as well as a browser would: one table, only table,
-     * {@code div}, {@code p} and {@code br} tags, no cell spans, no inline styles but {@code text-align}, and at most pandas' default
-     * {@code <style scoped>} block. A pandas {@code Styler}, a MultiIndex frame or any other HTML is not.
+     * {@code div}, {@code p} and {@code br} tags, no cell spans, no inline styles but {@code text-align}, and at
+     * most pandas' default {@code <style scoped>} block. A pandas {@code Styler}, a MultiIndex frame or any other HTML is not.
      *
      * @param html the HTML
      * @return true for a plain table

@@ -19,7 +19,9 @@ import javafx.scene.web.WebView;
  *       cannot run code in the app. The view measures the page with {@link WebEngine#executeScript}, which is the
  *       host's own call and works with page scripts off.</li>
  *   <li><b>Sized to its content.</b> A WebView has no preferred size of its own; after each load and width change
- *       the view sets its height to the document's scroll height, so the notebook list, not the WebView, scrolls.
+ *       the view sets its height to the content's height (measured on a wrapper {@code div} that holds its
+ *       children's margins; the document's scroll height never drops below the view's own height), so the notebook
+ *       list, not the WebView, scrolls.
  *       Vertical wheel events are passed on to the list for the same reason. SVG keeps its natural width.</li>
  *   <li><b>Themed.</b> A small stylesheet (text colour, fonts, JupyterLab-like tables) follows the window's theme
  *       and font scale; the page is reloaded when they change. The page background is transparent.</li>
@@ -34,6 +36,10 @@ public final class HtmlView extends StackPane {
     private final String body;
     private final boolean svg;
     private String page = "";
+    private boolean measured;
+    private double measuredWidth = -1;
+    private final javafx.animation.PauseTransition remeasure =
+            new javafx.animation.PauseTransition(javafx.util.Duration.millis(150));
 
     /**
      * A view of an HTML fragment or an SVG document.
@@ -55,6 +61,9 @@ public final class HtmlView extends StackPane {
         engine.getLoadWorker().stateProperty().addListener((property, was, state) -> {
             if (state == Worker.State.SUCCEEDED) {
                 measure();
+                remeasure.playFromStart(); // WebKit may lay the page out again once the view has its final width
+            } else {
+                measured = false;
             }
         });
         engine.locationProperty().addListener((property, was, location) -> {
@@ -63,9 +72,11 @@ public final class HtmlView extends StackPane {
                 Platform.runLater(() -> engine.loadContent(page));
             }
         });
+        remeasure.setOnFinished(event -> measure());
         web.widthProperty().addListener((property, was, width) -> {
             if (!svg && Math.abs(was.doubleValue() - width.doubleValue()) > 0.5) {
                 Platform.runLater(this::measure);
+                remeasure.playFromStart();
             }
         });
         web.addEventFilter(ScrollEvent.SCROLL, event -> {
@@ -104,6 +115,15 @@ public final class HtmlView extends StackPane {
     }
 
     /**
+     * Whether the page has loaded and the view has taken its size (the screenshot tool waits for this).
+     *
+     * @return true once loaded and measured; false again while a theme change reloads it
+     */
+    public boolean ready() {
+        return measured && web.getEngine().getLoadWorker().getState() == Worker.State.SUCCEEDED;
+    }
+
+    /**
      * The web view inside, for tests.
      *
      * @return the web view
@@ -112,18 +132,30 @@ public final class HtmlView extends StackPane {
         return web;
     }
 
+    @Override
+    protected void layoutChildren() {
+        super.layoutChildren();
+        if (!svg && measured && Math.abs(web.getWidth() - measuredWidth) > 0.5) {
+            Platform.runLater(this::measure);
+        }
+    }
+
     private void measure() {
         if (web.getEngine().getLoadWorker().getState() != Worker.State.SUCCEEDED) {
             return;
         }
+        measuredWidth = web.getWidth();
         Object size = web.getEngine().executeScript(svg
-                ? "(function(){var r=document.body.firstElementChild;if(!r)return '0 0';var b=r.getBoundingClientRect();"
+                ? "(function(){var r=document.getElementById('quire-output').firstElementChild;"
+                        + "if(!r)return '0 0';var b=r.getBoundingClientRect();"
                         + "return Math.ceil(b.width)+' '+Math.ceil(b.height);})()"
-                : "document.body.scrollWidth+' '+document.documentElement.scrollHeight");
+                : "(function(){var r=document.getElementById('quire-output');"
+                        + "return document.body.scrollWidth+' '+Math.ceil(r.getBoundingClientRect().height);})()");
         String[] parts = String.valueOf(size).split(" ");
         try {
             double width = Double.parseDouble(parts[0]);
             double height = Double.parseDouble(parts[1]);
+            measured = true;
             web.setPrefHeight(height + (svg ? 0 : 2));
             web.setMinHeight(height + (svg ? 0 : 2));
             if (svg) {
@@ -131,6 +163,7 @@ public final class HtmlView extends StackPane {
                 web.setMaxWidth(Math.max(1, width));
             }
         } catch (RuntimeException e) {
+            measured = true;
             web.setPrefHeight(200);
         }
     }
@@ -164,7 +197,7 @@ public final class HtmlView extends StackPane {
                 thead{border-bottom:1px solid %s;} thead th{font-weight:bold;}
                 tbody th{font-weight:bold;} tbody tr:nth-child(odd){background:%s;} tbody tr:hover{background:%s;}
                 caption{color:%s;}
-                </style></head><body>%s</body></html>
+                </style></head><body><div id="quire-output" style="display:flow-root">%s</div></body></html>
                 """.formatted(fg, fontSize, link, code, border, stripe, hover, muted, body);
     }
 

@@ -9,6 +9,7 @@ import javafx.scene.control.Label;
 import javafx.scene.image.ImageView;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
+import javafx.scene.layout.StackPane;
 import org.scilab.forge.jlatexmath.ParseException;
 import org.scilab.forge.jlatexmath.TeXConstants;
 import org.scilab.forge.jlatexmath.TeXFormula;
@@ -50,14 +51,19 @@ public final class MathRenderer {
         ImageView view = new ImageView();
         view.getStyleClass().add(display ? "math-display" : "math");
         view.setUserData(tex);
-        OutputsView.followLook(view, look -> {
-            WritableImage image = image(formula, display, look.dark() ? 0xE6EDF3 : 0x1F2328,
+        Baseline node = display ? null : new Baseline(view);
+        OutputsView.followLook(display ? view : node, look -> {
+            Typeset typeset = typeset(formula, display, look.dark() ? 0xE6EDF3 : 0x1F2328,
                     look.fontSize() * (display ? 1.2 : 1.1));
-            view.setImage(image);
-            view.setFitWidth(image.getWidth() / OVERSAMPLE);
-            view.setFitHeight(image.getHeight() / OVERSAMPLE);
+            view.setImage(typeset.image());
+            view.setFitWidth(typeset.image().getWidth() / OVERSAMPLE);
+            view.setFitHeight(typeset.image().getHeight() / OVERSAMPLE);
+            if (node != null) {
+                node.depth = typeset.depth() / OVERSAMPLE;
+                node.requestLayout();
+            }
         });
-        return view;
+        return display ? view : node;
     }
 
     /**
@@ -71,10 +77,29 @@ public final class MathRenderer {
      * @throws ParseException when JLaTeXMath cannot parse the TeX
      */
     public static WritableImage image(String tex, boolean display, int rgb, double size) {
-        return image(new TeXFormula(tex), display, rgb, size);
+        return typeset(new TeXFormula(tex), display, rgb, size).image();
     }
 
-    private static WritableImage image(TeXFormula formula, boolean display, int rgb, double size) {
+    /** An image and how far its formula reaches below the text baseline, in image pixels. */
+    private record Typeset(WritableImage image, double depth) {
+    }
+
+    /** Inline math in a text flow: its baseline is the formula's, not the image's bottom edge. */
+    private static final class Baseline extends StackPane {
+        private double depth;
+
+        Baseline(ImageView view) {
+            super(view);
+            getStyleClass().add("math-inline");
+        }
+
+        @Override
+        public double getBaselineOffset() {
+            return getHeight() - depth;
+        }
+    }
+
+    private static Typeset typeset(TeXFormula formula, boolean display, int rgb, double size) {
         TeXIcon icon = formula.new TeXIconBuilder()
                 .setStyle(display ? TeXConstants.STYLE_DISPLAY : TeXConstants.STYLE_TEXT)
                 .setSize((float) (size * OVERSAMPLE))
@@ -97,6 +122,6 @@ public final class MathRenderer {
         int[] pixels = buffer.getRGB(0, 0, width, height, null, 0, width);
         WritableImage image = new WritableImage(width, height);
         image.getPixelWriter().setPixels(0, 0, width, height, PixelFormat.getIntArgbInstance(), pixels, 0, width);
-        return image;
+        return new Typeset(image, icon.getIconDepth() + OVERSAMPLE);
     }
 }

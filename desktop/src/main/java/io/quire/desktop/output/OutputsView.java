@@ -306,7 +306,7 @@ public final class OutputsView extends VBox {
     private static void addRow(GridPane grid, int row, List<String> cells, String style, boolean header) {
         for (int column = 0; column < cells.size(); column++) {
             Label label = new Label(cells.get(column));
-            label.getStyleClass().addAll(header ? "th" : "td", style);
+            label.getStyleClass().addAll(header ? "head" : "td", style);
             if (column == 0 && !header) {
                 label.getStyleClass().add("th");
             }

@@ -114,6 +114,25 @@ class OutputsViewTest {
         });
     }
 
+    /** Counts the opaque pixels of an image view's image near a colour. */
+    private int opaque(ImageView view, int rgb) {
+        return fx(() -> {
+            int count = 0;
+            var image = view.getImage();
+            for (int y = 0; y < (int) image.getHeight(); y++) {
+                for (int x = 0; x < (int) image.getWidth(); x++) {
+                    int argb = image.getPixelReader().getArgb(x, y);
+                    if ((argb >>> 24) > 200 && Math.abs(((argb >> 16) & 255) - ((rgb >> 16) & 255)) < 30
+                            && Math.abs(((argb >> 8) & 255) - ((rgb >> 8) & 255)) < 30
+                            && Math.abs((argb & 255) - (rgb & 255)) < 30) {
+                        count++;
+                    }
+                }
+            }
+            return count;
+        });
+    }
+
     private static String image(String format, Color colour) throws Exception {
         BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
         Graphics2D graphics = image.createGraphics();
@@ -136,6 +155,18 @@ class OutputsViewTest {
                 .as("the output's script did not run").isEqualTo("text");
         assertThat(fx(() -> view.webView().getPrefHeight())).as("heading + list + paragraph").isBetween(80.0, 400.0);
         assertThat(pixels(view, 0xff0000)).as("the red heading is drawn").isGreaterThan(20);
+    }
+
+    @Test
+    void html_shrinksWhenItGetsWider() throws Exception {
+        OutputsView outputs = show("[" + display("text/html", JSON.writeValueAsString(
+                "<p>" + "word ".repeat(200) + "</p>")) + "]");
+        robot.interact(() -> outputs.setMaxWidth(250));
+        HtmlView view = loaded(".html-output", 10);
+        Await.until(LOAD, "tall when narrow", () -> fx(() -> view.webView().getPrefHeight()) > 500);
+        double narrow = fx(() -> view.webView().getPrefHeight());
+        robot.interact(() -> outputs.setMaxWidth(Double.MAX_VALUE));
+        Await.until(LOAD, "short when wide", () -> fx(() -> view.webView().getPrefHeight()) < narrow / 2);
     }
 
     @Test
@@ -181,9 +212,19 @@ class OutputsViewTest {
         ImageView math = robot.lookup(".math-display").queryAs(ImageView.class);
         assertThat(math.getImage()).isNotNull();
         assertThat(math.getFitHeight()).as("a fraction is taller than a line").isGreaterThan(25);
-        assertThat(pixels(math, 0x1f2328)).as("dark glyphs in the light theme").isGreaterThan(20);
+        assertThat(opaque(math, 0x1f2328)).as("dark glyphs in the light theme").isGreaterThan(20);
         assertThat(robot.lookup(".math-error").queryAs(Label.class).getText()).contains("\\undefinedcmd{a}")
                 .contains("Unknown symbol or command");
+    }
+
+    @Test
+    void latex_followsTheTheme() throws Exception {
+        show("[" + display("text/latex", JSON.writeValueAsString("$$x^2 + \\frac{1}{y}$$")) + "]");
+        ImageView math = robot.lookup(".math-display").queryAs(ImageView.class);
+        assertThat(opaque(math, 0xe6edf3)).as("no light glyphs in the light theme").isZero();
+        assertThat(opaque(math, 0x1f2328)).as("dark glyphs in the light theme").isGreaterThan(20);
+        robot.interact(() -> appearance.theme(Theme.DARK));
+        assertThat(opaque(math, 0xe6edf3)).as("light glyphs in the dark theme").isGreaterThan(20);
     }
 
     @Test
