@@ -35,10 +35,13 @@ version=$(unzip -p "$dist/lib/quire-launcher.jar" quire-version.properties | sed
 app_version=${version%%-*}
 
 # The runtime: the modules the jars need (jdeps, class-path mode) plus those reached only through services or
-# reflection (zip file systems, extra charsets, JMX beans for metrics, socket options).
+# reflection (zip file systems, extra charsets, JMX beans for metrics, socket options), and what javafx.web's
+# module-info requires (WebView renders HTML and SVG outputs; its jar is class-path code here, so jdeps may not see
+# these through the class path alone), and java.desktop (JLaTeXMath typesets math with Java2D).
 modules=$("$jdk/bin/jdeps" -q --print-module-deps --ignore-missing-deps --multi-release 25 \
     -cp "$dist/lib/*" -R "$dist/lib/quire-launcher.jar")
 modules="$modules,jdk.zipfs,jdk.charsets,jdk.management,jdk.net,jdk.crypto.cryptoki"
+modules="$modules,java.net.http,jdk.xml.dom,jdk.jsobject,java.desktop"
 
 rm -rf "$out"
 mkdir -p "$out/input"

@@ -9,6 +9,7 @@ import io.quire.desktop.notebook.NotebookDocument;
 import io.quire.desktop.notebook.NotebookView;
 import io.quire.desktop.notebook.NotebookViewModel;
 import io.quire.desktop.notebook.Runs;
+import io.quire.desktop.output.HtmlView;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,7 +39,7 @@ public final class DesktopApp extends Application {
 
     private final List<EmbeddedServer> servers = new CopyOnWriteArrayList<>();
     private LaunchOptions options;
-    private Theme theme = Theme.LIGHT;
+    private final Appearance appearance = new Appearance(Theme.LIGHT);
     private Stage window;
     private WorkspaceViewModel workspace;
     private final long launched;
@@ -61,7 +62,7 @@ public final class DesktopApp extends Application {
     public void init() {
         options = LaunchOptions.parse(getParameters().getRaw());
         if (options.dark()) {
-            theme = Theme.DARK;
+            appearance.theme(Theme.DARK);
         }
         Path folder = options.folder();
         EmbeddedServer server = EmbeddedServer.start(folder);
@@ -71,6 +72,7 @@ public final class DesktopApp extends Application {
 
     @Override
     public void start(Stage stage) {
+        HtmlView.setLinkHandler(url -> getHostServices().showDocument(url));
         ConfigDir config = ConfigDir.forUser();
         try {
             config.create();
@@ -81,7 +83,7 @@ public final class DesktopApp extends Application {
                 command -> Thread.ofVirtual().name("quire-desktop").start(command), Platform::runLater);
         WorkspaceView view = new WorkspaceView(workspace);
         Scene scene = new Scene(view, 1100, 800);
-        theme.apply(scene);
+        appearance.attach(scene);
         stage.setScene(scene);
         stage.titleProperty().bind(Bindings.createStringBinding(() -> {
             int index = workspace.selectedProperty().get();

@@ -158,6 +158,36 @@ class NotebookUiTest {
         assertThat(robot.lookup(".error-output").queryAll()).isNotEmpty();
     }
 
+    private void runAll(NotebookView view) throws Exception {
+        java.util.concurrent.CompletableFuture<?>[] run = new java.util.concurrent.CompletableFuture<?>[1];
+        robot.interact(() -> run[0] = view.viewModel().runAll());
+        run[0].get(30, TimeUnit.SECONDS);
+        robot.interact(() -> { });
+    }
+
+    @Test
+    void updateDisplayData_replacesTheDisplay_asInJupyterLab() throws Exception {
+        Path root = fakeServer();
+        write(root.resolve("update.ipynb"), "display-id:d1:text/plain:first version\nprint:between\n"
+                + "update:d1:text/plain:second version");
+        NotebookView view = show("update.ipynb");
+        runAll(view);
+        Await.until(Duration.ofSeconds(10), "the updated display", () -> outputShows("second version"));
+        assertThat(outputShows("first version")).isFalse();
+        assertThat(outputShows("between")).as("the update appends nothing and keeps the order").isTrue();
+        assertThat(view.viewModel().cells().getFirst().outputs()).hasSize(2);
+    }
+
+    @Test
+    void clearOutputWait_keepsOnlyWhatCameAfter_asInJupyterLab() throws Exception {
+        Path root = fakeServer();
+        write(root.resolve("clear.ipynb"), "print:old line\nclear:wait\nprint:new line");
+        NotebookView view = show("clear.ipynb");
+        runAll(view);
+        Await.until(Duration.ofSeconds(10), "the new output", () -> outputShows("new line"));
+        assertThat(outputShows("old line")).isFalse();
+    }
+
     @Test
     void aThousandCells_openVirtualised_andTheFirstScreenIsMeasured() throws Exception {
         Path root = fakeServer();

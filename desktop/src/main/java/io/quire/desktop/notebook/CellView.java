@@ -105,6 +105,12 @@ final class CellView extends ListCell<CellViewModel> {
             property.addListener(refresh);
             unbind.add(() -> property.removeListener(refresh));
         }
+        outputs.collapsedProperty().bindBidirectional(item.outputsCollapsedProperty());
+        outputs.scrolledProperty().bindBidirectional(item.outputsScrolledProperty());
+        unbind.add(() -> {
+            outputs.collapsedProperty().unbindBidirectional(item.outputsCollapsedProperty());
+            outputs.scrolledProperty().unbindBidirectional(item.outputsScrolledProperty());
+        });
         ListChangeListener<ObjectNode> outputsChanged = change -> outputs.show(item.outputs());
         item.outputs().addListener(outputsChanged);
         unbind.add(() -> item.outputs().removeListener(outputsChanged));

@@ -40,6 +40,8 @@ public final class CellViewModel {
     private final ObjectProperty<Optional<Duration>> elapsed = new SimpleObjectProperty<>(Optional.empty());
     private final BooleanProperty rendered;
     private final ObjectProperty<Optional<InputPrompt>> input = new SimpleObjectProperty<>(Optional.empty());
+    private final BooleanProperty outputsCollapsed;
+    private final BooleanProperty outputsScrolled;
 
     CellViewModel(String id, CellType type, String source, List<ObjectNode> outputs, Optional<Integer> executionCount,
             ObjectNode original) {
@@ -50,6 +52,10 @@ public final class CellViewModel {
         this.outputs.setAll(outputs);
         this.executionCount.set(executionCount);
         this.rendered = new SimpleBooleanProperty(type == CellType.MARKDOWN);
+        JsonNode metadata = original.path("metadata");
+        this.outputsCollapsed = new SimpleBooleanProperty(metadata.path("collapsed").asBoolean(false)
+                || metadata.path("jupyter").path("outputs_hidden").asBoolean(false));
+        this.outputsScrolled = new SimpleBooleanProperty(metadata.path("scrolled").asBoolean(false));
     }
 
     /**
@@ -209,6 +215,26 @@ public final class CellViewModel {
      */
     public BooleanProperty renderedProperty() {
         return rendered;
+    }
+
+    /**
+     * Whether the cell's outputs are collapsed; starts from the nbformat metadata {@code collapsed} (or
+     * {@code jupyter.outputs_hidden}). A view state: not written back on save.
+     *
+     * @return the property
+     */
+    public BooleanProperty outputsCollapsedProperty() {
+        return outputsCollapsed;
+    }
+
+    /**
+     * Whether the cell's outputs scroll in a box of limited height; starts from the nbformat metadata
+     * {@code scrolled}. A view state: not written back on save.
+     *
+     * @return the property
+     */
+    public BooleanProperty outputsScrolledProperty() {
+        return outputsScrolled;
     }
 
     /**

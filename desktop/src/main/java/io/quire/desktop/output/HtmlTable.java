@@ -24,6 +24,10 @@ public record HtmlTable(List<List<String>> header, List<List<String>> body, Stri
     private static final Pattern CELL = Pattern.compile("(?is)<(t[hd])\\b[^>]*>(.*?)</\\1>");
     private static final Pattern TAG = Pattern.compile("(?s)<[^>]*>");
     private static final Pattern STYLE = Pattern.compile("(?is)<(style|script)\\b[^>]*>.*?</\\1>");
+    private static final Pattern ANY_TAG = Pattern.compile("(?s)<\\s*/?\\s*([a-zA-Z][a-zA-Z0-9]*)([^>]*)>");
+    private static final java.util.Set<String> PLAIN_TAGS = java.util.Set.of("div", "table", "thead", "tbody",
+            "tfoot", "tr", "th", "td", "style", "p", "br");
+    private static final Pattern TEXT_ALIGN = Pattern.compile("style=\"\\s*text-align:\\s*[a-z]+;?\\s*\"");
     private static final Pattern ENTITY = Pattern.compile("&(#\\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);");
 
     /** Copies the rows. */
@@ -58,6 +62,35 @@ public record HtmlTable(List<List<String>> header, List<List<String>> body, Stri
         }
         String note = text(html.substring(table.end())).strip();
         return Optional.of(new HtmlTable(header, body, note));
+    }
+
+    /**
+     * Whether an HTML fragment is a plain table that a grid shows as well as a browser would: one table, only table,
+     * {@code div}, {@code p} and {@code br} tags, no cell spans, no inline styles but {@code text-align}, and at
+     * most pandas' default {@code <style scoped>} block. A pandas {@code Styler}, a MultiIndex frame or any other HTML is not.
+     *
+     * @param html the HTML
+     * @return true for a plain table
+     */
+    public static boolean isPlainTable(String html) {
+        Matcher tag = ANY_TAG.matcher(html);
+        int tables = 0;
+        while (tag.find()) {
+            String name = tag.group(1).toLowerCase(java.util.Locale.ROOT);
+            String attributes = tag.group(2).toLowerCase(java.util.Locale.ROOT);
+            boolean closing = tag.group().replace(" ", "").startsWith("</");
+            String styles = TEXT_ALIGN.matcher(attributes).replaceAll("");
+            if (!PLAIN_TAGS.contains(name) || styles.contains("style=") || attributes.contains("span=")) {
+                return false;
+            }
+            if (name.equals("style") && !closing && !attributes.contains("scoped")) {
+                return false;
+            }
+            if (name.equals("table") && !closing) {
+                tables++;
+            }
+        }
+        return tables == 1;
     }
 
     /**

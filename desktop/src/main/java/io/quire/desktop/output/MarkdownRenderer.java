@@ -32,12 +32,17 @@ import org.commonmark.parser.Parser;
  * Renders markdown (CommonMark + GFM tables) as light JavaFX nodes: a {@link VBox} of blocks, inline text in
  * {@link TextFlow}s with style classes ({@code md-h1}..{@code md-h6}, {@code md-strong}, {@code md-em},
  * {@code md-code}, {@code md-link}, {@code md-code-block}, {@code md-quote}, {@code md-table}). No WebView: a list of
- * a thousand cells stays cheap. Raw HTML and math are shown as their source text.
+ * a thousand cells stays cheap. Math ({@code $...$}, {@code $$...$$}, {@code \(...\)}, {@code \[...\]},
+ * environments) is taken out before parsing ({@link MathText}) and typeset by {@link MathRenderer} where it was.
+ * Raw HTML is shown as its source text.
  */
 public final class MarkdownRenderer {
     private static final Parser PARSER = Parser.builder().extensions(List.of(TablesExtension.create())).build();
 
-    private MarkdownRenderer() {
+    private final MathText.Extracted math;
+
+    private MarkdownRenderer(MathText.Extracted math) {
+        this.math = math;
     }
 
     /**
@@ -49,19 +54,21 @@ public final class MarkdownRenderer {
     public static VBox render(String markdown) {
         VBox box = new VBox(6);
         box.getStyleClass().add("markdown");
-        org.commonmark.node.Node document = PARSER.parse(markdown);
+        MathText.Extracted math = MathText.extract(markdown);
+        MarkdownRenderer renderer = new MarkdownRenderer(math);
+        org.commonmark.node.Node document = PARSER.parse(math.text());
         for (org.commonmark.node.Node block = document.getFirstChild(); block != null; block = block.getNext()) {
-            box.getChildren().add(block(block, 0));
+            box.getChildren().add(renderer.block(block, 0));
         }
         return box;
     }
 
-    private static Node block(org.commonmark.node.Node block, int depth) {
+    private Node block(org.commonmark.node.Node block, int depth) {
         return switch (block) {
             case Heading heading -> flow(heading, "md-h" + heading.getLevel());
             case Paragraph paragraph -> flow(paragraph, "md-p");
-            case FencedCodeBlock code -> codeBlock(code.getLiteral());
-            case IndentedCodeBlock code -> codeBlock(code.getLiteral());
+            case FencedCodeBlock code -> codeBlock(math.restore(code.getLiteral()));
+            case IndentedCodeBlock code -> codeBlock(math.restore(code.getLiteral()));
             case BulletList list -> list(list, depth, false);
             case OrderedList list -> list(list, depth, true);
             case BlockQuote quote -> {
@@ -82,7 +89,7 @@ public final class MarkdownRenderer {
         };
     }
 
-    private static VBox children(org.commonmark.node.Node parent, int depth) {
+    private VBox children(org.commonmark.node.Node parent, int depth) {
         VBox box = new VBox(4);
         for (org.commonmark.node.Node child = parent.getFirstChild(); child != null; child = child.getNext()) {
             box.getChildren().add(block(child, depth));
@@ -90,7 +97,7 @@ public final class MarkdownRenderer {
         return box;
     }
 
-    private static Node list(org.commonmark.node.ListBlock list, int depth, boolean ordered) {
+    private Node list(org.commonmark.node.ListBlock list, int depth, boolean ordered) {
         VBox box = new VBox(2);
         int number = list instanceof OrderedList ol && ol.getMarkerStartNumber() != null ? ol.getMarkerStartNumber() : 1;
         for (org.commonmark.node.Node item = list.getFirstChild(); item != null; item = item.getNext()) {
@@ -105,7 +112,7 @@ public final class MarkdownRenderer {
         return box;
     }
 
-    private static Node codeBlock(String literal) {
+    private Node codeBlock(String literal) {
         Text text = new Text(literal.endsWith("\n") ? literal.substring(0, literal.length() - 1) : literal);
         text.getStyleClass().addAll("md-code-block-text", "mono");
         TextFlow flow = new TextFlow(text);
@@ -113,7 +120,7 @@ public final class MarkdownRenderer {
         return flow;
     }
 
-    private static Node table(TableBlock table) {
+    private Node table(TableBlock table) {
         GridPane grid = new GridPane();
         grid.getStyleClass().add("md-table");
         int[] row = {0};
@@ -138,24 +145,24 @@ public final class MarkdownRenderer {
         return grid;
     }
 
-    private static TextFlow flow(org.commonmark.node.Node block, String style) {
+    private TextFlow flow(org.commonmark.node.Node block, String style) {
         TextFlow flow = new TextFlow();
         flow.getStyleClass().add(style);
         inline(block, flow, List.of(style + "-text"));
         return flow;
     }
 
-    private static void inline(org.commonmark.node.Node parent, TextFlow flow, List<String> styles) {
+    private void inline(org.commonmark.node.Node parent, TextFlow flow, List<String> styles) {
         for (org.commonmark.node.Node node = parent.getFirstChild(); node != null; node = node.getNext()) {
             switch (node) {
-                case org.commonmark.node.Text text -> flow.getChildren().add(text(text.getLiteral(), styles));
+                case org.commonmark.node.Text text -> textWithMath(text.getLiteral(), flow, styles);
                 case Code code -> flow.getChildren().add(text(code.getLiteral(), plus(styles, "md-code")));
                 case Emphasis emphasis -> inline(emphasis, flow, plus(styles, "md-em"));
                 case StrongEmphasis strong -> inline(strong, flow, plus(styles, "md-strong"));
                 case Link link -> inline(link, flow, plus(styles, "md-link"));
                 case SoftLineBreak ignored -> flow.getChildren().add(text(" ", styles));
                 case HardLineBreak ignored -> flow.getChildren().add(text("\n", styles));
-                case org.commonmark.node.HtmlInline html -> flow.getChildren().add(text(html.getLiteral(), styles));
+                case org.commonmark.node.HtmlInline html -> textWithMath(html.getLiteral(), flow, styles);
                 default -> inline(node, flow, styles);
             }
         }
@@ -170,5 +177,22 @@ public final class MarkdownRenderer {
         text.getStyleClass().add("md-text");
         text.getStyleClass().addAll(styles);
         return text;
+    }
+
+    /** Adds text in which math placeholders become typeset formulas; display math gets a line of its own. */
+    private void textWithMath(String literal, TextFlow flow, List<String> styles) {
+        for (Object part : math.split(literal)) {
+            if (part instanceof MathText.Formula formula) {
+                if (formula.display() && !flow.getChildren().isEmpty()) {
+                    flow.getChildren().add(text("\n", styles));
+                }
+                flow.getChildren().add(MathRenderer.node(formula.tex(), formula.display()));
+                if (formula.display()) {
+                    flow.getChildren().add(text("\n", styles));
+                }
+            } else {
+                flow.getChildren().add(text((String) part, styles));
+            }
+        }
     }
 }

@@ -57,9 +57,9 @@ public sealed interface OutputItem {
     }
 
     /**
-     * A PNG or JPEG image.
+     * A raster image: PNG, JPEG or GIF.
      *
-     * @param mimeType {@code image/png} or {@code image/jpeg}
+     * @param mimeType {@code image/png}, {@code image/jpeg} or {@code image/gif}
      * @param bytes    the decoded image
      */
     record Image(String mimeType, byte[] bytes) implements OutputItem {
@@ -87,7 +87,7 @@ public sealed interface OutputItem {
     }
 
     /**
-     * A table from {@code text/html} (pandas DataFrames).
+     * A plain table from {@code text/html}: a pandas DataFrame without custom styling, drawn natively.
      *
      * @param table the table
      */
@@ -95,6 +95,44 @@ public sealed interface OutputItem {
         /** Validates the fields. */
         public Table {
             Objects.requireNonNull(table, "table");
+        }
+    }
+
+    /**
+     * Any other {@code text/html}: rendered by a browser engine (WebView) with scripts off.
+     *
+     * @param html the HTML fragment
+     */
+    record Html(String html) implements OutputItem {
+        /** Validates the fields. */
+        public Html {
+            Objects.requireNonNull(html, "html");
+        }
+    }
+
+    /**
+     * An {@code image/svg+xml} document, rendered by a browser engine (WebView).
+     *
+     * @param svg the SVG source
+     */
+    record Svg(String svg) implements OutputItem {
+        /** Validates the fields. */
+        public Svg {
+            Objects.requireNonNull(svg, "svg");
+        }
+    }
+
+    /**
+     * A {@code text/latex} formula (or several), typeset as images.
+     *
+     * @param formulas the formulas, delimiters removed (see {@link MathText#formulas})
+     * @param source   the original text, shown when a formula cannot be typeset
+     */
+    record Latex(List<String> formulas, String source) implements OutputItem {
+        /** Copies the formulas. */
+        public Latex {
+            formulas = List.copyOf(formulas);
+            Objects.requireNonNull(source, "source");
         }
     }
 
@@ -111,11 +149,12 @@ public sealed interface OutputItem {
     }
 
     /**
-     * JSON ({@code application/json} or a {@code +json} type), pretty-printed.
+     * JSON ({@code application/json}, or a {@code +json} type when the bundle has no plain text), shown as a
+     * collapsible tree.
      *
-     * @param json the pretty-printed JSON
+     * @param json the value
      */
-    record Json(String json) implements OutputItem {
+    record Json(JsonNode json) implements OutputItem {
         /** Validates the fields. */
         public Json {
             Objects.requireNonNull(json, "json");
@@ -167,14 +206,40 @@ public sealed interface OutputItem {
     }
 
     /**
-     * The richest rendering of a MIME bundle: PNG, JPEG, an HTML table, markdown, JSON, then plain text (also for HTML
-     * that is not a table, when the bundle has plain text; else the HTML's text).
+     * The richest rendering of a MIME bundle, in JupyterLab's order of preference: HTML (a plain pandas table natively,
+     * other HTML in a browser engine), markdown, LaTeX, SVG, PNG, JPEG, GIF, JSON, then plain text.
      *
      * @param data the MIME bundle
      * @return the item
      */
     static OutputItem rich(JsonNode data) {
-        for (String image : List.of("image/png", "image/jpeg")) {
+        if (data.has("text/html")) {
+            String html = text(data.get("text/html"));
+            if (HtmlTable.isPlainTable(html)) {
+                var table = HtmlTable.parse(html);
+                if (table.isPresent()) {
+                    return new Table(table.get());
+                }
+            }
+            return new Html(html);
+        }
+        if (data.has("text/markdown")) {
+            return new Markdown(text(data.get("text/markdown")));
+        }
+        if (data.has("text/latex")) {
+            String latex = text(data.get("text/latex"));
+            List<String> formulas = MathText.formulas(latex);
+            if (!formulas.isEmpty()) {
+                return new Latex(formulas, latex);
+            }
+            if (!data.has("text/plain")) {
+                return new Text(latex);
+            }
+        }
+        if (data.has("image/svg+xml")) {
+            return new Svg(text(data.get("image/svg+xml")));
+        }
+        for (String image : List.of("image/png", "image/jpeg", "image/gif")) {
             if (data.has(image)) {
                 try {
                     String base64 = text(data.get(image)).replaceAll("\\s", "");
@@ -184,28 +249,18 @@ public sealed interface OutputItem {
                 }
             }
         }
-        if (data.has("text/html")) {
-            String html = text(data.get("text/html"));
-            var table = HtmlTable.parse(html);
-            if (table.isPresent()) {
-                return new Table(table.get());
-            }
-            if (!data.has("text/plain")) {
-                return new Text(HtmlTable.text(html));
-            }
+        if (data.has("application/json")) {
+            return new Json(data.get("application/json"));
         }
-        if (data.has("text/markdown")) {
-            return new Markdown(text(data.get("text/markdown")));
+        if (data.has("text/plain")) {
+            return new Text(text(data.get("text/plain")));
         }
         var names = data.fieldNames();
         while (names.hasNext()) {
             String name = names.next();
-            if (name.equals("application/json") || name.endsWith("+json")) {
-                return new Json(data.get(name).toPrettyString());
+            if (name.endsWith("+json")) {
+                return new Json(data.get(name));
             }
-        }
-        if (data.has("text/plain")) {
-            return new Text(text(data.get("text/plain")));
         }
         List<String> types = new ArrayList<>();
         data.fieldNames().forEachRemaining(types::add);

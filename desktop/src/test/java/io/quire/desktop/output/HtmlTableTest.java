@@ -55,4 +55,22 @@ class HtmlTableTest {
         assertThat(HtmlTable.text("<style>x{}</style><p>Hello&nbsp;<b>you</b></p><p>2</p>"))
                 .isEqualTo("Hello\u00a0you\n2");
     }
+
+    @Test
+    void pandasDefaultOutput_isAPlainTable() {
+        assertThat(HtmlTable.isPlainTable(PANDAS)).isTrue();
+    }
+
+    @Test
+    void stylerSpansInlineStylesOtherTagsOrTwoTables_areNotPlain() {
+        assertThat(HtmlTable.isPlainTable("<style type=\"text/css\">#T_a td {color: red}</style>"
+                + "<table id=\"T_a\"><tr><td>1</td></tr></table>")).as("a pandas Styler").isFalse();
+        assertThat(HtmlTable.isPlainTable("<table><tr><th rowspan=\"2\">a</th><td>1</td></tr></table>"))
+                .as("a MultiIndex").isFalse();
+        assertThat(HtmlTable.isPlainTable("<table><tr><td style=\"color: red\">1</td></tr></table>")).isFalse();
+        assertThat(HtmlTable.isPlainTable("<table><tr><td><b>1</b></td></tr></table>")).isFalse();
+        assertThat(HtmlTable.isPlainTable("<table><tr><td>1</td></tr></table><table><tr><td>2</td></tr></table>"))
+                .isFalse();
+        assertThat(HtmlTable.isPlainTable("<p>no table</p>")).isFalse();
+    }
 }

@@ -53,9 +53,10 @@ class OutputItemTest {
         assertThat(items.get(0)).isInstanceOf(OutputItem.Image.class);
         assertThat(((OutputItem.Image) items.get(0)).bytes()).startsWith((byte) 0x89, (byte) 'P', (byte) 'N');
         assertThat(items.get(1)).isInstanceOf(OutputItem.Table.class);
-        assertThat(items.get(2)).isEqualTo(new OutputItem.Text("<b>"));
+        assertThat(items.get(2)).as("HTML wins over plain text, as in JupyterLab")
+                .isEqualTo(new OutputItem.Html("<b>bold</b>"));
         assertThat(items.get(3)).isInstanceOf(OutputItem.Json.class);
-        assertThat(((OutputItem.Json) items.get(3)).json()).contains("\"a\" : 1");
+        assertThat(((OutputItem.Json) items.get(3)).json().path("a").asInt()).isEqualTo(1);
     }
 
     @Test
@@ -74,5 +75,54 @@ class OutputItemTest {
         assertThat(clip.truncated()).isTrue();
         assertThat(Clip.of("short", 2, 1000).truncated()).isFalse();
         assertThat(Clip.of("x".repeat(50), 10, 20).shown()).hasSize(20);
+    }
+
+    private static OutputItem rich(String bundle) throws Exception {
+        return OutputItem.rich(JSON.readTree(bundle));
+    }
+
+    @Test
+    void jupyterLabsOrder_htmlThenMarkdownThenLatexThenSvgThenImagesThenJsonThenText() throws Exception {
+        assertThat(rich("{\"text/html\": \"<i>x</i>\", \"image/png\": \"iVBORw0KGgo=\"}"))
+                .isEqualTo(new OutputItem.Html("<i>x</i>"));
+        assertThat(rich("{\"text/markdown\": \"*x*\", \"text/latex\": \"$x$\"}"))
+                .isEqualTo(new OutputItem.Markdown("*x*"));
+        assertThat(rich("{\"text/latex\": \"$x^2$\", \"image/png\": \"iVBORw0KGgo=\", \"text/plain\": \"x**2\"}"))
+                .isEqualTo(new OutputItem.Latex(List.of("x^2"), "$x^2$"));
+        assertThat(rich("{\"image/svg+xml\": \"<svg/>\", \"image/png\": \"iVBORw0KGgo=\"}"))
+                .isEqualTo(new OutputItem.Svg("<svg/>"));
+        assertThat(rich("{\"image/gif\": \"R0lGODlh\", \"application/json\": {}}"))
+                .isEqualTo(new OutputItem.Image("image/gif", java.util.Base64.getDecoder().decode("R0lGODlh")));
+        assertThat(rich("{\"application/json\": [1], \"text/plain\": \"[1]\"}")).isInstanceOf(OutputItem.Json.class);
+    }
+
+    @Test
+    void svgAsAListOfLines_isJoined() throws Exception {
+        assertThat(rich("{\"image/svg+xml\": [\"<svg>\\n\", \"</svg>\"]}"))
+                .isEqualTo(new OutputItem.Svg("<svg>\n</svg>"));
+    }
+
+    @Test
+    void styledOrSpanningTables_goToTheBrowserEngine_plainPandasTablesToTheGrid() throws Exception {
+        String plain = "<div><style scoped>.dataframe tbody tr th { vertical-align: top; }</style>"
+                + "<table border=\\\"1\\\" class=\\\"dataframe\\\"><thead><tr><th></th><th>a</th></tr></thead>"
+                + "<tbody><tr><th>0</th><td>1</td></tr></tbody></table><p>1 rows × 1 columns</p></div>";
+        assertThat(rich("{\"text/html\": \"" + plain + "\"}")).isInstanceOf(OutputItem.Table.class);
+        String styled = "<style type=\\\"text/css\\\">#T_1 td { color: red; }</style><table id=\\\"T_1\\\">"
+                + "<tr><td>1</td></tr></table>";
+        assertThat(rich("{\"text/html\": \"" + styled + "\"}")).isInstanceOf(OutputItem.Html.class);
+    }
+
+    @Test
+    void latexWithoutFormulas_fallsBackToPlainText() throws Exception {
+        assertThat(rich("{\"text/latex\": \"  \", \"text/plain\": \"blank\"}"))
+                .isEqualTo(new OutputItem.Text("blank"));
+    }
+
+    @Test
+    void vendorJson_isATreeOnlyWithoutPlainText() throws Exception {
+        assertThat(rich("{\"application/vnd.custom+json\": {\"a\": 1}, \"text/plain\": \"Custom()\"}"))
+                .isEqualTo(new OutputItem.Text("Custom()"));
+        assertThat(rich("{\"application/vnd.custom+json\": {\"a\": 1}}")).isInstanceOf(OutputItem.Json.class);
     }
 }
