@@ -181,20 +181,23 @@ public final class FileRepository {
             FileEntry after = VersionRows.advanceHead(c, entry, version);
             return new SaveResult(after, version, written.count(), written.bytes());
         };
-        // a save of an existing file reads only that file's row and versions, and every transaction that changes
-        // them writes the file row, as this one does first (claimNextSeq): at REPEATABLE READ the first writer of
-        // the row wins and the other fails with 40001 and is retried, so the outcome is serializable without
-        // SERIALIZABLE's predicate locks, which on PostgreSQL are page- and table-granular and made saves of
-        // different files fail each other (decision 0010)
-        Optional<SaveResult> saved = context.tx().inTransaction(Transactions.Isolation.REPEATABLE_READ, c -> {
-            Optional<FileEntry> entry = VersionRows.findFile(c, org, project, checked);
-            if (entry.isEmpty() || entry.get().type() == EntryType.DIRECTORY) {
-                return Optional.empty();
+        // a save of an existing file reads only that file's row, and every transaction that changes the file (its
+        // versions, path or existence) writes that row, as this one does first (claimNextSeq): at REPEATABLE READ
+        // the first writer of the row wins and the other fails with 40001 and is retried, so the outcome is
+        // serializable without SERIALIZABLE's predicate locks, which on PostgreSQL are page- and table-granular and
+        // made saves of different files fail each other (decision 0010). Naming a version does not write the file
+        // row, so a save that reads the names (onlyIfFirst) stays SERIALIZABLE.
+        if (!(options.name().isPresent() && options.onlyIfFirst())) {
+            Optional<SaveResult> saved = context.tx().inTransaction(Transactions.Isolation.REPEATABLE_READ, c -> {
+                Optional<FileEntry> entry = VersionRows.findFile(c, org, project, checked);
+                if (entry.isEmpty() || entry.get().type() == EntryType.DIRECTORY) {
+                    return Optional.empty();
+                }
+                return Optional.of(addVersion.run(c, entry.get(), context.now()));
+            });
+            if (saved.isPresent()) {
+                return saved.get();
             }
-            return Optional.of(addVersion.run(c, entry.get(), context.now()));
-        });
-        if (saved.isPresent()) {
-            return saved.get();
         }
         // a new file depends on rows it does not write (its parent directory, the absence of its path): SERIALIZABLE
         return context.tx().inTransaction(c -> {
