@@ -78,7 +78,7 @@ final class BlobStore {
     }
 
     private Written tryPutBatch(OrgId org, List<Blob> batch) {
-        return context.tx().inTransaction(c -> {
+        return context.tx().inTransaction(Transactions.Isolation.READ_COMMITTED, c -> {
             Set<String> present = existing(c, org, batch.stream().map(Blob::hash).toList());
             Instant now = context.now();
             int count = 0;

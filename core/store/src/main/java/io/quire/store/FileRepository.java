@@ -168,6 +168,38 @@ public final class FileRepository {
         // transaction, which is the one that conflicts with concurrent saves and is retried
         context.tx().inTransaction(c -> requireProject(c, org, project));
         BlobStore.Written written = blobs.putAll(org, pieces);
+        VersionWork addVersion = (c, entry, now) -> {
+            long seq = VersionRows.claimNextSeq(c, entry);
+            Optional<String> name = options.name();
+            if (name.isPresent() && options.onlyIfFirst() && VersionRows.hasNamedVersion(c, entry.id())) {
+                name = Optional.empty();
+            }
+            Version version = new Version(new VersionId(context.newId()), org, entry.id(), seq, author, now, name,
+                    kind, size, sha256, Optional.empty());
+            VersionRows.insertVersion(c, new VersionRows.StoredVersion(version, nbformat, nbformatMinor, headHash,
+                    contentHash), cells);
+            FileEntry after = VersionRows.advanceHead(c, entry, version);
+            return new SaveResult(after, version, written.count(), written.bytes());
+        };
+        // a save of an existing file reads only that file's row, and every transaction that changes the file (its
+        // versions, path or existence) writes that row, as this one does first (claimNextSeq): at REPEATABLE READ
+        // the first writer of the row wins and the other fails with 40001 and is retried, so the outcome is
+        // serializable without SERIALIZABLE's predicate locks, which on PostgreSQL are page- and table-granular and
+        // made saves of different files fail each other (decision 0010). Naming a version does not write the file
+        // row, so a save that reads the names (onlyIfFirst) stays SERIALIZABLE.
+        if (!(options.name().isPresent() && options.onlyIfFirst())) {
+            Optional<SaveResult> saved = context.tx().inTransaction(Transactions.Isolation.REPEATABLE_READ, c -> {
+                Optional<FileEntry> entry = VersionRows.findFile(c, org, project, checked);
+                if (entry.isEmpty() || entry.get().type() == EntryType.DIRECTORY) {
+                    return Optional.empty();
+                }
+                return Optional.of(addVersion.run(c, entry.get(), context.now()));
+            });
+            if (saved.isPresent()) {
+                return saved.get();
+            }
+        }
+        // a new file depends on rows it does not write (its parent directory, the absence of its path): SERIALIZABLE
         return context.tx().inTransaction(c -> {
             Instant now = context.now();
             FileEntry entry = VersionRows.findFile(c, org, project, checked).orElse(null);
@@ -180,18 +212,14 @@ public final class FileRepository {
                 throw new StoreBadRequestException("'" + checked + "' is a directory; a " + kind.dbName()
                         + " cannot replace it");
             }
-            long seq = VersionRows.claimNextSeq(c, entry);
-            Optional<String> name = options.name();
-            if (name.isPresent() && options.onlyIfFirst() && VersionRows.hasNamedVersion(c, entry.id())) {
-                name = Optional.empty();
-            }
-            Version version = new Version(new VersionId(context.newId()), org, entry.id(), seq, author, now, name,
-                    kind, size, sha256, Optional.empty());
-            VersionRows.insertVersion(c, new VersionRows.StoredVersion(version, nbformat, nbformatMinor, headHash,
-                    contentHash), cells);
-            FileEntry after = VersionRows.advanceHead(c, entry, version);
-            return new SaveResult(after, version, written.count(), written.bytes());
+            return addVersion.run(c, entry, now);
         });
+    }
+
+    /** Adds a version to a file inside a transaction. */
+    @FunctionalInterface
+    private interface VersionWork {
+        SaveResult run(Connection c, FileEntry entry, Instant now) throws SQLException;
     }
 
     /**

@@ -15,7 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs units of work as database transactions: every transaction at SERIALIZABLE isolation, committed at the end,
+ * Runs units of work as database transactions: at SERIALIZABLE isolation unless the caller asks for a weaker
+ * {@link Isolation} for work argued correct without it (writing blobs; saving a version of an existing file), committed
+ * at the end,
  * rolled back on any failure, and run again from the start when the database reports a serialization conflict
  * (SQLSTATE 40001, or the dialect's equivalent), with jittered exponential backoff, up to
  * {@link RetryPolicy#maxAttempts()} times.
@@ -79,7 +81,56 @@ public final class Transactions {
      * @throws StoreException           as thrown by the work (the transaction is rolled back)
      */
     public <T> T inTransaction(Work<T> work) {
-        return run(Optional.empty(), work);
+        return run(Optional.empty(), Isolation.SERIALIZABLE, work);
+    }
+
+    /**
+     * An isolation level below the default SERIALIZABLE, for units of work whose correctness is argued without it.
+     * Where the database runs every transaction serializably (CockroachDB unless weaker levels are enabled there, and
+     * H2, whose transactions run one at a time here) asking for one changes nothing.
+     */
+    public enum Isolation {
+        /**
+         * The default: the database guarantees that the outcome is that of some serial order.
+         */
+        SERIALIZABLE(Connection.TRANSACTION_SERIALIZABLE),
+        /**
+         * One snapshot for the whole transaction; on PostgreSQL, of two transactions that write the same row the
+         * second fails with SQLSTATE 40001 (and is retried). For work whose reads are all of rows that every
+         * concurrent writer of them also writes, such as saving a version of an existing file: the file row's
+         * compare-and-set orders it against every other change of that file, without the predicate locks of
+         * SERIALIZABLE, which on PostgreSQL are page- or table-granular and make unrelated saves fail each other.
+         */
+        REPEATABLE_READ(Connection.TRANSACTION_REPEATABLE_READ),
+        /**
+         * Each statement sees what was committed before it. For idempotent inserts of immutable rows, such as
+         * content-addressed blobs: a row found present stays present and unchanged, and one found absent is inserted
+         * if absent.
+         */
+        READ_COMMITTED(Connection.TRANSACTION_READ_COMMITTED);
+
+        private final int jdbcLevel;
+
+        Isolation(int jdbcLevel) {
+            this.jdbcLevel = jdbcLevel;
+        }
+    }
+
+    /**
+     * Runs work at a given isolation level, retrying it on the same conflicts as {@link #inTransaction(Work)}.
+     *
+     * @param isolation the isolation level; see {@link Isolation} for what each one is for
+     * @param work      the unit of work
+     * @param <T>       what it returns
+     * @return what the work returned in the attempt that committed
+     * @throws StoreContentionException if every attempt met a conflict
+     * @throws StoreConflictException   if a unique constraint was violated
+     * @throws StoreFailureException    if the database failed otherwise
+     * @throws StoreException           as thrown by the work (the transaction is rolled back)
+     */
+    public <T> T inTransaction(Isolation isolation, Work<T> work) {
+        Objects.requireNonNull(isolation, "isolation");
+        return run(Optional.empty(), isolation, work);
     }
 
     /**
@@ -97,14 +148,14 @@ public final class Transactions {
      */
     public <T> T historicalRead(Instant systemTime, Work<T> work) {
         Objects.requireNonNull(systemTime, "systemTime");
-        return run(dialect.historicalReadStatement(systemTime), work);
+        return run(dialect.historicalReadStatement(systemTime), Isolation.SERIALIZABLE, work);
     }
 
-    private <T> T run(Optional<String> firstStatement, Work<T> work) {
+    private <T> T run(Optional<String> firstStatement, Isolation isolation, Work<T> work) {
         Objects.requireNonNull(work, "work");
         for (int attempt = 1; ; attempt++) {
             try {
-                return attempt(firstStatement, work);
+                return attempt(firstStatement, isolation, work);
             } catch (SQLException e) {
                 if (!dialect.isRetryable(e)) {
                     throw translate(e);
@@ -124,18 +175,25 @@ public final class Transactions {
         }
     }
 
-    private <T> T attempt(Optional<String> firstStatement, Work<T> work) throws SQLException {
+    private <T> T attempt(Optional<String> firstStatement, Isolation isolation, Work<T> work)
+            throws SQLException {
         serial.ifPresent(ReentrantLock::lock);
         try {
-            return attemptUnlocked(firstStatement, work);
+            return attemptUnlocked(firstStatement, isolation, work);
         } finally {
             serial.ifPresent(ReentrantLock::unlock);
         }
     }
 
-    private <T> T attemptUnlocked(Optional<String> firstStatement, Work<T> work) throws SQLException {
+    private <T> T attemptUnlocked(Optional<String> firstStatement, Isolation isolation, Work<T> work)
+            throws SQLException {
         // the pool hands out connections with auto-commit off and SERIALIZABLE isolation (see Store)
         try (Connection connection = dataSource.getConnection()) {
+            if (isolation != Isolation.SERIALIZABLE) {
+                // outside any transaction: the connection has just come from the pool, where it was committed or
+                // rolled back; the pool restores the isolation when the connection returns to it
+                connection.setTransactionIsolation(isolation.jdbcLevel);
+            }
             try {
                 if (firstStatement.isPresent()) {
                     try (Statement statement = connection.createStatement()) {
