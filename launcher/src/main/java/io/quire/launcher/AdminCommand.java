@@ -104,7 +104,7 @@ final class AdminCommand implements Runnable {
         }
     }
 
-    /** {@code quire admin create-token --email E [--org SLUG] [--expires 30d]}. */
+    /** {@code quire admin create-token --email E [--org SLUG] [--expires 30d] [--scope S,...]}. */
     @Command(name = "create-token", mixinStandardHelpOptions = true, description = "Make an API token for a user.")
     static final class CreateToken implements Callable<Integer> {
         @CommandLine.ParentCommand
@@ -119,12 +119,16 @@ final class AdminCommand implements Runnable {
         @Option(names = "--expires", paramLabel = "DURATION",
                 description = "How long the token works, such as 30d, 12h or 90m (default: until revoked).")
         private String expires;
+        @Option(names = "--scope", paramLabel = "SCOPE", split = ",",
+                description = "Limit the token to these scopes (repeat or comma-separate): contents:read,"
+                        + " contents:write, kernels:read, kernels:execute (default: everything the user may do).")
+        private java.util.List<String> scopes = new java.util.ArrayList<>();
 
         @Override
         public Integer call() {
             return withStore(parent, spec, (admin, out) -> {
                 CreatedToken token = admin.createToken(email, Optional.ofNullable(org),
-                        Optional.ofNullable(expires).map(TeamAdmin::duration));
+                        Optional.ofNullable(expires).map(TeamAdmin::duration), java.util.Set.copyOf(scopes));
                 out.println("API token " + token.token().prefix() + " for " + email
                         + token.token().expiresAt().map(at -> ", expires " + at).orElse("") + " (shown once):");
                 out.println(token.secret());

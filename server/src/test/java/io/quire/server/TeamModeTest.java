@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quire.kernel.KernelOwner;
 import io.quire.testing.Await;
 import io.quire.server.team.TeamAdmin;
+import io.quire.server.team.TokenScopes;
 import io.quire.store.AuditEntry;
 import io.quire.store.Backend;
 import io.quire.store.OrgRole;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,6 +94,44 @@ abstract class TeamModeTest {
         List<String> names = new ArrayList<>();
         json(listing).path("content").forEach(entry -> names.add(entry.path("name").asText()));
         return names;
+    }
+
+    @Test
+    void scopedTokens_mayOnlyDoWhatTheirScopesName() throws Exception {
+        String owner = tokenA;
+        assertThat(send(owner, "PUT", "/api/contents/scoped.ipynb", NOTEBOOK.formatted("scoped")).statusCode())
+                .isIn(200, 201);
+        String readOnly = team.scopedTokenOfOwnerA(Set.of(TokenScopes.CONTENTS_READ));
+        assertThat(send(readOnly, "GET", "/api/contents/scoped.ipynb", null).statusCode()).isEqualTo(200);
+        assertThat(send(readOnly, "GET", "/api/me", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> save = send(readOnly, "PUT", "/api/contents/scoped.ipynb",
+                NOTEBOOK.formatted("overwritten"));
+        assertThat(save.statusCode()).as(save.body()).isEqualTo(403);
+        assertThat(json(save).path("code").asText()).isEqualTo("insufficient_scope");
+        assertThat(json(save).path("message").asText()).contains("contents:write");
+        assertThat(send(readOnly, "POST", "/api/kernels", "{}").statusCode()).isEqualTo(403);
+        assertThat(send(readOnly, "GET", "/api/kernels", null).statusCode()).isEqualTo(403);
+        // nothing was changed by the refused save
+        assertThat(json(send(owner, "GET", "/api/contents/scoped.ipynb", null)).path("content").path("cells").get(0)
+                .path("source").asText()).isEqualTo("print('scoped')");
+
+        String writer = team.scopedTokenOfOwnerA(Set.of(TokenScopes.CONTENTS_READ, TokenScopes.CONTENTS_WRITE));
+        assertThat(send(writer, "PUT", "/api/contents/scoped.ipynb", NOTEBOOK.formatted("written")).statusCode())
+                .isEqualTo(200);
+        assertThat(send(writer, "POST", "/api/v1/files/" + fileId("scoped.ipynb") + "/sessions", "{}").statusCode())
+                .isEqualTo(403);
+
+        String runner = team.scopedTokenOfOwnerA(Set.of(TokenScopes.KERNELS_READ, TokenScopes.KERNELS_EXECUTE));
+        assertThat(send(runner, "GET", "/api/contents/scoped.ipynb", null).statusCode()).isEqualTo(403);
+        HttpResponse<String> kernel = send(runner, "POST", "/api/kernels", "{}");
+        assertThat(kernel.statusCode()).as(kernel.body()).isEqualTo(201);
+        String kernelId = json(kernel).path("id").asText();
+        assertThat(send(runner, "GET", "/api/kernels/" + kernelId, null).statusCode()).isEqualTo(200);
+        assertThat(send(runner, "DELETE", "/api/kernels/" + kernelId, null).statusCode()).isEqualTo(204);
+    }
+
+    private static String fileId(String path) {
+        return io.quire.server.v1.FileIds.of(path);
     }
 
     @Test
@@ -356,6 +396,34 @@ abstract class TeamModeTest {
         assertThat(send(token, "GET", "/api/contents", null).statusCode()).isEqualTo(401);
         assertThat(send(token, "POST", "/api/v1/auth/logout", null).statusCode()).isEqualTo(401);
         assertThat(actions()).contains("auth.login", "token.revoke");
+    }
+
+    @Test
+    void sdkLogin_signsIn_actsAsTheUser_andLogoutRevokesTheToken() throws Exception {
+        User sam = store.users().create("sam@a.example", "Sam", Optional.of("a long enough secret"));
+        store.memberships().add(orgA.organisation().id(), sam.id(), OrgRole.MEMBER, Optional.empty());
+        store.grants().grant(orgA.organisation().id(), ResourceRef.project(orgA.project()), sam.id(),
+                ResourceRole.VIEWER, Optional.empty());
+        java.net.URI base = java.net.URI.create("http://127.0.0.1:" + server.port() + "/");
+        io.quire.client.QuireClient anonymous = io.quire.client.QuireClient.builder().baseUrl(base).build();
+
+        io.quire.client.QuireApiException wrong = org.assertj.core.api.Assertions.catchThrowableOfType(
+                io.quire.client.QuireApiException.class,
+                () -> anonymous.login("sam@a.example", "not the secret", Optional.empty()));
+        assertThat(wrong.error().status()).isEqualTo(401);
+
+        io.quire.client.SignIn signIn = anonymous.login("sam@a.example", "a long enough secret", Optional.empty());
+        assertThat(signIn.email()).isEqualTo("sam@a.example");
+        assertThat(signIn.organisationSlug()).isEqualTo("org-a");
+        assertThat(signIn.expiresAt()).isPresent();
+        assertThat(signIn.toString()).doesNotContain(signIn.token());
+        io.quire.client.QuireClient asSam = io.quire.client.QuireClient.builder().baseUrl(base).token(signIn.token())
+                .build();
+        assertThat(asSam.kernelSpecs()).isNotEmpty();
+        asSam.logout();
+        io.quire.client.QuireApiException revoked = org.assertj.core.api.Assertions.catchThrowableOfType(
+                io.quire.client.QuireApiException.class, asSam::kernelSpecs);
+        assertThat(revoked.error().status()).isEqualTo(401);
     }
 
     @Test

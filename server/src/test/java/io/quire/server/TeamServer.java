@@ -106,6 +106,12 @@ final class TeamServer implements AutoCloseable {
         return token(store, orgA.organisation().id(), user, expires);
     }
 
+    /** A new token of organisation A's owner limited to some scopes. */
+    String scopedTokenOfOwnerA(Set<String> scopes) {
+        return store.tokens().create(orgA.organisation().id(), orgA.owner().id(), "scoped", scopes, Optional.empty(),
+                Optional.empty()).secret();
+    }
+
     private static String token(Store store, OrgId org, UserId user, Optional<Instant> expires) {
         CreatedToken created = store.tokens().create(org, user, "test", Set.of(), expires, Optional.empty());
         return created.secret();

@@ -573,6 +573,33 @@ public final class QuireClient {
     }
 
     /**
+     * Signs in with a password on a team server ({@code POST /api/v1/auth/login}); this client's own token, if any,
+     * is not needed. Build another client with the returned token to act as the user.
+     *
+     * @param email        the user's e-mail address
+     * @param password     the password
+     * @param organisation the organisation's slug or id, needed when the user belongs to several
+     * @return the new token (shown once) and whom it acts for
+     * @throws QuireApiException 401 for a wrong address or password (the same answer), 429 while the account is
+     *                           locked after repeated failures, 400 when an organisation must be named
+     */
+    public SignIn login(String email, String password, Optional<String> organisation) {
+        Objects.requireNonNull(email, "email");
+        Objects.requireNonNull(password, "password");
+        ObjectNode body = Wire.JSON.createObjectNode().put("email", email).put("password", password);
+        organisation.ifPresent(org -> body.put("organisation", org));
+        return SignIn.create(send("POST", V1 + "auth/login", Optional.of(body)));
+    }
+
+    /**
+     * Signs out on a team server ({@code POST /api/v1/auth/logout}): revokes this client's token, after which every
+     * request with it is refused with 401.
+     */
+    public void logout() {
+        sendWithoutBody("POST", V1 + "auth/logout");
+    }
+
+    /**
      * Lists the kernels the server can start.
      *
      * @return the kernel specs, by name

@@ -8,6 +8,7 @@ import io.quire.store.TokenId;
 import io.quire.store.UserId;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Who sent a team-mode request: the user and organisation of the API token it presented. The authentication filter
@@ -16,14 +17,26 @@ import java.util.Optional;
  * @param organisation the organisation the token acts in
  * @param user         the user the token acts as
  * @param token        the token used
+ * @param scopes       the token's scopes ({@link TokenScopes}); empty for an unrestricted token
  */
-public record Caller(OrgId organisation, UserId user, TokenId token) {
+public record Caller(OrgId organisation, UserId user, TokenId token, Set<String> scopes) {
 
-    /** Rejects nulls. */
+    /** Rejects nulls and copies the scopes. */
     public Caller {
         Objects.requireNonNull(organisation, "organisation");
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(token, "token");
+        scopes = Set.copyOf(scopes);
+    }
+
+    /**
+     * Whether the caller's token may be used for a scope.
+     *
+     * @param scope one of {@link TokenScopes}'s scopes
+     * @return true if the token is unrestricted or has the scope
+     */
+    public boolean allows(String scope) {
+        return scopes.isEmpty() || scopes.contains(scope);
     }
 
     /**

@@ -89,11 +89,20 @@ public final class TeamAdmin {
      * @param email   the user's e-mail address
      * @param orgSlug the organisation the token acts in; may be empty when the user belongs to exactly one
      * @param expiry  how long the token works; empty for no expiry
+     * @param scopes  what the token may be used for ({@link TokenScopes}); empty for everything its user may do
      * @return the token with its secret (shown once)
      * @throws StoreNotFoundException   if there is no such user, organisation or membership
-     * @throws StoreBadRequestException if the user belongs to several organisations and none is named
+     * @throws StoreBadRequestException if the user belongs to several organisations and none is named, or a scope
+     *                                  is not one of {@link TokenScopes#ALL}
      */
-    public CreatedToken createToken(String email, Optional<String> orgSlug, Optional<Duration> expiry) {
+    public CreatedToken createToken(String email, Optional<String> orgSlug, Optional<Duration> expiry,
+            Set<String> scopes) {
+        for (String scope : scopes) {
+            if (!TokenScopes.ALL.contains(scope)) {
+                throw new StoreBadRequestException("unknown token scope '" + scope + "'; the scopes are "
+                        + new java.util.TreeSet<>(TokenScopes.ALL));
+            }
+        }
         User user = store.users().findByEmail(email)
                 .orElseThrow(() -> new StoreNotFoundException("no user with e-mail address '" + email + "'"));
         OrgId org;
@@ -111,7 +120,7 @@ public final class TeamAdmin {
             }
             org = memberships.getFirst().orgId();
         }
-        return store.tokens().create(org, user.id(), "quire admin create-token", Set.of(),
+        return store.tokens().create(org, user.id(), "quire admin create-token", scopes,
                 expiry.map(d -> clock.instant().plus(d)), Optional.empty());
     }
 

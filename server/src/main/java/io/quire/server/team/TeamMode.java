@@ -174,6 +174,13 @@ public final class TeamMode implements AutoCloseable {
                             + " 'Authorization: token <token>' or add ?token=<token>"));
                     return;
                 }
+                Optional<String> needed = TokenScopes.required(request.prologue().method().text(), path);
+                if (needed.isPresent() && !caller.get().allows(needed.get())) {
+                    ErrorResponses.send(response, new ApiException(403, "insufficient_scope", "this API token may not"
+                            + " be used for " + request.prologue().method().text() + " " + path + ": it needs the"
+                            + " scope '" + needed.get() + "' (the token has " + caller.get().scopes() + ")"));
+                    return;
+                }
                 request.context().register(caller.get());
                 chain.proceed();
             }
@@ -192,7 +199,7 @@ public final class TeamMode implements AutoCloseable {
     }
 
     private static Caller caller(ApiToken token) {
-        return new Caller(token.orgId(), token.userId(), token.id());
+        return new Caller(token.orgId(), token.userId(), token.id(), token.scopes());
     }
 
     /**
@@ -202,7 +209,8 @@ public final class TeamMode implements AutoCloseable {
      * @return the rule for {@link io.quire.server.jupyter.KernelChannels}
      */
     public BiPredicate<String, ManagedKernelInfo> channelsAccess() {
-        return (token, kernel) -> !token.isEmpty() && authenticate(token).map(caller -> sees(caller, kernel)
+        return (token, kernel) -> !token.isEmpty() && authenticate(token).map(caller -> caller.allows(
+                TokenScopes.KERNELS_EXECUTE) && sees(caller, kernel)
                 && projectRole(caller).map(role -> role.atLeast(ResourceRole.EXECUTOR)).orElse(false)).orElse(false);
     }
 
