@@ -7,6 +7,8 @@
 #                  divided by IDLE = bytes per idle subscribed connection.
 # Needs a built tree (./mvnw -q package -DskipTests): launcher/target/quire and core/benchmarks/target/quire-benchmarks.jar
 # (QUIRE=/path/to/bin/quire and BENCH_JAR=... override them). Raises the open-files limit for IDLE connections.
+# The load generator applies every delta in every session (as real clients do), so with many sessions it needs CPU
+# of its own: SERVER_CPUS / BENCH_CPUS (taskset lists, e.g. 0-3 and 4-7) pin the two processes apart.
 # Usage: core/benchmarks/scripts/rtu-bench.sh [CLIENTS=100] [RATE=5] [SECONDS=30] [K=16] [IDLE=10000]
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -40,14 +42,16 @@ PY
 file_id() { printf 'f_%s' "$(printf '%s' "$1" | base64 -w0 | tr '+/' '-_' | tr -d '=')"; }
 
 token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-QUIRE_TOKEN="$token" QUIRE_JAVA_OPTS="${QUIRE_JAVA_OPTS:--Xmx1g}" "$quire" server --port "$port" \
+pin_server=(); [ -n "${SERVER_CPUS:-}" ] && pin_server=(taskset -c "$SERVER_CPUS")
+pin_bench=(); [ -n "${BENCH_CPUS:-}" ] && pin_bench=(taskset -c "$BENCH_CPUS")
+QUIRE_TOKEN="$token" QUIRE_JAVA_OPTS="${QUIRE_JAVA_OPTS:--Xmx1g}" "${pin_server[@]}" "$quire" server --port "$port" \
     --root "$work/root" > "$work/quire.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 150); do curl -sf -H "Authorization: token $token" "http://127.0.0.1:$port/api" >/dev/null && break; sleep 0.2; done
 curl -sf -H "Authorization: token $token" "http://127.0.0.1:$port/api" >/dev/null || { cat "$work/quire.log"; exit 1; }
 # the java process (bin/quire execs it)
 jpid=$(pgrep -P "$server_pid" java || echo "$server_pid")
-bench_mode() { local mode=$1; shift; "$jdk/java" -Xss512k -cp "$jar" io.quire.benchmarks.RtuBench "$mode" \
+bench_mode() { local mode=$1; shift; "${pin_bench[@]}" "$jdk/java" -Xss512k -cp "$jar" io.quire.benchmarks.RtuBench "$mode" \
     "http://127.0.0.1:$port" "$token" "$@"; }
 heap_used_kib() {
     "$jdk/jcmd" "$jpid" GC.run >/dev/null
@@ -61,7 +65,8 @@ bench_mode throughput "$(file_id throughput.ipynb)" "$writers" "$seconds"
 echo "== idle: $idle subscribed connections"
 before=$(heap_used_kib)
 hold=$(( 60 + idle / 100 ))
-"$jdk/java" -Xss512k -Xmx2g -cp "$jar" io.quire.benchmarks.RtuBench idle "http://127.0.0.1:$port" "$token" \
+: > "$work/idle.log"
+"${pin_bench[@]}" "$jdk/java" -Xss512k -Xmx2g -cp "$jar" io.quire.benchmarks.RtuBench idle "http://127.0.0.1:$port" "$token" \
     "$(file_id idle.ipynb)" "$idle" "$hold" > "$work/idle.log" 2>&1 &
 idle_pid=$!
 for _ in $(seq 1 $(( hold * 5 ))); do grep -q '^READY' "$work/idle.log" && break; sleep 0.2; done

@@ -118,11 +118,13 @@ public final class RtuBench {
             typists.scheduleAtFixedRate(() -> {
                 try {
                     long now = System.nanoTime();
-                    Delta delta = session.edit(header -> type(header, session.document(), cellOf(me,
-                            session.document())));
-                    if (measuring.get() == 1) {
-                        sent.put(delta.deltaId(), new Sent(now, me));
-                    }
+                    session.edit(header -> {
+                        Delta delta = type(header, session.document(), cellOf(me, session.document()));
+                        if (measuring.get() == 1) { // recorded before it is sent: its ack cannot come first
+                            sent.put(delta.deltaId(), new Sent(now, me));
+                        }
+                        return delta;
+                    });
                 } catch (RuntimeException e) {
                     System.err.println("client " + me + ": " + e);
                 }
