@@ -13,6 +13,7 @@ import io.quire.notebook.Notebook;
 import io.quire.server.http.ApiException;
 import io.quire.server.v1.FileIds;
 import io.quire.server.v1.NotebookSaves;
+import io.quire.store.ResourceRole;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -39,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * writes of each file), and a file not modified since its log started is the log's seq 0. A version this node
  * cannot place is treated as based on the head, without deleting cells the writer cannot have seen (see
  * {@link SaveMerge}).
+ *
+ * <p>Only editors and owners (the rtu role) save through the log; anyone else's save goes to the contents backend,
+ * which refuses or restricts it as before, so a refused save never leaves deltas behind.
  *
  * <p>Saves of one file on this node are serialised (merge and write), so the file is never written from an older
  * state after a newer one. Deltas submitted over the channel meanwhile are simply part of the state written.
@@ -100,7 +104,8 @@ public final class CollabSaves implements NotebookSaves {
             return Optional.empty();
         }
         Optional<RtuAccess.File> file = access.open(user.get(), FileIds.of(path));
-        if (file.isEmpty()) {
+        if (file.isEmpty() || !file.get().role().atLeast(ResourceRole.EDITOR)) {
+            // not an editor: the contents backend decides (and refuses what it must) without touching the log
             return Optional.empty();
         }
         UUID logId = file.get().logId();
