@@ -110,8 +110,7 @@ public final class NotebookDiff {
     /** One delta per top-level key added, changed or removed (a cell's when cellId is given, else the notebook's). */
     private static void metadataChanges(ObjectNode from, ObjectNode to, Headers headers, String cellId,
             List<Delta> deltas) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = to.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : to.properties()) {
             if (field.getKey().isEmpty() || field.getValue().equals(from.get(field.getKey()))) {
                 continue;
             }
