@@ -36,6 +36,7 @@ import io.quire.server.http.TokenAuth;
 import io.quire.server.jupyter.ApiRootService;
 import io.quire.server.jupyter.ContentsService;
 import io.quire.server.jupyter.KernelChannels;
+import io.quire.server.rtu.CollabSaves;
 import io.quire.server.rtu.RtuAccess;
 import io.quire.server.rtu.RtuEndpoint;
 import io.quire.server.rtu.RtuHub;
@@ -200,18 +201,19 @@ public final class QuireServer implements AutoCloseable {
         });
         ContentsManager contents = FileContentsManager.create(config.root());
         RequestScope scope = team.map(t -> t.scope(kernels, config.stateDir().resolve("scratch"))).orElseGet(() -> RequestScope.shared(contents, sessions));
-        V1Api.Builder v1Builder = V1Api.builder(contents, kernels, registry).root(config.root()).version(version)
-                .scope(scope);
-        team.ifPresent(t -> v1Builder.auth(t.login(), t.logout()));
-        V1Api v1 = v1Builder
-                .kernelNotices(KernelNotices.of(channels::restarting, channels::restarted, channels::shutDown)).build();
         // collaboration: the store's delta log in team mode (shared by every node, polled for their deltas); in
         // single-user mode one process owns the log, kept in memory
         RtuHub rtu = new RtuHub(team.map(t -> DeltaStores.jdbc(t.store())).orElseGet(DeltaStores::inMemory),
                 DeltaLog.Config.defaults(), team.isPresent() ? config.rtu()
                         : config.rtu().withPollInterval(Duration.ZERO));
-        RtuEndpoint rtuEndpoint = new RtuEndpoint(rtu, team.map(RtuAccess::team)
-                .orElseGet(() -> RtuAccess.singleUser(config.token(), contents)));
+        RtuAccess rtuAccess = team.map(RtuAccess::team).orElseGet(() -> RtuAccess.singleUser(config.token(), contents));
+        RtuEndpoint rtuEndpoint = new RtuEndpoint(rtu, rtuAccess);
+        CollabSaves collabSaves = new CollabSaves(rtu, rtuAccess);
+        V1Api.Builder v1Builder = V1Api.builder(contents, kernels, registry).root(config.root()).version(version)
+                .scope(scope).notebookSaves(collabSaves);
+        team.ifPresent(t -> v1Builder.auth(t.login(), t.logout()));
+        V1Api v1 = v1Builder
+                .kernelNotices(KernelNotices.of(channels::restarting, channels::restarted, channels::shutDown)).build();
         HealthService health = HealthService.builder()
                 .check("contents", HealthChecks.contentsRoot(config.root()))
                 .check("kernels", HealthChecks.kernels(kernels::list))
@@ -237,7 +239,7 @@ public final class QuireServer implements AutoCloseable {
                 .register("/api/sessions", new SessionsService(scope, kernels, channels))
                 .register("/kernelspecs", kernelSpecs.resources());
         team.ifPresent(t -> routing.addFilter(t.deniedAudit())); // after the authentication filter
-        new ContentsService(scope::contents).register(routing);
+        new ContentsService(scope::contents, Optional.of(collabSaves)).register(routing);
         v1.register(routing);
         routing.any((request, response) -> {
                     throw ApiException.notFound("no route for " + request.prologue().method().text() + " "

@@ -45,7 +45,9 @@ import java.util.stream.Collectors;
  *   <li>the real-time channel (see {@link RtuOptions}): {@code rtu-queue-max-events} (10000) and
  *       {@code rtu-queue-max-bytes} (32 MiB) a client may fall behind before it is told to resync,
  *       {@code rtu-poll-interval} (0.05; how often deltas other server nodes sequenced are fanned out, 0 off) and
- *       {@code rtu-max-catch-up} (1000 deltas; further behind, a subscriber gets a snapshot).</li>
+ *       {@code rtu-max-catch-up} (1000 deltas; further behind, a subscriber gets a snapshot),
+ *       {@code rtu-idle-timeout} (60; seconds a connection may stay silent, pings answered included, before it is
+ *       dropped with its subscriptions and presence; 0 off).</li>
  * </ul>
  *
  * @param host            the listen address
@@ -76,7 +78,8 @@ public record ServerConfig(String host, int port, Path root, String token, long 
             "ws-queue-max-messages", "ws-queue-max-bytes", "ws-close-grace", "ws-replay-timeout",
             "ws-replay-max-messages", "ws-replay-max-bytes", "cors-allowed-origins", "cors-allowed-methods",
             "cors-allowed-headers", "cors-allow-credentials", "cors-max-age", "shutdown-grace", "shutdown-kernels",
-            "state-dir", "rtu-queue-max-events", "rtu-queue-max-bytes", "rtu-poll-interval", "rtu-max-catch-up");
+            "state-dir", "rtu-queue-max-events", "rtu-queue-max-bytes", "rtu-poll-interval", "rtu-max-catch-up",
+            "rtu-idle-timeout");
 
     /** Validates the fields. */
     public ServerConfig {
@@ -220,6 +223,7 @@ public record ServerConfig(String host, int port, Path root, String token, long 
                 case "rtu-poll-interval" -> draft.rtu = rtu.withPollInterval(seconds(value));
                 case "rtu-max-catch-up" -> draft.rtu = rtu.withMaxCatchUp(
                         wholeNumber(value, Integer.MAX_VALUE).intValue());
+                case "rtu-idle-timeout" -> draft.rtu = rtu.withIdleTimeout(seconds(value));
                 default -> throw new IllegalArgumentException("unknown key; known keys: " + String.join(", ", KEYS));
             }
             return draft.build();

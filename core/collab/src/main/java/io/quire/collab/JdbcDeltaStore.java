@@ -149,17 +149,37 @@ final class JdbcDeltaStore implements DeltaStore {
 
     @Override
     public void saveSnapshot(Snapshot snapshot) {
+        try {
+            insertSnapshot(snapshot);
+        } catch (StoreConflictException e) {
+            // another node saved this seq between our check and our insert (the primary key refused ours): a
+            // snapshot of one seq is the same document whoever saves it, so the SPI's "changes nothing" holds
+            if (!snapshotExists(snapshot)) {
+                throw e;
+            }
+        }
+    }
+
+    private boolean snapshotExists(Snapshot snapshot) {
+        return store.transactions().inTransaction(c -> exists(c, snapshot));
+    }
+
+    private static boolean exists(Connection c, Snapshot snapshot) throws SQLException {
+        try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM snapshots WHERE file_id = ? "
+                + "AND seq = ?")) {
+            exists.setObject(1, snapshot.fileId());
+            exists.setLong(2, snapshot.seq());
+            try (ResultSet rows = exists.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    private void insertSnapshot(Snapshot snapshot) {
         String body = snapshot.notebook().toJsonString();
         store.transactions().inTransaction(c -> {
-            try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM snapshots WHERE file_id = ? "
-                    + "AND seq = ?")) {
-                exists.setObject(1, snapshot.fileId());
-                exists.setLong(2, snapshot.seq());
-                try (ResultSet rows = exists.executeQuery()) {
-                    if (rows.next()) {
-                        return null;
-                    }
-                }
+            if (exists(c, snapshot)) {
+                return null;
             }
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO snapshots (file_id, seq, created_at, "
                     + "body) VALUES (?, ?, ?, ?)")) {

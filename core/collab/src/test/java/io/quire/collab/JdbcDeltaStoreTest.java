@@ -134,4 +134,39 @@ class JdbcDeltaStoreTest {
         });
         assertThat(store.latestSnapshot(UUID.randomUUID(), 100)).isEmpty();
     }
+
+    @Test
+    void saveSnapshot_racingAnotherNodeForTheSameSeq_changesNothingAndDoesNotFail() throws Exception {
+        // node A inserts the row in an open transaction; node B checks (sees nothing), inserts and waits on A's row
+        // lock; when A commits B's insert violates the primary key, which must count as "already saved"
+        Snapshot snapshot = new Snapshot(FILE, 7, T0, notebook());
+        java.util.concurrent.CompletableFuture<Void> other = new java.util.concurrent.CompletableFuture<>();
+        database.transactions().inTransaction(c -> {
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO snapshots (file_id, seq, created_at, "
+                    + "body) VALUES (?, 7, ?, ?)")) {
+                insert.setObject(1, FILE);
+                insert.setObject(2, OffsetDateTime.ofInstant(T0, ZoneOffset.UTC));
+                insert.setString(3, notebook().withCells(java.util.List.of()).toJsonString());
+                insert.executeUpdate();
+            }
+            Thread.ofPlatform().start(() -> {
+                try {
+                    store.saveSnapshot(snapshot);
+                    other.complete(null);
+                } catch (RuntimeException e) {
+                    other.completeExceptionally(e);
+                }
+            });
+            try {
+                Thread.sleep(400);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
+
+        other.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(store.latestSnapshot(FILE, 7)).hasValueSatisfying(s -> assertThat(s.notebook().cells())
+                .as("the first save stays").isEmpty());
+    }
 }

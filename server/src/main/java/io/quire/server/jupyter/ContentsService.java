@@ -17,6 +17,7 @@ import io.quire.contents.GetOptions;
 import io.quire.contents.SaveRequest;
 import io.quire.server.http.ApiException;
 import io.quire.server.http.JsonBodies;
+import io.quire.server.rtu.CollabSaves;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -35,6 +36,7 @@ public final class ContentsService {
     private static final java.util.regex.Pattern CHECKPOINT_ID = java.util.regex.Pattern.compile("[\\w-]+");
 
     private final Function<ServerRequest, ContentsManager> resolver;
+    private final Optional<CollabSaves> collab;
 
     /**
      * Creates the service over one backend for every caller.
@@ -51,7 +53,20 @@ public final class ContentsService {
      * @param resolver the contents backend of a request
      */
     public ContentsService(Function<ServerRequest, ContentsManager> resolver) {
+        this(resolver, Optional.empty());
+    }
+
+    /**
+     * Creates the service over a backend chosen per request, saving notebooks that are edited live through their
+     * collaboration log: a {@code PUT} of such a notebook becomes deltas against the version the writer had (named by
+     * the model's optional {@code last_modified}), and the file is written from the log's document.
+     *
+     * @param resolver the contents backend of a request
+     * @param collab   the live-save path, if collaboration is on
+     */
+    public ContentsService(Function<ServerRequest, ContentsManager> resolver, Optional<CollabSaves> collab) {
         this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.collab = Objects.requireNonNull(collab, "collab");
     }
 
     /**
@@ -209,7 +224,16 @@ public final class ContentsService {
             return;
         }
         boolean existed = contents.exists(path);
-        ContentModel saved = contents.save(path, SaveRequest.fromJson(path, body));
+        SaveRequest save = SaveRequest.fromJson(path, body);
+        if (existed && collab.isPresent() && save instanceof SaveRequest.NotebookContent notebook) {
+            Optional<ContentModel> merged = collab.get().save(request, contents, path, notebook.json(),
+                    CollabSaves.lastModified(body));
+            if (merged.isPresent()) {
+                JsonBodies.ok(response, merged.get().toJson());
+                return;
+            }
+        }
+        ContentModel saved = contents.save(path, save);
         if (existed) {
             JsonBodies.ok(response, saved.toJson());
         } else {

@@ -1,5 +1,6 @@
 package io.quire.server.rtu;
 
+import io.helidon.webserver.http.ServerRequest;
 import io.quire.collab.CellIds;
 import io.quire.contents.ContentModel;
 import io.quire.contents.ContentType;
@@ -79,6 +80,15 @@ public interface RtuAccess {
     Optional<File> open(User user, String fileId);
 
     /**
+     * The user an HTTP request that passed the server's authentication acts as (saves through the contents APIs
+     * become deltas by this author).
+     *
+     * @param request the request
+     * @return the user, or empty when the request carries no caller
+     */
+    Optional<User> user(ServerRequest request);
+
+    /**
      * Single-user mode: the server's shared token, and the notebooks of the contents root. A file's log id is a
      * name-based UUID of its API path ({@code UUID.nameUUIDFromBytes("quire-fs:" + path)}), like its v1 id derived
      * from the path: a renamed file starts a new log.
@@ -96,6 +106,11 @@ public interface RtuAccess {
             public Optional<User> authenticate(String presented) {
                 return MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8))
                         ? Optional.of(local) : Optional.empty();
+            }
+
+            @Override
+            public Optional<User> user(ServerRequest request) {
+                return Optional.of(local); // the token filter let it through
             }
 
             @Override
@@ -135,6 +150,11 @@ public interface RtuAccess {
                 }
                 return team.authenticate(presented).map(caller -> new User(caller.user().toString(),
                         Optional.of(caller)));
+            }
+
+            @Override
+            public Optional<User> user(ServerRequest request) {
+                return Caller.of(request).map(caller -> new User(caller.user().toString(), Optional.of(caller)));
             }
 
             @Override

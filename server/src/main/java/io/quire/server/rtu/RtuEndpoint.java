@@ -53,7 +53,11 @@ public final class RtuEndpoint {
 
     private final RtuHub hub;
     private final RtuAccess access;
+    /** Queued in place of an event: the writer sends a ping frame (so pings, too, are written by the writer only). */
+    private static final String PING = new String("ping"); // compared by identity
+
     private final AtomicInteger open = new AtomicInteger();
+    private final java.util.Set<Connection> connections = ConcurrentHashMap.newKeySet();
 
     /**
      * Creates the endpoint.
@@ -64,6 +68,35 @@ public final class RtuEndpoint {
     public RtuEndpoint(RtuHub hub, RtuAccess access) {
         this.hub = Objects.requireNonNull(hub, "hub");
         this.access = Objects.requireNonNull(access, "access");
+        java.time.Duration timeout = hub.options().idleTimeout();
+        if (!timeout.isZero()) {
+            java.util.concurrent.ScheduledExecutorService idle = java.util.concurrent.Executors
+                    .newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("quire-rtu-idle").factory());
+            long every = Math.max(1, timeout.toNanos() / 3);
+            idle.scheduleWithFixedDelay(this::checkIdle, every, every, java.util.concurrent.TimeUnit.NANOSECONDS);
+            hub.closeWith(idle::shutdownNow);
+        }
+    }
+
+    /**
+     * Pings connections silent for a third of the idle timeout and drops those silent for all of it (a client that
+     * vanished without closing: its subscriptions and presence go, the socket is terminated).
+     */
+    private void checkIdle() {
+        long timeout = hub.options().idleTimeout().toNanos();
+        long now = System.nanoTime();
+        for (Connection connection : connections) {
+            try {
+                long quiet = now - connection.lastHeard;
+                if (quiet >= timeout) {
+                    connection.drop("no answer to pings within " + hub.options().idleTimeout());
+                } else if (quiet >= timeout / 3) {
+                    connection.offer(PING);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("checking rtu connection {} for idleness failed", connection.clientId, e);
+            }
+        }
     }
 
     /**
@@ -108,6 +141,7 @@ public final class RtuEndpoint {
         private volatile RtuAccess.User user;
         private volatile EventQueue queue;
         private volatile WsSession session;
+        private volatile long lastHeard = System.nanoTime();
 
         @Override
         public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
@@ -129,6 +163,8 @@ public final class RtuEndpoint {
             }
             open.incrementAndGet();
             queue = new EventQueue(hub.options().maxQueuedEvents(), hub.options().maxQueuedBytes());
+            lastHeard = System.nanoTime();
+            connections.add(this);
             Thread.ofVirtual().name("quire-rtu-writer").start(this::write);
         }
 
@@ -139,7 +175,11 @@ public final class RtuEndpoint {
                     if (next.isEmpty()) {
                         return;
                     }
-                    session.send(next.get(), true);
+                    if (next.get() == PING) {
+                        session.ping(BufferData.empty());
+                    } else {
+                        session.send(next.get(), true);
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -182,6 +222,7 @@ public final class RtuEndpoint {
 
         @Override
         public void onMessage(WsSession wsSession, String text, boolean last) {
+            lastHeard = System.nanoTime();
             if (!last || fragments.length() > 0) {
                 if (fragments.length() + (long) text.length() > MAX_INCOMING_CHARS) {
                     fragments.setLength(0);
@@ -200,6 +241,7 @@ public final class RtuEndpoint {
 
         @Override
         public void onMessage(WsSession wsSession, BufferData buffer, boolean last) {
+            lastHeard = System.nanoTime();
             if (last) {
                 offer(RtuCodec.write(new RtuEvent.Error("bad_event", "binary frames are not events: send JSON text "
                         + "frames", Optional.empty())));
@@ -332,6 +374,35 @@ public final class RtuEndpoint {
         }
 
         @Override
+        public void onPong(WsSession wsSession, BufferData buffer) {
+            lastHeard = System.nanoTime();
+        }
+
+        @Override
+        public void onPing(WsSession wsSession, BufferData buffer) {
+            lastHeard = System.nanoTime();
+            WsListener.super.onPing(wsSession, buffer); // the web server answers pings itself
+        }
+
+        /** Forgets the connection and terminates its socket (off the caller's thread: that may block). */
+        void drop(String why) {
+            if (closed.get()) {
+                connections.remove(this);
+                return;
+            }
+            LOG.info("dropping rtu client {}: {}", clientId, why);
+            detach();
+            WsSession current = session;
+            Thread.ofVirtual().name("quire-rtu-drop").start(() -> {
+                try {
+                    current.terminate();
+                } catch (RuntimeException e) {
+                    LOG.debug("terminating rtu client {} failed", clientId, e);
+                }
+            });
+        }
+
+        @Override
         public void onClose(WsSession wsSession, int status, String reason) {
             detach();
         }
@@ -346,6 +417,7 @@ public final class RtuEndpoint {
             if (!closed.compareAndSet(false, true)) {
                 return;
             }
+            connections.remove(this);
             List<Subscription> left = new ArrayList<>(subscriptions.values());
             subscriptions.clear();
             left.forEach(subscription -> subscription.topic().leave(subscription));

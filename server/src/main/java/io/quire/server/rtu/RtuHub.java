@@ -3,6 +3,7 @@ package io.quire.server.rtu;
 import io.quire.collab.DeltaLog;
 import io.quire.collab.DeltaLogs;
 import io.quire.collab.SequencedDelta;
+import io.quire.collab.Snapshot;
 import io.quire.collab.rtu.RtuCodec;
 import io.quire.collab.rtu.RtuEvent;
 import io.quire.collab.spi.DeltaStore;
@@ -43,9 +44,11 @@ public final class RtuHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RtuHub.class);
 
     private final DeltaLogs logs;
+    private final DeltaStore store;
     private final RtuOptions options;
     private final Map<UUID, Topic> topics = new ConcurrentHashMap<>();
     private final ScheduledExecutorService poller;
+    private final List<Runnable> onClose = new CopyOnWriteArrayList<>();
 
     /**
      * Creates the hub.
@@ -56,6 +59,7 @@ public final class RtuHub implements AutoCloseable {
      */
     public RtuHub(DeltaStore store, DeltaLog.Config config, RtuOptions options) {
         this.logs = new DeltaLogs(Objects.requireNonNull(store, "store"), Objects.requireNonNull(config, "config"));
+        this.store = store;
         this.options = Objects.requireNonNull(options, "options");
         if (options.pollInterval().isZero()) {
             poller = null;
@@ -110,6 +114,54 @@ public final class RtuHub implements AutoCloseable {
         }
     }
 
+    /**
+     * The sequencer of a file if the file is being edited live: it has a topic on this node (someone subscribed
+     * here) or a log in the store (someone subscribed on some node, or in an earlier run of a persistent store).
+     * A whole-file save of such a file must go through its log ({@code CollabSaves}).
+     *
+     * @param logId   the file's log id
+     * @param initial the document a log starts from if it has to be opened
+     * @return the log, or empty if the file has none
+     */
+    public Optional<DeltaLog> liveLog(UUID logId, Supplier<Notebook> initial) {
+        Objects.requireNonNull(logId, "logId");
+        if (topics.containsKey(logId) || store.latestSnapshot(logId, 0).isPresent()) {
+            return Optional.of(logs.log(logId, initial));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * When a file's log started (its seq-0 snapshot was taken).
+     *
+     * @param logId the file's log id
+     * @return the time, or empty if the file has no log
+     */
+    public Optional<java.time.Instant> logStart(UUID logId) {
+        return store.latestSnapshot(Objects.requireNonNull(logId, "logId"), 0).map(Snapshot::takenAt);
+    }
+
+    /**
+     * Publishes to this node's subscribers of a file the deltas sequenced outside a connection (a merged save).
+     *
+     * @param logId the file's log id
+     */
+    public void pump(UUID logId) {
+        Topic topic = topics.get(Objects.requireNonNull(logId, "logId"));
+        if (topic != null) {
+            topic.pump();
+        }
+    }
+
+    /**
+     * Runs an action when the hub closes (the endpoint's idle checker stops with it).
+     *
+     * @param action the action
+     */
+    void closeWith(Runnable action) {
+        onClose.add(Objects.requireNonNull(action, "action"));
+    }
+
     /** @return how many subscriptions are active on this node */
     public int subscriptions() {
         return topics.values().stream().mapToInt(topic -> (int) topic.subscribers.stream()
@@ -152,6 +204,7 @@ public final class RtuHub implements AutoCloseable {
         if (poller != null) {
             poller.shutdownNow();
         }
+        onClose.forEach(Runnable::run);
     }
 
     /** The subscribers of one file on this node, and what has been published to them. */

@@ -12,8 +12,12 @@ import java.util.Objects;
  *                        nodes sequenced ({@link Duration#ZERO}: never; one process alone)
  * @param maxCatchUp      how many deltas a subscriber may be behind and still be sent them; further behind it gets a
  *                        snapshot
+ * @param idleTimeout     how long a connection may stay silent (no event, no pong) before it is dropped with its
+ *                        subscriptions and presence; the server pings a connection silent for a third of it
+ *                        ({@link Duration#ZERO}: never)
  */
-public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration pollInterval, int maxCatchUp) {
+public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration pollInterval, int maxCatchUp,
+        Duration idleTimeout) {
     /** The default {@link #maxQueuedEvents()}. */
     public static final int DEFAULT_MAX_QUEUED_EVENTS = 10_000;
     /** The default {@link #maxQueuedBytes()}: 32 MiB. */
@@ -22,6 +26,8 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(50);
     /** The default {@link #maxCatchUp()}. */
     public static final int DEFAULT_MAX_CATCH_UP = 1_000;
+    /** The default {@link #idleTimeout()}. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     /** Validates the fields. */
     public RtuOptions {
@@ -38,12 +44,25 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
         if (maxCatchUp < 0) {
             throw new IllegalArgumentException("rtu-max-catch-up must not be negative, got " + maxCatchUp);
         }
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (idleTimeout.isNegative() || !idleTimeout.isZero() && idleTimeout.toMillis() < 30) {
+            throw new IllegalArgumentException("rtu-idle-timeout must be 0 (off) or at least 0.03 s, got "
+                    + idleTimeout);
+        }
     }
 
-    /** @return 10,000 events or 32 MiB per connection, a 50 ms poll, 1,000 deltas of catch-up */
+    /** @return 10,000 events or 32 MiB per connection, a 50 ms poll, 1,000 deltas of catch-up, 60 s idle timeout */
     public static RtuOptions defaults() {
         return new RtuOptions(DEFAULT_MAX_QUEUED_EVENTS, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_POLL_INTERVAL,
-                DEFAULT_MAX_CATCH_UP);
+                DEFAULT_MAX_CATCH_UP, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    /**
+     * @param timeout the idle timeout
+     * @return these options with another idle timeout
+     */
+    public RtuOptions withIdleTimeout(Duration timeout) {
+        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, maxCatchUp, timeout);
     }
 
     /**
@@ -52,7 +71,7 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      * @return these options with other queue limits
      */
     public RtuOptions withQueue(int events, long bytes) {
-        return new RtuOptions(events, bytes, pollInterval, maxCatchUp);
+        return new RtuOptions(events, bytes, pollInterval, maxCatchUp, idleTimeout);
     }
 
     /**
@@ -60,7 +79,7 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      * @return these options with another poll interval
      */
     public RtuOptions withPollInterval(Duration interval) {
-        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, interval, maxCatchUp);
+        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, interval, maxCatchUp, idleTimeout);
     }
 
     /**
@@ -68,6 +87,6 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      * @return these options with another catch-up limit
      */
     public RtuOptions withMaxCatchUp(int deltas) {
-        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, deltas);
+        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, deltas, idleTimeout);
     }
 }

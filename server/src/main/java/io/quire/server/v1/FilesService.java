@@ -11,6 +11,7 @@ import io.quire.server.http.ApiException;
 import io.quire.server.http.JsonBodies;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -19,9 +20,11 @@ import java.util.function.Function;
  */
 final class FilesService {
     private final Function<ServerRequest, ContentsManager> resolver;
+    private final NotebookSaves saves;
 
-    FilesService(Function<ServerRequest, ContentsManager> resolver) {
+    FilesService(Function<ServerRequest, ContentsManager> resolver, NotebookSaves saves) {
         this.resolver = resolver;
+        this.saves = saves;
     }
 
     /** {@code GET /api/v1/files?path=P}. */
@@ -64,7 +67,9 @@ final class FilesService {
                     + "; only notebooks can be saved through this API");
         }
         ObjectNode notebook = JsonBodies.readObject(request);
-        JsonBodies.ok(response, resource(contents.save(existing.path(), SaveRequest.notebook(notebook))));
+        Optional<ContentModel> live = saves.save(request, contents, existing.path(), notebook, Optional.empty());
+        JsonBodies.ok(response, resource(live.orElseGet(() -> contents.save(existing.path(),
+                SaveRequest.notebook(notebook)))));
     }
 
     /**

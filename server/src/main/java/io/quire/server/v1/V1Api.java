@@ -61,7 +61,7 @@ public final class V1Api implements AutoCloseable {
         RequestScope scope = builder.scope.orElseGet(() -> RequestScope.shared(builder.contents,
                 builder.sessions.orElseGet(() -> SessionManager.create(builder.kernels, SessionStore.inMemory(),
                         builder.root, builder.clock))));
-        this.files = new FilesService(scope::contents);
+        this.files = new FilesService(scope::contents, builder.notebookSaves);
         this.versions = new VersionsService(scope::contents);
         Function<Optional<KernelOwner>, KernelStarter> starters = builder.starter
                 .<Function<Optional<KernelOwner>, KernelStarter>>map(starter -> owner -> starter)
@@ -184,6 +184,7 @@ public final class V1Api implements AutoCloseable {
         private KernelNotices notices = KernelNotices.none();
         private int keptExecutions = 1000;
         private Optional<RequestScope> scope = Optional.empty();
+        private NotebookSaves notebookSaves = NotebookSaves.NONE;
         private Optional<Handler> login = Optional.empty();
         private Optional<Handler> logout = Optional.empty();
 
@@ -311,6 +312,18 @@ public final class V1Api implements AutoCloseable {
          */
         public Builder scope(RequestScope value) {
             this.scope = Optional.of(Objects.requireNonNull(value, "scope"));
+            return this;
+        }
+
+        /**
+         * Where {@code PUT /api/v1/files/{id}/content} tries a notebook save first (the real-time channel's path for
+         * notebooks edited live). Default: {@link NotebookSaves#NONE}.
+         *
+         * @param value the save path
+         * @return this builder
+         */
+        public Builder notebookSaves(NotebookSaves value) {
+            this.notebookSaves = Objects.requireNonNull(value, "notebookSaves");
             return this;
         }
 

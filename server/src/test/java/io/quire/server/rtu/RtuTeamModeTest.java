@@ -146,4 +146,29 @@ class RtuTeamModeTest {
             }
         }
     }
+
+    @Test
+    void contentsSave_ofALiveNotebook_becomesDeltasForAnEditor_andAViewersRefusedSaveLeavesNone() throws Exception {
+        TeamServers.save(server, owner, "saved.ipynb", RtuEndpointTest.NOTEBOOK);
+        String file = FileIds.of("saved.ipynb");
+        try (RtuSocket ownerSocket = RtuSocket.connect(server.port(), owner)) {
+            RtuEvent.Subscribed subscribed = subscribe(ownerSocket, file);
+
+            TeamServers.save(server, owner, "saved.ipynb", RtuEndpointTest.NOTEBOOK.replace("x = 1", "x = 2"));
+
+            RtuEvent.DeltaEvent delta = ownerSocket.next(RtuEvent.DeltaEvent.class);
+            assertThat(delta.delta().delta()).isInstanceOf(Delta.EditSource.class);
+            assertThat(delta.delta().delta().header().author()).isEqualTo(subscribed.user());
+
+            java.net.http.HttpResponse<String> refused = RtuSocket.HTTP.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/contents/saved.ipynb"))
+                    .header("Authorization", "token " + viewer).header("Content-Type", "application/json")
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"type\": \"notebook\", \"content\": "
+                            + RtuEndpointTest.NOTEBOOK.replace("x = 1", "x = 3") + "}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isBetween(400, 499);
+            ownerSocket.send(new RtuEvent.Ping());
+            assertThat(ownerSocket.next()).as("no delta from the refused save").isInstanceOf(RtuEvent.Pong.class);
+        }
+    }
 }

@@ -1,0 +1,137 @@
+package io.quire.collab;
+
+import io.quire.notebook.Cell;
+import io.quire.notebook.Notebook;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Turns a whole-notebook save (a Jupyter contents {@code PUT}) into deltas of a file's log, so that edits others made
+ * since the writer's version are transformed rather than overwritten.
+ *
+ * <p>Design: the writer's version is the log's document at its base seq; {@link NotebookDiff} gives the deltas from
+ * it to what the writer saved, and they go through a {@link ClientDocument} exactly as a live client's edits do: it
+ * is brought up to the head with the log's deltas after the base (transforming the save's deltas against them), then
+ * sends its deltas one at a time, each based on the seq it has seen, applying the log's deltas (its own included)
+ * after each acknowledgement. So a save behaves like a client that typed its changes at its base and was then
+ * disconnected until now. A delta the log refuses (its cell was deleted meanwhile, ...) is dropped, as the SDK drops
+ * it.
+ *
+ * <p>When the base is unknown the save is treated as based on the head, with one guard: a cell the writer cannot
+ * have seen (in the head but not in the document at {@code knownSeq}, the last version the writer could have read)
+ * is kept where it is rather than deleted.
+ */
+public final class SaveMerge {
+    private SaveMerge() {
+    }
+
+    /**
+     * The outcome of a merged save.
+     *
+     * @param seq      the last log delta the merge saw (the save's own deltas included)
+     * @param document the log's document at that seq
+     * @param deltas   how many deltas the save became
+     * @param dropped  how many of them the log refused
+     * @param base     the seq the save was treated as based on
+     */
+    public record Result(long seq, Notebook document, int deltas, int dropped, long base) {
+        /** Validates the fields. */
+        public Result {
+            Objects.requireNonNull(document, "document");
+        }
+    }
+
+    /**
+     * Merges a saved document into a log.
+     *
+     * @param log      the file's log
+     * @param author   who saved (the deltas' author)
+     * @param baseSeq  the seq of the document the writer changed, if known (ignored when ahead of the log)
+     * @param knownSeq when the base is unknown: the last seq whose document the writer may have read (0 if none)
+     * @param saved    what the writer saved; cells without an id get one
+     * @return the outcome
+     * @throws SequenceConflictException if other writers kept appending first
+     */
+    public static Result merge(DeltaLog log, String author, OptionalLong baseSeq, long knownSeq, Notebook saved) {
+        Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(author, "author");
+        Objects.requireNonNull(baseSeq, "baseSeq");
+        Notebook target = CellIds.ensure(Objects.requireNonNull(saved, "saved"));
+        DeltaLog.State state = log.state();
+        long head = state.seq();
+        boolean known = baseSeq.isPresent() && baseSeq.getAsLong() >= 0 && baseSeq.getAsLong() <= head;
+        long base = known ? baseSeq.getAsLong() : head;
+        Notebook baseDoc = base == head ? state.notebook() : log.asOf(base);
+        if (!known) {
+            target = keepUnseen(baseDoc, log.asOf(Math.max(0, Math.min(knownSeq, base))), target);
+        }
+        ClientDocument client = new ClientDocument(log.fileId(), author, base, baseDoc);
+        List<Delta> deltas = NotebookDiff.diff(baseDoc, target, client::newHeader);
+        for (Delta delta : deltas) {
+            client.edit(delta);
+        }
+        catchUp(log, client);
+        int dropped = 0;
+        Set<java.util.UUID> sent = new HashSet<>();
+        for (Optional<Delta> next = client.takeNext(); next.isPresent(); next = client.takeNext()) {
+            Delta delta = next.get();
+            sent.add(delta.deltaId());
+            try {
+                Ack ack = log.submit(delta);
+                catchUp(log, client);
+                client.acknowledged(delta.deltaId(), ack.seq());
+            } catch (DeltaRejectedException e) {
+                dropped++;
+                client.rejected(delta.deltaId());
+                catchUp(log, client);
+            }
+        }
+        // deltas the client dropped itself (no longer applicable after others' changes) count as dropped too
+        dropped += deltas.size() - sent.size();
+        return new Result(client.seq(), client.confirmed(), deltas.size(), dropped, base);
+    }
+
+    private static void catchUp(DeltaLog log, ClientDocument client) {
+        for (SequencedDelta logged : log.deltasAfter(client.seq())) {
+            client.serverDelta(logged);
+        }
+    }
+
+    /**
+     * The saved document with the head's cells the writer never saw put back, each after the cell before it in the
+     * head (or first), so that diffing against the head does not delete them.
+     */
+    private static Notebook keepUnseen(Notebook head, Notebook seen, Notebook target) {
+        Set<String> seenIds = new HashSet<>();
+        seen.cells().forEach(cell -> cell.id().ifPresent(seenIds::add));
+        Set<String> targetIds = new HashSet<>();
+        target.cells().forEach(cell -> cell.id().ifPresent(targetIds::add));
+        List<Cell> cells = new ArrayList<>(target.cells());
+        String previous = null;
+        for (Cell cell : head.cells()) {
+            String id = cell.id().orElseThrow();
+            if (!seenIds.contains(id) && !targetIds.contains(id)) {
+                int at = 0;
+                if (previous != null) {
+                    for (int i = 0; i < cells.size(); i++) {
+                        if (previous.equals(cells.get(i).id().orElse(null))) {
+                            at = i + 1;
+                            break;
+                        }
+                    }
+                }
+                cells.add(at, cell);
+                targetIds.add(id);
+            }
+            if (targetIds.contains(id)) {
+                previous = id;
+            }
+        }
+        return target.withCells(cells);
+    }
+}
