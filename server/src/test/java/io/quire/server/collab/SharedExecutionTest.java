@@ -28,6 +28,7 @@ import io.quire.testing.Await;
 import io.quire.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -139,6 +140,10 @@ class SharedExecutionTest {
         long all = execute(log, new ExecuteTarget.All());
         long queued = execute(log, "c");
         events.awaitState(all, "a", CellState.RUNNING);
+        // the kernel is inside the cell once its first output is in the document (an interrupt that reaches the
+        // kernel before the cell starts interrupts nothing, as with a real kernel)
+        Await.until(Duration.ofSeconds(10), "the first output of cell a",
+                () -> stdout(code(log.document(), "a").outputs()).equals("started\n"));
 
         assertThat(execution.interrupt("ann")).isEqualTo(ControlResult.APPLIED);
 
