@@ -45,7 +45,8 @@ import java.util.stream.Collectors;
  *   <li>the real-time channel (see {@link RtuOptions}): {@code rtu-queue-max-events} (10000) and
  *       {@code rtu-queue-max-bytes} (32 MiB) a client may fall behind before it is told to resync,
  *       {@code rtu-poll-interval} (0.05; how often deltas other server nodes sequenced are fanned out, 0 off) and
- *       {@code rtu-max-catch-up} (1000 deltas; further behind, a subscriber gets a snapshot).</li>
+ *       {@code rtu-max-catch-up} (1000 deltas; further behind, a subscriber gets a snapshot), and
+ *       {@code rtu-kernel-lease-ttl} (15; seconds a node's kernel lease on a file lasts unrenewed, decision 0020).</li>
  * </ul>
  *
  * @param host            the listen address
@@ -76,7 +77,8 @@ public record ServerConfig(String host, int port, Path root, String token, long 
             "ws-queue-max-messages", "ws-queue-max-bytes", "ws-close-grace", "ws-replay-timeout",
             "ws-replay-max-messages", "ws-replay-max-bytes", "cors-allowed-origins", "cors-allowed-methods",
             "cors-allowed-headers", "cors-allow-credentials", "cors-max-age", "shutdown-grace", "shutdown-kernels",
-            "state-dir", "rtu-queue-max-events", "rtu-queue-max-bytes", "rtu-poll-interval", "rtu-max-catch-up");
+            "state-dir", "rtu-queue-max-events", "rtu-queue-max-bytes", "rtu-poll-interval", "rtu-max-catch-up",
+            "rtu-kernel-lease-ttl");
 
     /** Validates the fields. */
     public ServerConfig {
@@ -218,6 +220,7 @@ public record ServerConfig(String host, int port, Path root, String token, long 
                 case "rtu-queue-max-bytes" -> draft.rtu = rtu.withQueue(rtu.maxQueuedEvents(),
                         wholeNumber(value, Long.MAX_VALUE));
                 case "rtu-poll-interval" -> draft.rtu = rtu.withPollInterval(seconds(value));
+                case "rtu-kernel-lease-ttl" -> draft.rtu = rtu.withKernelLeaseTtl(seconds(value));
                 case "rtu-max-catch-up" -> draft.rtu = rtu.withMaxCatchUp(
                         wholeNumber(value, Integer.MAX_VALUE).intValue());
                 default -> throw new IllegalArgumentException("unknown key; known keys: " + String.join(", ", KEYS));

@@ -12,8 +12,11 @@ import java.util.Objects;
  *                        nodes sequenced ({@link Duration#ZERO}: never; one process alone)
  * @param maxCatchUp      how many deltas a subscriber may be behind and still be sent them; further behind it gets a
  *                        snapshot
+ * @param kernelLeaseTtl  how long a node's kernel lease on a file lasts without renewal (renewed every third of it):
+ *                        how long the files of a dead node wait before another node runs their executions
  */
-public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration pollInterval, int maxCatchUp) {
+public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration pollInterval, int maxCatchUp,
+                         Duration kernelLeaseTtl) {
     /** The default {@link #maxQueuedEvents()}. */
     public static final int DEFAULT_MAX_QUEUED_EVENTS = 10_000;
     /** The default {@link #maxQueuedBytes()}: 32 MiB. */
@@ -22,6 +25,8 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(50);
     /** The default {@link #maxCatchUp()}. */
     public static final int DEFAULT_MAX_CATCH_UP = 1_000;
+    /** The default {@link #kernelLeaseTtl()}. */
+    public static final Duration DEFAULT_KERNEL_LEASE_TTL = Duration.ofSeconds(15);
 
     /** Validates the fields. */
     public RtuOptions {
@@ -38,12 +43,16 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
         if (maxCatchUp < 0) {
             throw new IllegalArgumentException("rtu-max-catch-up must not be negative, got " + maxCatchUp);
         }
+        Objects.requireNonNull(kernelLeaseTtl, "kernelLeaseTtl");
+        if (kernelLeaseTtl.toMillis() < 3) {
+            throw new IllegalArgumentException("rtu-kernel-lease-ttl must be positive, got " + kernelLeaseTtl);
+        }
     }
 
-    /** @return 10,000 events or 32 MiB per connection, a 50 ms poll, 1,000 deltas of catch-up */
+    /** @return 10,000 events or 32 MiB per connection, a 50 ms poll, 1,000 deltas of catch-up, 15 s kernel leases */
     public static RtuOptions defaults() {
         return new RtuOptions(DEFAULT_MAX_QUEUED_EVENTS, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_POLL_INTERVAL,
-                DEFAULT_MAX_CATCH_UP);
+                DEFAULT_MAX_CATCH_UP, DEFAULT_KERNEL_LEASE_TTL);
     }
 
     /**
@@ -52,7 +61,7 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      * @return these options with other queue limits
      */
     public RtuOptions withQueue(int events, long bytes) {
-        return new RtuOptions(events, bytes, pollInterval, maxCatchUp);
+        return new RtuOptions(events, bytes, pollInterval, maxCatchUp, kernelLeaseTtl);
     }
 
     /**
@@ -60,7 +69,7 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      * @return these options with another poll interval
      */
     public RtuOptions withPollInterval(Duration interval) {
-        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, interval, maxCatchUp);
+        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, interval, maxCatchUp, kernelLeaseTtl);
     }
 
     /**
@@ -68,6 +77,14 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      * @return these options with another catch-up limit
      */
     public RtuOptions withMaxCatchUp(int deltas) {
-        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, deltas);
+        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, deltas, kernelLeaseTtl);
+    }
+
+    /**
+     * @param ttl the kernel lease TTL
+     * @return these options with another kernel lease TTL
+     */
+    public RtuOptions withKernelLeaseTtl(Duration ttl) {
+        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, maxCatchUp, ttl);
     }
 }
