@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads. Shared execution calls its listeners under the delta log's lock (a delta's listener enqueues the request
  * and reports it {@code queued}), while the hub takes its topic lock before the log's lock; so events are handed to one
- * publishing thread of this node, which publishes them in the order they happened. The status sent to a new
+ * publishing thread of this node, which publishes them in the order they happened, each after fanning out the log's
+ * new deltas (the output deltas shared execution submits go to the log directly, not through a topic; without this
+ * a single-user node, which does not poll, would never send them). The status sent to a new
  * subscriber is computed on that thread too, after the events before it.
  */
 public final class RtuExecution implements AutoCloseable {
@@ -95,7 +97,10 @@ public final class RtuExecution implements AutoCloseable {
     void open(UUID logId, DeltaLog log, FileContext context) {
         files.computeIfAbsent(logId, id -> {
             SharedExecution execution = executions.open(log, context);
-            execution.addListener(event -> publisher.execute(() -> hub.publish(id, toRtu(event, "-"))));
+            execution.addListener(event -> publisher.execute(() -> {
+                hub.pump(id); // the output delta the event goes with was submitted to the log, not through a topic
+                hub.publish(id, toRtu(event, "-"));
+            }));
             hub.keepPolling(id);
             return execution;
         });

@@ -126,6 +126,19 @@ public final class RtuHub implements AutoCloseable {
     }
 
     /**
+     * Fans out the deltas sequenced on this node's log of a file since the last fan-out, such as the output deltas
+     * shared execution submits to the log directly.
+     *
+     * @param logId the file's log id
+     */
+    void pump(UUID logId) {
+        Topic topic = topics.get(logId);
+        if (topic != null) {
+            topic.pump();
+        }
+    }
+
+    /**
      * Keeps reading a file's log every poll interval even when nobody here subscribes to it: its shared execution
      * must see execute requests other nodes sequence (decision 0020, "pickup delay").
      *
