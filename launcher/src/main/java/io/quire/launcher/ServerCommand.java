@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
             "ws-queue-max-bytes, ws-close-grace, ws-replay-timeout, ws-replay-max-messages, ws-replay-max-bytes;",
             "cors-allowed-origins, cors-allowed-methods, cors-allowed-headers, cors-allow-credentials, cors-max-age;",
             "shutdown-grace, shutdown-kernels, state-dir; rtu-queue-max-events, rtu-queue-max-bytes,",
-            "rtu-poll-interval, rtu-max-catch-up. See the README for what each does.",
+            "rtu-poll-interval, rtu-max-catch-up, rtu-kernel-lease-ttl. See the README for what each does.",
             "Ctrl-C or SIGTERM stops it gracefully: in-flight requests finish (shutdown-grace), then kernels are",
             "shut down, or left running for the next start when shutdown-kernels is false.",
             "Kernels (local processes, Docker images, sizes, pools, quotas, culling): the 'kernels:' section of the",

@@ -6,6 +6,8 @@ import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 import io.quire.collab.DeltaLog;
 import io.quire.collab.DeltaStores;
+import io.quire.collab.KernelLeases;
+import io.quire.collab.spi.DeltaStore;
 import io.quire.contents.ContentsBadRequestException;
 import io.quire.contents.ContentsConflictException;
 import io.quire.contents.ContentsException;
@@ -39,6 +41,8 @@ import io.quire.server.jupyter.KernelChannels;
 import io.quire.server.rtu.CollabSaves;
 import io.quire.server.rtu.RtuAccess;
 import io.quire.server.rtu.RtuEndpoint;
+import io.quire.server.rtu.RtuExecution;
+import io.quire.server.collab.SharedExecutions;
 import io.quire.server.rtu.RtuHub;
 import io.quire.server.jupyter.KernelSpecsService;
 import io.quire.server.jupyter.KernelsService;
@@ -97,10 +101,11 @@ public final class QuireServer implements AutoCloseable {
     private final KernelBackend backend;
     private final Optional<TeamMode> team;
     private final RtuHub rtu;
+    private final RtuExecution rtuExecution;
 
     private QuireServer(WebServer server, ServerConfig config, KernelManager kernels, V1Api v1,
             KernelChannels channels, KernelHandover handover, KernelBackend backend, Optional<TeamMode> team,
-            RtuHub rtu) {
+            RtuHub rtu, RtuExecution rtuExecution) {
         this.server = server;
         this.config = config;
         this.kernels = kernels;
@@ -110,6 +115,7 @@ public final class QuireServer implements AutoCloseable {
         this.backend = backend;
         this.team = team;
         this.rtu = rtu;
+        this.rtuExecution = rtuExecution;
     }
 
     /**
@@ -203,11 +209,18 @@ public final class QuireServer implements AutoCloseable {
         RequestScope scope = team.map(t -> t.scope(kernels, config.stateDir().resolve("scratch"))).orElseGet(() -> RequestScope.shared(contents, sessions));
         // collaboration: the store's delta log in team mode (shared by every node, polled for their deltas); in
         // single-user mode one process owns the log, kept in memory
-        RtuHub rtu = new RtuHub(team.map(t -> DeltaStores.jdbc(t.store())).orElseGet(DeltaStores::inMemory),
-                DeltaLog.Config.defaults(), team.isPresent() ? config.rtu()
-                        : config.rtu().withPollInterval(Duration.ZERO));
+        DeltaStore deltaStore = team.map(t -> DeltaStores.jdbc(t.store())).orElseGet(DeltaStores::inMemory);
+        RtuHub rtu = new RtuHub(deltaStore, DeltaLog.Config.defaults(), team.isPresent() ? config.rtu()
+                : config.rtu().withPollInterval(Duration.ZERO));
         RtuAccess rtuAccess = team.map(RtuAccess::team).orElseGet(() -> RtuAccess.singleUser(config.token(), contents));
-        RtuEndpoint rtuEndpoint = new RtuEndpoint(rtu, rtuAccess);
+        // shared execution (decisions 0020, 0025): one per node, a random node id per process; leases in the store
+        // in team mode, in memory (one process) in single-user mode
+        KernelLeases leases = team.map(t -> KernelLeases.jdbc(t.store(), clock))
+                .orElseGet(() -> KernelLeases.inMemory(deltaStore, clock));
+        RtuExecution rtuExecution = new RtuExecution(rtu, SharedExecutions.builder(kernels, leases)
+                .leaseTtl(config.rtu().kernelLeaseTtl()).build(), team.map(TeamMode::store), clock,
+                config.rtu().kernelLeaseTtl());
+        RtuEndpoint rtuEndpoint = new RtuEndpoint(rtu, rtuAccess, Optional.of(rtuExecution));
         CollabSaves collabSaves = new CollabSaves(rtu, rtuAccess);
         V1Api.Builder v1Builder = V1Api.builder(contents, kernels, registry).root(config.root()).version(version)
                 .scope(scope).notebookSaves(collabSaves);
@@ -264,7 +277,7 @@ public final class QuireServer implements AutoCloseable {
                         .endpoint("/api/v1/rtu", rtuEndpoint::newConnection))
                 .build();
         QuireServer quire = new QuireServer(server, config, kernels, v1, channels, handover, backend, team,
-                rtu);
+                rtu, rtuExecution);
         try {
             server.start();
             if (!server.isRunning()) { // Helidon logs a failed bind and returns a stopped server
@@ -339,6 +352,15 @@ public final class QuireServer implements AutoCloseable {
     }
 
     /**
+     * The shared execution of this node's collaborative files (decisions 0020, 0025).
+     *
+     * @return it
+     */
+    public RtuExecution rtuExecution() {
+        return rtuExecution;
+    }
+
+    /**
      * The port the server listens on.
      *
      * @return the port
@@ -376,7 +398,11 @@ public final class QuireServer implements AutoCloseable {
             v1.close();
             channels.closeAll("server shutting down");
             server.stop();
-            rtu.close();
+            try {
+                rtuExecution.close(); // shared kernels stop, their leases are released for other nodes
+            } finally {
+                rtu.close();
+            }
         } finally {
             try {
                 if (config.shutdownKernels()) {

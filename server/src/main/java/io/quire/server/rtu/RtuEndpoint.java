@@ -15,6 +15,7 @@ import io.quire.collab.DeltaRejectedException;
 import io.quire.collab.rtu.RtuCodec;
 import io.quire.collab.rtu.RtuEvent;
 import io.quire.collab.rtu.RtuFormatException;
+import io.quire.server.collab.FileContext;
 import io.quire.store.ResourceRole;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,7 @@ public final class RtuEndpoint {
     /** Queued in place of an event: the writer sends a ping frame (so pings, too, are written by the writer only). */
     private static final String PING = new String("ping"); // compared by identity
 
+    private final Optional<RtuExecution> execution;
     private final AtomicInteger open = new AtomicInteger();
     private final java.util.Set<Connection> connections = ConcurrentHashMap.newKeySet();
 
@@ -66,8 +68,22 @@ public final class RtuEndpoint {
      * @param access who may connect, and to which files
      */
     public RtuEndpoint(RtuHub hub, RtuAccess access) {
+        this(hub, access, Optional.empty());
+    }
+
+    /**
+     * Creates the endpoint with shared execution: subscribing to a file opens its shared execution on this node, the
+     * subscriber gets its status after {@code subscribed}, and {@code interrupt}, {@code restart} and
+     * {@code shutdown_kernel} reach the file's kernel.
+     *
+     * @param hub       the node's fan-out
+     * @param access    who may connect, and to which files
+     * @param execution the node's shared execution, or empty for none (kernel control events get an error)
+     */
+    public RtuEndpoint(RtuHub hub, RtuAccess access, Optional<RtuExecution> execution) {
         this.hub = Objects.requireNonNull(hub, "hub");
         this.access = Objects.requireNonNull(access, "access");
+        this.execution = Objects.requireNonNull(execution, "execution");
         java.time.Duration timeout = hub.options().idleTimeout();
         if (!timeout.isZero()) {
             java.util.concurrent.ScheduledExecutorService idle = java.util.concurrent.Executors
@@ -279,6 +295,7 @@ public final class RtuEndpoint {
                         }
                     }
                     case RtuEvent.Ping ignored -> offer(RtuCodec.write(new RtuEvent.Pong()));
+                    case RtuEvent.KernelControl control -> control(control);
                 }
             } catch (RuntimeException e) {
                 LOG.warn("rtu event {} from client {} failed", event.type(), clientId, e);
@@ -315,7 +332,30 @@ public final class RtuEndpoint {
             synchronized (overflowLock) {
                 subscriptions.put(fileId, subscription);
             }
+            UUID logId = file.get().logId();
+            execution.ifPresent(shared -> shared.open(logId, topic.log, new FileContext(user.caller()
+                    .map(caller -> caller.organisation().toString()), Optional.empty())));
             topic.subscribe(subscription, subscribe.fromSeq());
+            execution.ifPresent(shared -> shared.sendStatus(logId, subscription));
+        }
+
+        private void control(RtuEvent.KernelControl control) {
+            Subscription subscription = subscriptions.get(control.fileId());
+            if (subscription == null) {
+                error("not_subscribed", "subscribe to " + control.fileId() + " before sending " + control.action(),
+                        control.fileId());
+                return;
+            }
+            if (!subscription.role().atLeast(ResourceRole.EXECUTOR)) {
+                error("forbidden", "the role " + subscription.role().dbName() + " may not " + control.action()
+                        + " the kernel; executors, editors and owners may", control.fileId());
+                return;
+            }
+            if (execution.isEmpty()) {
+                error("unavailable", "this server runs no shared kernels", control.fileId());
+                return;
+            }
+            execution.get().control(subscription.topic().log.fileId(), control, user.author());
         }
 
         private void submit(RtuEvent.SendDelta send) {
@@ -370,6 +410,7 @@ public final class RtuEndpoint {
                 case RtuEvent.SendDelta e -> Optional.of(e.fileId());
                 case RtuEvent.SetPresence e -> Optional.of(e.fileId());
                 case RtuEvent.Ping ignored -> Optional.empty();
+                case RtuEvent.KernelControl e -> Optional.of(e.fileId());
             };
         }
 

@@ -177,9 +177,35 @@ public final class RtuHub implements AutoCloseable {
         return topics.computeIfAbsent(logId, id -> new Topic(log));
     }
 
+    /**
+     * Fans out the deltas sequenced on this node's log of a file since the last fan-out, such as the output deltas
+     * shared execution submits to the log directly.
+     *
+     * @param logId the file's log id
+     */
+    void pump(UUID logId) {
+        Topic topic = topics.get(logId);
+        if (topic != null) {
+            topic.pump();
+        }
+    }
+
+    /**
+     * Keeps reading a file's log every poll interval even when nobody here subscribes to it: its shared execution
+     * must see execute requests other nodes sequence (decision 0020, "pickup delay").
+     *
+     * @param logId the file's log id (a file with a topic on this node)
+     */
+    void keepPolling(UUID logId) {
+        Topic topic = topics.get(logId);
+        if (topic != null) {
+            topic.pinned = true;
+        }
+    }
+
     private void pollAll() {
         for (Topic topic : topics.values()) {
-            if (topic.subscribers.isEmpty()) {
+            if (topic.subscribers.isEmpty() && !topic.pinned) {
                 continue;
             }
             try {
@@ -192,9 +218,13 @@ public final class RtuHub implements AutoCloseable {
 
     private static RtuEvent.Execution withFileId(RtuEvent.Execution event, String fileId) {
         return switch (event) {
-            case RtuEvent.KernelStatus e -> new RtuEvent.KernelStatus(fileId, e.state());
-            case RtuEvent.CellState e -> new RtuEvent.CellState(fileId, e.cellId(), e.state(), e.executionCount());
-            case RtuEvent.OutputChunk e -> new RtuEvent.OutputChunk(fileId, e.cellId(), e.output());
+            case RtuEvent.KernelStatus e -> new RtuEvent.KernelStatus(fileId, e.state(), e.reason());
+            case RtuEvent.CellState e -> new RtuEvent.CellState(fileId, e.executeSeq(), e.cellId(), e.state(),
+                    e.reason(), e.executionCount());
+            case RtuEvent.OutputChunk e -> new RtuEvent.OutputChunk(fileId, e.executeSeq(), e.cellId(), e.outputs(),
+                    e.replace());
+            case RtuEvent.KernelControlled e -> new RtuEvent.KernelControlled(fileId, e.action(), e.by(),
+                    e.result());
         };
     }
 
@@ -213,6 +243,7 @@ public final class RtuHub implements AutoCloseable {
         final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
         private final ReentrantLock lock = new ReentrantLock();
         private long published; // guarded by lock
+        private volatile boolean pinned;
         // leave() takes no lock: it runs from other topics' fan-out when a connection overflows (no lock ordering)
 
         Topic(DeltaLog log) {

@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param idleTimeout     how long a connection may stay silent (no event, no pong) before it is dropped with its
  *                        subscriptions and presence; the server pings a connection silent for a third of it
  *                        ({@link Duration#ZERO}: never)
+ * @param kernelLeaseTtl  how long a node's kernel lease on a file lasts without renewal (renewed every third of it):
+ *                        how long the files of a dead node wait before another node runs their executions
  */
 public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration pollInterval, int maxCatchUp,
-        Duration idleTimeout) {
+        Duration idleTimeout, Duration kernelLeaseTtl) {
     /** The default {@link #maxQueuedEvents()}. */
     public static final int DEFAULT_MAX_QUEUED_EVENTS = 10_000;
     /** The default {@link #maxQueuedBytes()}: 32 MiB. */
@@ -28,6 +30,8 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
     public static final int DEFAULT_MAX_CATCH_UP = 1_000;
     /** The default {@link #idleTimeout()}. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** The default {@link #kernelLeaseTtl()}. */
+    public static final Duration DEFAULT_KERNEL_LEASE_TTL = Duration.ofSeconds(15);
 
     /** Validates the fields. */
     public RtuOptions {
@@ -49,12 +53,27 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
             throw new IllegalArgumentException("rtu-idle-timeout must be 0 (off) or at least 0.03 s, got "
                     + idleTimeout);
         }
+        Objects.requireNonNull(kernelLeaseTtl, "kernelLeaseTtl");
+        if (kernelLeaseTtl.toMillis() < 3) {
+            throw new IllegalArgumentException("rtu-kernel-lease-ttl must be positive, got " + kernelLeaseTtl);
+        }
     }
 
-    /** @return 10,000 events or 32 MiB per connection, a 50 ms poll, 1,000 deltas of catch-up, 60 s idle timeout */
+    /**
+     * @return 10,000 events or 32 MiB per connection, a 50 ms poll, 1,000 deltas of catch-up, 60 s idle timeout, 15 s
+     *         kernel leases
+     */
     public static RtuOptions defaults() {
         return new RtuOptions(DEFAULT_MAX_QUEUED_EVENTS, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_POLL_INTERVAL,
-                DEFAULT_MAX_CATCH_UP, DEFAULT_IDLE_TIMEOUT);
+                DEFAULT_MAX_CATCH_UP, DEFAULT_IDLE_TIMEOUT, DEFAULT_KERNEL_LEASE_TTL);
+    }
+
+    /**
+     * @param ttl the kernel lease TTL
+     * @return these options with another kernel lease TTL
+     */
+    public RtuOptions withKernelLeaseTtl(Duration ttl) {
+        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, maxCatchUp, idleTimeout, ttl);
     }
 
     /**
@@ -62,7 +81,7 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      * @return these options with another idle timeout
      */
     public RtuOptions withIdleTimeout(Duration timeout) {
-        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, maxCatchUp, timeout);
+        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, maxCatchUp, timeout, kernelLeaseTtl);
     }
 
     /**
@@ -71,7 +90,7 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      * @return these options with other queue limits
      */
     public RtuOptions withQueue(int events, long bytes) {
-        return new RtuOptions(events, bytes, pollInterval, maxCatchUp, idleTimeout);
+        return new RtuOptions(events, bytes, pollInterval, maxCatchUp, idleTimeout, kernelLeaseTtl);
     }
 
     /**
@@ -79,7 +98,7 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      * @return these options with another poll interval
      */
     public RtuOptions withPollInterval(Duration interval) {
-        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, interval, maxCatchUp, idleTimeout);
+        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, interval, maxCatchUp, idleTimeout, kernelLeaseTtl);
     }
 
     /**
@@ -87,6 +106,6 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      * @return these options with another catch-up limit
      */
     public RtuOptions withMaxCatchUp(int deltas) {
-        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, deltas, idleTimeout);
+        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, deltas, idleTimeout, kernelLeaseTtl);
     }
 }

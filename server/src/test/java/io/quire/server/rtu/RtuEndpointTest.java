@@ -250,8 +250,13 @@ class RtuEndpointTest {
         try (RtuSocket client = RtuSocket.connect(server.port(), TOKEN)) {
             client.send(new RtuEvent.Subscribe(file, OptionalLong.empty()));
             RtuEvent.Subscribed subscribed = client.next(RtuEvent.Subscribed.class);
-            server.rtu().publish(subscribed.logId(), new RtuEvent.CellState("ignored", "c1", "running",
-                    OptionalLong.empty()));
+            client.executionEvents = true;
+            RtuEvent.KernelStatus status = client.next(RtuEvent.KernelStatus.class); // the state at subscribe
+            assertThat(status.fileId()).isEqualTo(file);
+            assertThat(status.state()).isEqualTo("dead");
+            assertThat(status.reason()).hasValue("no kernel is running for this file");
+            server.rtu().publish(subscribed.logId(), new RtuEvent.CellState("ignored", 3, "c1", "running",
+                    Optional.empty(), OptionalLong.empty()));
             RtuEvent.CellState state = client.next(RtuEvent.CellState.class);
             assertThat(state.fileId()).isEqualTo(file);
             assertThat(state.state()).isEqualTo("running");

@@ -43,17 +43,29 @@ final class RtuSocket implements WebSocket.Listener, AutoCloseable {
         sendText(RtuCodec.write(event));
     }
 
+    /**
+     * The next event; execution events (kernel status, cell state, output, kernel control) are skipped unless
+     * {@link #executionEvents} is set, since every subscription starts with the file's kernel status.
+     */
     RtuEvent.Server next() {
         try {
-            String text = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            if (text == null) {
-                fail("no event within " + WAIT);
+            while (true) {
+                String text = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                if (text == null) {
+                    fail("no event within " + WAIT);
+                }
+                RtuEvent.Server event = RtuCodec.readServer(text);
+                if (executionEvents || !(event instanceof RtuEvent.Execution)) {
+                    return event;
+                }
             }
-            return RtuCodec.readServer(text);
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
     }
+
+    /** Whether {@link #next()} returns execution events too. */
+    volatile boolean executionEvents;
 
     <T extends RtuEvent.Server> T next(Class<T> type) {
         RtuEvent.Server event = next();
@@ -62,8 +74,16 @@ final class RtuSocket implements WebSocket.Listener, AutoCloseable {
     }
 
     void assertNothingWithin(Duration quiet) throws InterruptedException {
-        String text = frames.poll(quiet.toMillis(), TimeUnit.MILLISECONDS);
-        assertThat(text).as("no further event").isNull();
+        long end = System.nanoTime() + quiet.toNanos();
+        while (true) {
+            String text = frames.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (text == null) {
+                return;
+            }
+            if (executionEvents || !(RtuCodec.readServer(text) instanceof RtuEvent.Execution)) {
+                assertThat(text).as("no further event").isNull();
+            }
+        }
     }
 
     @Override

@@ -111,6 +111,14 @@ class RtuTeamModeTest {
 
             viewerSocket.send(new RtuEvent.SetPresence(VIEWED, Optional.of("c1"), Optional.empty()));
             assertThat(ownerSocket.next(RtuEvent.Presence.class).user()).isEqualTo(theirs.user());
+
+            viewerSocket.send(new RtuEvent.Interrupt(VIEWED));
+            viewerSocket.send(new RtuEvent.Restart(VIEWED));
+            for (String action : List.of("interrupt", "restart")) {
+                RtuEvent.Error refused = viewerSocket.next(RtuEvent.Error.class);
+                assertThat(refused.code()).isEqualTo("forbidden");
+                assertThat(refused.message()).contains("viewer may not " + action);
+            }
         }
     }
 
@@ -129,6 +137,17 @@ class RtuTeamModeTest {
             socket.send(new RtuEvent.SendDelta(FILE, execute));
             assertThat(socket.next(RtuEvent.DeltaEvent.class).delta().deltaId()).isEqualTo(execute.deltaId());
             assertThat(socket.next(RtuEvent.Ack.class).deltaId()).isEqualTo(execute.deltaId());
+
+            socket.executionEvents = true;
+            socket.send(new RtuEvent.Interrupt(FILE));
+            RtuEvent.Server event;
+            do {
+                event = socket.next();
+            } while (!(event instanceof RtuEvent.KernelControlled));
+            RtuEvent.KernelControlled control = (RtuEvent.KernelControlled) event;
+            assertThat(control.action()).isEqualTo("interrupt");
+            assertThat(control.by()).isEqualTo(subscribed.user());
+            assertThat(control.result()).isIn("applied", "no_kernel"); // one node: never forwarded
         }
     }
 

@@ -53,8 +53,13 @@ final class TeamServers {
 
     /** Saves a notebook through the contents API. */
     static void save(QuireServer server, String token, String path, String notebookJson) throws Exception {
+        save(server.port(), token, path, notebookJson);
+    }
+
+    /** Saves a notebook through the contents API of the server on a port. */
+    static void save(int port, String token, String path, String notebookJson) throws Exception {
         HttpResponse<String> response = RtuSocket.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + server.port() + "/api/contents/" + path)).timeout(Duration.ofSeconds(30))
+                        + port + "/api/contents/" + path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "token " + token).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"type\": \"notebook\", \"content\": " + notebookJson
                         + "}")).build(), HttpResponse.BodyHandlers.ofString());

@@ -172,6 +172,45 @@ public final class CollabSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Interrupts the file's shared kernel: the running cell ends {@code interrupted}, queued cells are cancelled.
+     * Needs the executor role or above (else the server answers {@code error forbidden}); the outcome comes back to
+     * every subscriber as a {@code kernel_control} event (through the listener) and as cell states.
+     *
+     * @return false when the session is not connected (nothing was sent)
+     */
+    public synchronized boolean interrupt() {
+        return control(new RtuEvent.Interrupt(fileId));
+    }
+
+    /**
+     * Restarts the file's shared kernel (queued cells are cancelled, the running cell interrupted). As
+     * {@link #interrupt()} for roles and answers.
+     *
+     * @return false when the session is not connected (nothing was sent)
+     */
+    public synchronized boolean restart() {
+        return control(new RtuEvent.Restart(fileId));
+    }
+
+    /**
+     * Shuts the file's shared kernel down; the next execute starts a new one. As {@link #interrupt()} for roles and
+     * answers.
+     *
+     * @return false when the session is not connected (nothing was sent)
+     */
+    public synchronized boolean shutdownKernel() {
+        return control(new RtuEvent.ShutdownKernel(fileId));
+    }
+
+    private boolean control(RtuEvent.KernelControl event) {
+        if (connection == null || subscribing) {
+            return false;
+        }
+        connection.send(event);
+        return true;
+    }
+
     /** Drops the connection without a close handshake (as a network failure would); edits stay local until then. */
     public void disconnect() {
         Connection lost;

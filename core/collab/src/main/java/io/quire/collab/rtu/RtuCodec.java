@@ -34,6 +34,9 @@ import java.util.UUID;
  *   delta          file_id, delta (a delta as {@link DeltaCodec} writes it)
  *   presence       file_id, cell_id (optional), cursor {anchor, head} (optional)
  *   ping
+ *   interrupt      file_id
+ *   restart        file_id
+ *   shutdown_kernel file_id
  * server → client
  *   subscribed     file_id, log_id, head_seq, user, client_id, role, snapshot (optional nbformat document)
  *   delta          file_id, seq, accepted_at, delta
@@ -44,9 +47,10 @@ import java.util.UUID;
  *   resync         file_id, reason
  *   error          code, message, file_id (optional)
  *   pong
- *   kernel_status  file_id, state
- *   cell_state     file_id, cell_id, state, execution_count (optional)
- *   output         file_id, cell_id, output
+ *   kernel_status  file_id, state, reason (optional)
+ *   cell_state     file_id, execute_seq, cell_id, state, reason (optional), execution_count (optional)
+ *   output         file_id, execute_seq, cell_id, outputs (array of nbformat outputs), replace (boolean)
+ *   kernel_control file_id, action, by, result
  * </pre>
  *
  * <p>Reading is strict: text that is not one JSON object, an unknown {@code type} (the message lists the known ones),
@@ -65,7 +69,10 @@ public final class RtuCodec {
             "unsubscribe", Set.of("file_id"),
             "delta", Set.of("file_id", "delta"),
             "presence", Set.of("file_id", "cell_id", "cursor"),
-            "ping", Set.of());
+            "ping", Set.of(),
+            "interrupt", Set.of("file_id"),
+            "restart", Set.of("file_id"),
+            "shutdown_kernel", Set.of("file_id"));
     private static final Map<String, Set<String>> SERVER_FIELDS = Map.ofEntries(
             Map.entry("subscribed", Set.of("file_id", "log_id", "head_seq", "user", "client_id", "role",
                     "snapshot")),
@@ -77,9 +84,11 @@ public final class RtuCodec {
             Map.entry("resync", Set.of("file_id", "reason")),
             Map.entry("error", Set.of("code", "message", "file_id")),
             Map.entry("pong", Set.of()),
-            Map.entry("kernel_status", Set.of("file_id", "state")),
-            Map.entry("cell_state", Set.of("file_id", "cell_id", "state", "execution_count")),
-            Map.entry("output", Set.of("file_id", "cell_id", "output")));
+            Map.entry("kernel_status", Set.of("file_id", "state", "reason")),
+            Map.entry("cell_state", Set.of("file_id", "execute_seq", "cell_id", "state", "reason",
+                    "execution_count")),
+            Map.entry("output", Set.of("file_id", "execute_seq", "cell_id", "outputs", "replace")),
+            Map.entry("kernel_control", Set.of("file_id", "action", "by", "result")));
 
     private RtuCodec() {
     }
@@ -101,6 +110,9 @@ public final class RtuCodec {
                 case "presence" -> new RtuEvent.SetPresence(in.text("file_id"), in.optionalText("cell_id"),
                         in.selection());
                 case "ping" -> new RtuEvent.Ping();
+                case "interrupt" -> new RtuEvent.Interrupt(in.text("file_id"));
+                case "restart" -> new RtuEvent.Restart(in.text("file_id"));
+                case "shutdown_kernel" -> new RtuEvent.ShutdownKernel(in.text("file_id"));
                 default -> throw new IllegalStateException("unreachable: " + in.type);
             };
         } catch (IllegalArgumentException e) {
@@ -133,11 +145,15 @@ public final class RtuCodec {
                 case "resync" -> new RtuEvent.Resync(in.text("file_id"), in.text("reason"));
                 case "error" -> new RtuEvent.Error(in.text("code"), in.text("message"), in.optionalText("file_id"));
                 case "pong" -> new RtuEvent.Pong();
-                case "kernel_status" -> new RtuEvent.KernelStatus(in.text("file_id"), in.text("state"));
-                case "cell_state" -> new RtuEvent.CellState(in.text("file_id"), in.text("cell_id"), in.text("state"),
+                case "kernel_status" -> new RtuEvent.KernelStatus(in.text("file_id"), in.text("state"),
+                        in.optionalText("reason"));
+                case "cell_state" -> new RtuEvent.CellState(in.text("file_id"), in.seq("execute_seq"),
+                        in.text("cell_id"), in.text("state"), in.optionalText("reason"),
                         in.optionalSeq("execution_count"));
-                case "output" -> new RtuEvent.OutputChunk(in.text("file_id"), in.text("cell_id"),
-                        in.object("output"));
+                case "output" -> new RtuEvent.OutputChunk(in.text("file_id"), in.seq("execute_seq"),
+                        in.text("cell_id"), in.objects("outputs"), in.bool("replace"));
+                case "kernel_control" -> new RtuEvent.KernelControlled(in.text("file_id"), in.text("action"),
+                        in.text("by"), in.text("result"));
                 default -> throw new IllegalStateException("unreachable: " + in.type);
             };
         } catch (IllegalArgumentException e) {
@@ -171,6 +187,7 @@ public final class RtuCodec {
             }
             case RtuEvent.Ping ignored -> {
             }
+            case RtuEvent.KernelControl e -> json.put("file_id", e.fileId());
             case RtuEvent.Subscribed e -> {
                 json.put("file_id", e.fileId());
                 json.put("log_id", e.logId().toString());
@@ -223,17 +240,28 @@ public final class RtuCodec {
             case RtuEvent.KernelStatus e -> {
                 json.put("file_id", e.fileId());
                 json.put("state", e.state());
+                e.reason().ifPresent(reason -> json.put("reason", reason));
             }
             case RtuEvent.CellState e -> {
                 json.put("file_id", e.fileId());
+                json.put("execute_seq", e.executeSeq());
                 json.put("cell_id", e.cellId());
                 json.put("state", e.state());
+                e.reason().ifPresent(reason -> json.put("reason", reason));
                 e.executionCount().ifPresent(count -> json.put("execution_count", count));
             }
             case RtuEvent.OutputChunk e -> {
                 json.put("file_id", e.fileId());
+                json.put("execute_seq", e.executeSeq());
                 json.put("cell_id", e.cellId());
-                json.set("output", e.output().deepCopy());
+                e.outputs().forEach(json.putArray("outputs")::add);
+                json.put("replace", e.replace());
+            }
+            case RtuEvent.KernelControlled e -> {
+                json.put("file_id", e.fileId());
+                json.put("action", e.action());
+                json.put("by", e.by());
+                json.put("result", e.result());
             }
         }
         try {
@@ -256,6 +284,9 @@ public final class RtuCodec {
             case RtuEvent.SendDelta ignored -> "delta";
             case RtuEvent.SetPresence ignored -> "presence";
             case RtuEvent.Ping ignored -> "ping";
+            case RtuEvent.Interrupt ignored -> "interrupt";
+            case RtuEvent.Restart ignored -> "restart";
+            case RtuEvent.ShutdownKernel ignored -> "shutdown_kernel";
             case RtuEvent.Subscribed ignored -> "subscribed";
             case RtuEvent.DeltaEvent ignored -> "delta";
             case RtuEvent.Ack ignored -> "ack";
@@ -268,6 +299,7 @@ public final class RtuCodec {
             case RtuEvent.KernelStatus ignored -> "kernel_status";
             case RtuEvent.CellState ignored -> "cell_state";
             case RtuEvent.OutputChunk ignored -> "output";
+            case RtuEvent.KernelControlled ignored -> "kernel_control";
         };
     }
 
@@ -399,6 +431,30 @@ public final class RtuCodec {
                 throw new RtuFormatException(type + "." + field + ": must be an object, got " + kind(value), null);
             }
             return object;
+        }
+
+        boolean bool(String field) {
+            JsonNode value = required(field);
+            if (!value.isBoolean()) {
+                throw new RtuFormatException(type + "." + field + ": must be true or false, got " + kind(value), null);
+            }
+            return value.booleanValue();
+        }
+
+        List<JsonNode> objects(String field) {
+            JsonNode value = required(field);
+            if (!value.isArray()) {
+                throw new RtuFormatException(type + "." + field + ": must be an array, got " + kind(value), null);
+            }
+            List<JsonNode> objects = new ArrayList<>();
+            for (int i = 0; i < value.size(); i++) {
+                if (!value.get(i).isObject()) {
+                    throw new RtuFormatException(type + "." + field + "[" + i + "]: must be an object, got "
+                            + kind(value.get(i)), null);
+                }
+                objects.add(value.get(i));
+            }
+            return objects;
         }
 
         io.quire.collab.Delta delta() {

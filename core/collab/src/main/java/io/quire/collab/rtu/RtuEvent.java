@@ -26,7 +26,58 @@ public sealed interface RtuEvent permits RtuEvent.Client, RtuEvent.Server {
     // ------------------------------------------------------------------------------------------- client → server
 
     /** What a client sends. */
-    sealed interface Client extends RtuEvent permits Subscribe, Unsubscribe, SendDelta, SetPresence, Ping {
+    sealed interface Client extends RtuEvent permits Subscribe, Unsubscribe, SendDelta, SetPresence, Ping,
+            KernelControl {
+    }
+
+    /**
+     * Asks for an action on a subscribed file's shared kernel (executors and above). The server applies it on the node
+     * that runs the kernel, wherever the client is connected, and tells every subscriber with {@link KernelControlled}.
+     */
+    sealed interface KernelControl extends Client permits Interrupt, Restart, ShutdownKernel {
+        /** @return the v1 file id */
+        String fileId();
+
+        /** @return {@code interrupt}, {@code restart} or {@code shutdown_kernel} (the event's type) */
+        default String action() {
+            return type();
+        }
+    }
+
+    /**
+     * Interrupts the running cell and cancels the queued ones.
+     *
+     * @param fileId the v1 file id
+     */
+    record Interrupt(String fileId) implements KernelControl {
+        /** Validates the fields. */
+        public Interrupt {
+            requireText(fileId, "file_id");
+        }
+    }
+
+    /**
+     * Restarts the file's kernel (queued cells are cancelled, the running one interrupted).
+     *
+     * @param fileId the v1 file id
+     */
+    record Restart(String fileId) implements KernelControl {
+        /** Validates the fields. */
+        public Restart {
+            requireText(fileId, "file_id");
+        }
+    }
+
+    /**
+     * Shuts the file's kernel down; the next execute request starts a new one.
+     *
+     * @param fileId the v1 file id
+     */
+    record ShutdownKernel(String fileId) implements KernelControl {
+        /** Validates the fields. */
+        public ShutdownKernel {
+            requireText(fileId, "file_id");
+        }
     }
 
     /**
@@ -247,10 +298,11 @@ public sealed interface RtuEvent permits RtuEvent.Client, RtuEvent.Server {
     }
 
     /**
-     * What shared execution publishes (kernel status, cell execution state, output chunks). Defined here so the
-     * protocol is complete; the server publishes them through {@code RtuHub.publish}.
+     * What shared execution publishes (kernel status, cell execution state, output chunks, kernel control requests),
+     * through {@code RtuHub.publish}. They are the live view of the node that runs the file's kernel; the persisted
+     * truth stays the delta log (outputs arrive there as {@code quire:kernel} deltas too).
      */
-    sealed interface Execution extends Server permits KernelStatus, CellState, OutputChunk {
+    sealed interface Execution extends Server permits KernelStatus, CellState, OutputChunk, KernelControlled {
         /** @return the v1 file id */
         String fileId();
     }
@@ -259,48 +311,85 @@ public sealed interface RtuEvent permits RtuEvent.Client, RtuEvent.Server {
      * The state of a file's kernel.
      *
      * @param fileId the v1 file id
-     * @param state  {@code starting}, {@code idle}, {@code busy}, {@code restarting}, {@code dead} ...
+     * @param state  {@code starting}, {@code idle}, {@code busy}, {@code restarting} or {@code dead}
+     * @param reason why, when it is not the ordinary course (a death, a restart and by whom, a lost lease)
      */
-    record KernelStatus(String fileId, String state) implements Execution {
+    record KernelStatus(String fileId, String state, Optional<String> reason) implements Execution {
         /** Validates the fields. */
         public KernelStatus {
             requireText(fileId, "file_id");
             requireText(state, "state");
+            Objects.requireNonNull(reason, "reason");
         }
     }
 
     /**
-     * The execution state of one cell.
+     * The execution state of one cell of an execute request.
      *
      * @param fileId         the v1 file id
+     * @param executeSeq     the seq of the execute delta the cell runs for
      * @param cellId         the cell
-     * @param state          {@code queued}, {@code running}, {@code done}, {@code error} or {@code interrupted}
+     * @param state          {@code queued}, {@code running}, {@code done}, {@code error}, {@code interrupted},
+     *                       {@code cancelled} or {@code skipped}
+     * @param reason         why, for the states that are not the ordinary course
      * @param executionCount the execution count, once known
      */
-    record CellState(String fileId, String cellId, String state, OptionalLong executionCount) implements Execution {
+    record CellState(String fileId, long executeSeq, String cellId, String state, Optional<String> reason,
+                     OptionalLong executionCount) implements Execution {
         /** Validates the fields. */
         public CellState {
             requireText(fileId, "file_id");
+            requireSeq(executeSeq, "execute_seq");
             requireText(cellId, "cell_id");
             requireText(state, "state");
+            Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(executionCount, "executionCount");
         }
     }
 
     /**
-     * Output of a running cell, before it is persisted as an output delta.
+     * Outputs of a running cell, sent with the output delta that persists them.
      *
-     * @param fileId the v1 file id
-     * @param cellId the cell
-     * @param output the nbformat output (open JSON by spec)
+     * @param fileId     the v1 file id
+     * @param executeSeq the seq of the execute delta the cell runs for
+     * @param cellId     the cell
+     * @param outputs    nbformat outputs (open JSON by spec)
+     * @param replace    true: {@code outputs} is the cell's whole output list; false: append them
      */
-    record OutputChunk(String fileId, String cellId, JsonNode output) implements Execution {
-        /** Validates the fields. */
+    record OutputChunk(String fileId, long executeSeq, String cellId, List<JsonNode> outputs, boolean replace)
+            implements Execution {
+        /** Validates and copies the fields. */
         public OutputChunk {
             requireText(fileId, "file_id");
+            requireSeq(executeSeq, "execute_seq");
             requireText(cellId, "cell_id");
-            Objects.requireNonNull(output, "output");
-            output = output.deepCopy();
+            Objects.requireNonNull(outputs, "outputs");
+            outputs = outputs.stream().map(output -> {
+                if (output == null || !output.isObject()) {
+                    throw new IllegalArgumentException("outputs must be JSON objects, got " + output);
+                }
+                return (JsonNode) output.deepCopy();
+            }).toList();
+        }
+    }
+
+    /**
+     * Someone asked for an action on a file's kernel ({@link KernelControl}); sent to every subscriber of the file on
+     * the node that received the request.
+     *
+     * @param fileId the v1 file id
+     * @param action {@code interrupt}, {@code restart} or {@code shutdown_kernel}
+     * @param by     who asked (an author, as in deltas)
+     * @param result {@code applied} (done by this node's kernel), {@code forwarded} (recorded for the node that runs
+     *               the kernel, which applies it within a poll interval) or {@code no_kernel} (nothing was running)
+     */
+    record KernelControlled(String fileId, String action, String by, String result) implements Execution {
+        /** Validates the fields. */
+        public KernelControlled {
+            requireText(fileId, "file_id");
+            requireText(action, "action");
+            requireText(by, "by");
+            requireText(result, "result");
         }
     }
 
@@ -321,8 +410,15 @@ public sealed interface RtuEvent permits RtuEvent.Client, RtuEvent.Server {
     }
 
     /** Every event type on the wire. */
-    List<String> TYPES = List.of("subscribe", "unsubscribe", "delta", "presence", "ping", "subscribed", "ack",
-            "rejected", "presence_left", "resync", "error", "pong", "kernel_status", "cell_state", "output");
+    List<String> TYPES = List.of("subscribe", "unsubscribe", "delta", "presence", "ping", "interrupt", "restart",
+            "shutdown_kernel", "subscribed", "ack", "rejected", "presence_left", "resync", "error", "pong",
+            "kernel_status", "cell_state", "output", "kernel_control");
+
+    private static void requireSeq(long value, String field) {
+        if (value < 0) {
+            throw new IllegalArgumentException(field + " must not be negative, got " + value);
+        }
+    }
 
     private static void requireText(String value, String field) {
         Objects.requireNonNull(value, field);

@@ -31,7 +31,10 @@ class RtuCodecTest {
                 new RtuEvent.SendDelta("f_a", DELTA),
                 new RtuEvent.SetPresence("f_a", Optional.of("c1"), Optional.of(new RtuEvent.Selection(2, 5))),
                 new RtuEvent.SetPresence("f_a", Optional.empty(), Optional.empty()),
-                new RtuEvent.Ping());
+                new RtuEvent.Ping(),
+                new RtuEvent.Interrupt("f_a"),
+                new RtuEvent.Restart("f_a"),
+                new RtuEvent.ShutdownKernel("f_a"));
         for (RtuEvent.Client event : clients) {
             assertThat(RtuCodec.readClient(RtuCodec.write(event))).isEqualTo(event);
         }
@@ -48,10 +51,14 @@ class RtuCodecTest {
                 new RtuEvent.Resync("f_a", "too slow"),
                 new RtuEvent.Error("bad_event", "no", Optional.empty()),
                 new RtuEvent.Pong(),
-                new RtuEvent.KernelStatus("f_a", "busy"),
-                new RtuEvent.CellState("f_a", "c1", "done", OptionalLong.of(3)),
-                new RtuEvent.OutputChunk("f_a", "c1", JsonNodeFactory.instance.objectNode().put("output_type",
-                        "stream")));
+                new RtuEvent.KernelStatus("f_a", "busy", Optional.empty()),
+                new RtuEvent.KernelStatus("f_a", "dead", Optional.of("restarted by ann")),
+                new RtuEvent.CellState("f_a", 4, "c1", "done", Optional.empty(), OptionalLong.of(3)),
+                new RtuEvent.CellState("f_a", 4, "c1", "interrupted", Optional.of("node died"), OptionalLong.empty()),
+                new RtuEvent.OutputChunk("f_a", 4, "c1", List.of(JsonNodeFactory.instance.objectNode().put(
+                        "output_type", "stream")), false),
+                new RtuEvent.OutputChunk("f_a", 4, "c1", List.of(), true),
+                new RtuEvent.KernelControlled("f_a", "interrupt", "ann", "forwarded"));
         for (RtuEvent.Server event : servers) {
             RtuEvent.Server read = RtuCodec.readServer(RtuCodec.write(event));
             if (event instanceof RtuEvent.Subscribed subscribed && subscribed.snapshot().isPresent()) {
@@ -61,7 +68,7 @@ class RtuCodecTest {
                 assertThat(read).isEqualTo(event);
             }
         }
-        assertThat(RtuEvent.TYPES).hasSize(15);
+        assertThat(RtuEvent.TYPES).hasSize(19);
     }
 
     @Test
@@ -76,6 +83,8 @@ class RtuCodecTest {
         assertRefused("{\"type\": \"unsubscribe\", \"file_id\": 3}", "unsubscribe.file_id: must be a string");
         assertRefused("{\"type\": \"unsubscribe\", \"file_id\": \" \"}", "file_id must not be blank");
         assertRefused("{\"type\": \"subscribe\", \"file_id\": \"f\", \"from_seq\": 1.5}", "from_seq");
+        assertRefused("{\"type\": \"interrupt\"}", "interrupt: missing field 'file_id'");
+        assertRefused("{\"type\": \"restart\", \"file_id\": \"f\", \"cell_id\": \"c\"}", "unknown field cell_id");
         assertRefused("{\"type\": \"presence\", \"file_id\": \"f\", \"cursor\": {\"anchor\": 1}}", "cursor.head");
         assertRefused("{\"type\": \"presence\", \"file_id\": \"f\", \"cursor\": {\"anchor\": 1, \"head\": 1, "
                 + "\"z\": 0}}", "cursor: unknown field z");
@@ -83,6 +92,15 @@ class RtuCodecTest {
                 "delta.delta");
         assertThatThrownBy(() -> RtuCodec.readServer("{\"type\": \"ack\", \"file_id\": \"f\", \"delta_id\": \"x\", "
                 + "\"seq\": 1}")).isInstanceOf(RtuFormatException.class).hasMessageContaining("ack.delta_id");
+        assertThatThrownBy(() -> RtuCodec.readServer("{\"type\": \"output\", \"file_id\": \"f\", \"execute_seq\": 1, "
+                + "\"cell_id\": \"c\", \"outputs\": [1], \"replace\": false}")).isInstanceOf(RtuFormatException.class)
+                .hasMessageContaining("output.outputs[0]: must be an object");
+        assertThatThrownBy(() -> RtuCodec.readServer("{\"type\": \"output\", \"file_id\": \"f\", \"execute_seq\": 1, "
+                + "\"cell_id\": \"c\", \"outputs\": [], \"replace\": \"yes\"}")).isInstanceOf(RtuFormatException.class)
+                .hasMessageContaining("output.replace: must be true or false");
+        assertThatThrownBy(() -> RtuCodec.readServer("{\"type\": \"cell_state\", \"file_id\": \"f\", "
+                + "\"cell_id\": \"c\", \"state\": \"done\"}")).isInstanceOf(RtuFormatException.class)
+                .hasMessageContaining("cell_state: missing field 'execute_seq'");
     }
 
     private static void assertRefused(String json, String message) {
