@@ -142,7 +142,8 @@ public final class RtuHub implements AutoCloseable {
     }
 
     /**
-     * Publishes to this node's subscribers of a file the deltas sequenced outside a connection (a merged save).
+     * Publishes to this node's subscribers of a file the deltas sequenced on this node outside a connection since the
+     * last fan-out (a merged save, the output deltas shared execution submits to the log directly).
      *
      * @param logId the file's log id
      */
@@ -175,19 +176,6 @@ public final class RtuHub implements AutoCloseable {
         }
         DeltaLog log = logs.log(logId, initial);
         return topics.computeIfAbsent(logId, id -> new Topic(log));
-    }
-
-    /**
-     * Fans out the deltas sequenced on this node's log of a file since the last fan-out, such as the output deltas
-     * shared execution submits to the log directly.
-     *
-     * @param logId the file's log id
-     */
-    void pump(UUID logId) {
-        Topic topic = topics.get(logId);
-        if (topic != null) {
-            topic.pump();
-        }
     }
 
     /**
