@@ -25,6 +25,13 @@ import java.util.Set;
  * CockroachDB a file deleted less than the lag ago can still be read as of a past time.
  */
 public final class VersionRepository {
+    /**
+     * Reads of versions, which never change once written, run on a snapshot (REPEATABLE READ): consistent, and without
+     * the predicate locks SERIALIZABLE takes on PostgreSQL for every row and page read (16 concurrent reads of a
+     * 40-cell notebook exhausted the default {@code max_pred_locks_per_transaction}: "out of shared memory").
+     */
+    private static final Transactions.Isolation READ_ONLY = Transactions.Isolation.REPEATABLE_READ;
+
     private final StoreContext context;
 
     VersionRepository(StoreContext context) {
@@ -41,7 +48,7 @@ public final class VersionRepository {
      */
     public List<Version> list(OrgId org, FileId file) {
         requireIds(org, file);
-        return context.tx().inTransaction(c -> listUpTo(c, org, file, Optional.empty()));
+        return context.tx().inTransaction(READ_ONLY, c -> listUpTo(c, org, file, Optional.empty()));
     }
 
     /**
@@ -69,7 +76,7 @@ public final class VersionRepository {
      */
     public Version get(OrgId org, VersionId version) {
         requireIds(org, version);
-        return context.tx().inTransaction(c -> VersionRows.requireVersion(c, org, version).version());
+        return context.tx().inTransaction(READ_ONLY, c -> VersionRows.requireVersion(c, org, version).version());
     }
 
     /**
@@ -82,7 +89,8 @@ public final class VersionRepository {
      */
     public VersionContent read(OrgId org, VersionId version) {
         requireIds(org, version);
-        return context.tx().inTransaction(c -> VersionRows.content(c, VersionRows.requireVersion(c, org, version)));
+        return context.tx().inTransaction(READ_ONLY,
+                c -> VersionRows.content(c, VersionRows.requireVersion(c, org, version)));
     }
 
     /**
@@ -133,7 +141,7 @@ public final class VersionRepository {
     public VersionDiff diff(OrgId org, VersionId from, VersionId to) {
         requireIds(org, from);
         Objects.requireNonNull(to, "to");
-        return context.tx().inTransaction(c -> {
+        return context.tx().inTransaction(READ_ONLY, c -> {
             VersionRows.StoredVersion a = VersionRows.requireVersion(c, org, from);
             VersionRows.StoredVersion b = VersionRows.requireVersion(c, org, to);
             if (!a.version().fileId().equals(b.version().fileId())) {
