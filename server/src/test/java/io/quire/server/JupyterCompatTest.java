@@ -6,15 +6,22 @@ import io.quire.kernel.KernelSpecRegistry;
 import io.quire.kernel.local.LocalProcessProvisioner;
 import io.quire.server.kernels.KernelBackend;
 import io.quire.server.kernels.KernelsConfig;
+import io.quire.server.team.TeamAdmin;
+import io.quire.server.team.TeamMode;
+import io.quire.store.Backend;
+import io.quire.store.Store;
+import io.quire.store.TestDatabases;
 import io.quire.testing.Engines;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,16 +60,40 @@ class JupyterCompatTest {
         return checks(KernelBackend.create(kernels, KernelSpecRegistry.create()), "python3-docker");
     }
 
+    /**
+     * The same checks in team mode, on the database store (H2): contents, checkpoints, sessions and kernels of the
+     * organisation's default project, authenticated with the owner's API token.
+     */
+    @TestFactory
+    Stream<DynamicTest> jupyterlabServicesChecksOnTheDatabaseStore() throws Exception {
+        Engines.requireIpykernel();
+        Store store = Store.open(TestDatabases.config(Backend.H2).build());
+        String token = new TeamAdmin(store, Clock.systemUTC()).initOrganisation("Compat", "compat@example.org")
+                .token().secret();
+        try {
+            return checks(KernelBackend.of(KernelSpecRegistry.create(), LocalProcessProvisioner.create()), "python3",
+                    Optional.of(TeamMode.over(store)), token);
+        } finally {
+            store.close();
+        }
+    }
+
     private Stream<DynamicTest> checks(KernelBackend backend, String kernelName) throws Exception {
+        return checks(backend, kernelName, Optional.empty(), ServerConfig.randomToken());
+    }
+
+    private Stream<DynamicTest> checks(KernelBackend backend, String kernelName, Optional<TeamMode> team, String token)
+            throws Exception {
         String node = Engines.requireCommand("node");
         String npm = Engines.requireCommand("npm");
         Path work = prepareClient(npm);
-        String token = ServerConfig.randomToken();
         ServerConfig config = ServerConfig.defaults().with("port", "0", "test").with("root", root.toString(), "test")
-                .with("token", token, "test").with("default-kernel", kernelName, "test");
+                .with("state-dir", root.resolve(".state").toString(), "test")
+                .with("token", team.isPresent() ? ServerConfig.randomToken() : token, "test")
+                .with("default-kernel", kernelName, "test");
         List<String> lines = new ArrayList<>();
         int exit;
-        try (QuireServer server = QuireServer.start(config, backend, "test")) {
+        try (QuireServer server = QuireServer.start(config, backend, team, "test")) {
             Process process = new ProcessBuilder(node, "compat.mjs", server.url(), token, kernelName)
                     .directory(work.toFile()).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

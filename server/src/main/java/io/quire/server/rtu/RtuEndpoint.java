@@ -16,6 +16,7 @@ import io.quire.collab.rtu.RtuCodec;
 import io.quire.collab.rtu.RtuEvent;
 import io.quire.collab.rtu.RtuFormatException;
 import io.quire.server.collab.FileContext;
+import io.quire.server.team.TokenScopes;
 import io.quire.store.ResourceRole;
 import java.util.ArrayList;
 import java.util.List;
@@ -304,6 +305,11 @@ public final class RtuEndpoint {
             }
         }
 
+        /** Whether the connection's API token (team mode) may be used for a scope; single-user tokens may do all. */
+        private boolean scopeAllows(String scope) {
+            return user.caller().map(caller -> caller.allows(scope)).orElse(true);
+        }
+
         private void subscribe(RtuEvent.Subscribe subscribe) {
             String fileId = subscribe.fileId();
             Optional<RtuAccess.File> file;
@@ -314,6 +320,11 @@ public final class RtuEndpoint {
             }
             if (file.isEmpty()) {
                 error("not_found", "no notebook with id " + fileId, Optional.of(fileId));
+                return;
+            }
+            if (!scopeAllows(TokenScopes.CONTENTS_READ)) {
+                error("insufficient_scope", "this API token may not read notebooks: subscribing needs the scope '"
+                        + TokenScopes.CONTENTS_READ + "'", Optional.of(fileId));
                 return;
             }
             RtuHub.Topic topic;
@@ -351,6 +362,11 @@ public final class RtuEndpoint {
                         + " the kernel; executors, editors and owners may", control.fileId());
                 return;
             }
+            if (!scopeAllows(TokenScopes.KERNELS_EXECUTE)) {
+                error("insufficient_scope", "this API token may not " + control.action() + " kernels: it needs the"
+                        + " scope '" + TokenScopes.KERNELS_EXECUTE + "'", control.fileId());
+                return;
+            }
             if (execution.isEmpty()) {
                 error("unavailable", "this server runs no shared kernels", control.fileId());
                 return;
@@ -368,6 +384,13 @@ public final class RtuEndpoint {
             Optional<String> refusal = refusal(subscription.role(), delta);
             if (refusal.isPresent()) {
                 reject(send, "forbidden", refusal.get());
+                return;
+            }
+            String scope = delta instanceof Delta.ExecuteRequest ? TokenScopes.KERNELS_EXECUTE
+                    : TokenScopes.CONTENTS_WRITE;
+            if (!scopeAllows(scope)) {
+                reject(send, "insufficient_scope", "this API token may not send " + DeltaCodec.typeOf(delta)
+                        + " deltas: it needs the scope '" + scope + "'");
                 return;
             }
             if (!delta.header().author().equals(user.author())) {

@@ -39,6 +39,7 @@ class RtuTeamModeTest {
     static String executor;
     static String memberWithoutGrant;
     static String otherOrg;
+    static String ownerReadOnly;
     static final String FILE = FileIds.of("shared.ipynb");
     static final String VIEWED = FileIds.of("viewed.ipynb");
 
@@ -48,6 +49,9 @@ class RtuTeamModeTest {
         TeamAdmin admin = new TeamAdmin(store, Clock.systemUTC());
         TeamAdmin.Bootstrap orgA = admin.initOrganisation("Org A", "alice@a.example");
         owner = orgA.token().secret();
+        ownerReadOnly = store.tokens().create(orgA.organisation().id(), orgA.owner().id(), "read only",
+                java.util.Set.of(io.quire.server.team.TokenScopes.CONTENTS_READ), Optional.empty(), Optional.empty())
+                .secret();
         otherOrg = admin.initOrganisation("Org B", "bob@b.example").token().secret();
         viewer = TeamServers.member(store, orgA.organisation().id(), orgA.project(), "vera@a.example",
                 Optional.of(ResourceRole.VIEWER));
@@ -119,6 +123,25 @@ class RtuTeamModeTest {
                 assertThat(refused.code()).isEqualTo("forbidden");
                 assertThat(refused.message()).contains("viewer may not " + action);
             }
+        }
+    }
+
+    @Test
+    void aReadOnlyTokenOfTheOwner_subscribes_butMayNotEditExecuteOrInterrupt() throws Exception {
+        try (RtuSocket socket = RtuSocket.connect(server.port(), ownerReadOnly)) {
+            RtuEvent.Subscribed subscribed = subscribe(socket, VIEWED);
+            assertThat(subscribed.role()).isEqualTo("owner");
+            Delta delta = edit(subscribed);
+            socket.send(new RtuEvent.SendDelta(VIEWED, delta));
+            RtuEvent.Rejected rejected = socket.next(RtuEvent.Rejected.class);
+            assertThat(rejected.code()).isEqualTo("insufficient_scope");
+            assertThat(rejected.message()).contains("contents:write");
+            Delta execute = new Delta.ExecuteRequest(new DeltaHeader(UUID.randomUUID(), subscribed.logId(),
+                    subscribed.user(), subscribed.headSeq()), new ExecuteTarget.All());
+            socket.send(new RtuEvent.SendDelta(VIEWED, execute));
+            assertThat(socket.next(RtuEvent.Rejected.class).message()).contains("kernels:execute");
+            socket.send(new RtuEvent.Interrupt(VIEWED));
+            assertThat(socket.next(RtuEvent.Error.class).code()).isEqualTo("insufficient_scope");
         }
     }
 
