@@ -2,20 +2,14 @@ package io.quire.server.rtu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quire.collab.rtu.RtuCodec;
 import io.quire.collab.rtu.RtuEvent;
 import io.quire.kernel.FakeKernelProvisioner;
 import io.quire.server.QuireServer;
 import io.quire.server.ServerConfig;
 import io.quire.server.kernels.KernelBackend;
 import io.quire.server.v1.FileIds;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -84,39 +78,9 @@ class RtuIdleTimeoutTest {
 
     /** Upgrades by hand, subscribes and sends presence, then never reads (so never answers a ping). */
     private static Socket muteSubscriber(String file) throws IOException {
-        Socket socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
-        socket.setSoTimeout(30_000);
-        OutputStream out = socket.getOutputStream();
-        out.write(("GET /api/v1/rtu?token=" + RtuEndpointTest.TOKEN + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port()
-                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = socket.getInputStream();
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            assertThat(b).as("the upgrade response").isNotNegative();
-            head.append((char) b);
-        }
-        assertThat(head.toString()).startsWith("HTTP/1.1 101");
-        frame(out, RtuCodec.write(new RtuEvent.Subscribe(file, OptionalLong.of(0))));
-        frame(out, RtuCodec.write(new RtuEvent.SetPresence(file, Optional.of("c1"), Optional.empty())));
+        Socket socket = RawRtuSocket.connect(server.port(), RtuEndpointTest.TOKEN, 0);
+        RawRtuSocket.send(socket, new RtuEvent.Subscribe(file, OptionalLong.of(0)));
+        RawRtuSocket.send(socket, new RtuEvent.SetPresence(file, Optional.of("c1"), Optional.empty()));
         return socket;
-    }
-
-    private static void frame(OutputStream out, String text) throws IOException {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        assertThat(payload.length).isLessThan(126);
-        byte[] mask = {1, 2, 3, 4};
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x81);
-        frame.write(0x80 | payload.length);
-        frame.write(mask);
-        for (int i = 0; i < payload.length; i++) {
-            frame.write(payload[i] ^ mask[i % 4]);
-        }
-        out.write(frame.toByteArray());
-        out.flush();
     }
 }

@@ -15,8 +15,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,36 +84,8 @@ class RtuSlowClientTest {
 
     /** Upgrades by hand with a tiny receive buffer, subscribes, and then never reads. */
     private static Socket stalledSubscriber(String file) throws IOException {
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(4096);
-        socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
-        socket.setSoTimeout(30_000);
-        OutputStream out = socket.getOutputStream();
-        out.write(("GET /api/v1/rtu?token=" + RtuEndpointTest.TOKEN + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port()
-                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = socket.getInputStream();
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            assertThat(b).as("the upgrade response").isNotNegative();
-            head.append((char) b);
-        }
-        assertThat(head.toString()).startsWith("HTTP/1.1 101");
-        byte[] payload = RtuCodec.write(new RtuEvent.Subscribe(file, OptionalLong.of(0)))
-                .getBytes(StandardCharsets.UTF_8);
-        assertThat(payload.length).isLessThan(126);
-        byte[] mask = {1, 2, 3, 4};
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x81);
-        frame.write(0x80 | payload.length);
-        frame.write(mask);
-        for (int i = 0; i < payload.length; i++) {
-            frame.write(payload[i] ^ mask[i % 4]);
-        }
-        out.write(frame.toByteArray());
-        out.flush();
+        Socket socket = RawRtuSocket.connect(server.port(), RtuEndpointTest.TOKEN, 4096);
+        RawRtuSocket.send(socket, new RtuEvent.Subscribe(file, OptionalLong.of(0)));
         return socket;
     }
 
