@@ -64,6 +64,8 @@ final class ManagedKernel implements RunningKernel {
     private volatile KernelInfo info;
     private volatile KernelExit death;
     private volatile Registration statusWatch;
+    /** Set by {@link #kill()}: a restart that was under way when the kernel was killed must not bring it back. */
+    private volatile boolean killed;
 
     private ManagedKernel(KernelProvisioner provisioner, KernelSpec spec, LaunchRequest request,
                           KernelClientOptions options) {
@@ -292,6 +294,11 @@ final class ManagedKernel implements RunningKernel {
                 LIVE.remove(this);
                 throw e;
             }
+            if (killed) {
+                process.terminate(Duration.ofMillis(200));
+                client.close();
+                throw new KernelException("kernel '" + spec.name() + "' was killed while restarting");
+            }
             death = null;
             state.set(KernelState.IDLE);
             track();
@@ -347,6 +354,20 @@ final class ManagedKernel implements RunningKernel {
                 currentClient.close();
                 LIVE.remove(this);
             }
+        }
+    }
+
+    @Override
+    public void kill() {
+        // deliberately outside the lifecycle lock: whoever holds it may be the one stuck
+        killed = true;
+        state.set(KernelState.SHUTDOWN);
+        watched = null;
+        try {
+            process.terminate(Duration.ofMillis(200));
+        } finally {
+            client.close();
+            LIVE.remove(this);
         }
     }
 

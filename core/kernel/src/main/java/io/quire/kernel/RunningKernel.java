@@ -63,6 +63,15 @@ public interface RunningKernel extends AutoCloseable {
     void shutdown(Duration grace);
 
     /**
+     * Ends the kernel's processes at once, without the shutdown handshake and without waiting for a restart or
+     * shutdown in progress on another thread: for when a graceful {@link #shutdown} did not end in time. Closes the
+     * client. Idempotent.
+     */
+    default void kill() {
+        shutdown(Duration.ofMillis(1));
+    }
+
+    /**
      * Registers a listener for an unexpected death (not for shutdown or restart). Called at once when
      * the kernel is already dead.
      *

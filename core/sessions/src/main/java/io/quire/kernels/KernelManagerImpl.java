@@ -526,17 +526,37 @@ final class KernelManagerImpl implements KernelManager {
                 return null;
             }));
         }
+        Map<Entry, CompletableFuture<Void>> shutdowns = new LinkedHashMap<>();
         for (String id : List.copyOf(kernels.keySet())) {
             Entry entry = kernels.remove(id);
             if (entry != null) {
-                all.add(CompletableFuture.runAsync(() -> shutdown(entry), startExecutor)
+                CompletableFuture<Void> shutdown = CompletableFuture.runAsync(() -> shutdown(entry), startExecutor)
                         .exceptionally(e -> {
                             LOG.warn("shutting down kernel {} failed", id, e);
                             return null;
-                        }));
+                        });
+                shutdowns.put(entry, shutdown);
+                all.add(shutdown);
             }
         }
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        // a kernel that is still starting may take the start timeout; then each gets its grace and the kill
+        Duration deadline = startTimeout.plus(shutdownGrace.multipliedBy(3));
+        try {
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                    .get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            shutdowns.forEach((entry, shutdown) -> {
+                if (!shutdown.isDone()) {
+                    LOG.warn("kernel {} ({}) did not shut down within {}; killing it", entry.id, entry.name, deadline);
+                    entry.ready.thenAccept(RunningKernel::kill);
+                }
+            });
+        } catch (ExecutionException e) {
+            LOG.warn("shutting down kernels failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            shutdowns.forEach((entry, shutdown) -> entry.ready.thenAccept(RunningKernel::kill));
+        }
     }
 
     @Override

@@ -31,6 +31,7 @@ import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class KernelManagerTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -212,6 +213,32 @@ class KernelManagerTest {
 
         assertThat(manager.list()).isEmpty();
         assertThat(provisioner.launched()).hasSize(3).noneMatch(FakeKernel::isAlive);
+    }
+
+    @Test
+    void shutdownAll_killsAKernelWhoseShutdownIsStuck_insteadOfWaitingForever() throws Exception {
+        KernelLauncher launcher = KernelLauncher.create(provisioner, FakeKernelProvisioner.registry(dataDir),
+                KernelClientOptions.defaults().withRequestTimeout(TIMEOUT));
+        KernelManager stuck = KernelManager.builder(launcher).clock(clock).startTimeout(Duration.ofMillis(500))
+                .shutdownGrace(Duration.ofMillis(200)).defaultKernelName(FakeKernelProvisioner.KERNEL_NAME).build();
+        String id = stuck.start(FakeKernelProvisioner.KERNEL_NAME, Optional.empty()).id();
+        provisioner.pause();
+        Thread restart = Thread.ofVirtual().start(() -> {
+            try {
+                stuck.restart(id);
+            } catch (RuntimeException e) {
+                // expected: the kernel is killed while its restart waits for the launch
+            }
+        });
+        Await.until(TIMEOUT, "the restart to hold the kernel while its launch waits", () -> provisioner.held() == 1);
+
+        assertTimeoutPreemptively(TIMEOUT, stuck::shutdownAll, "shutdownAll must not wait for the stuck restart");
+        provisioner.resume();
+        restart.join(TIMEOUT);
+
+        assertThat(restart.isAlive()).isFalse();
+        assertThat(provisioner.launched()).as("the relaunch that came after the kill is stopped too")
+                .hasSize(2).noneMatch(FakeKernel::isAlive);
     }
 
     @Test

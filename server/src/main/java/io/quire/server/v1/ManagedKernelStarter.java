@@ -102,6 +102,11 @@ final class ManagedKernelStarter implements KernelStarter {
         }
 
         @Override
+        public void kill() {
+            kernel.kill();
+        }
+
+        @Override
         public Registration onDeath(Consumer<KernelExit> listener) {
             return kernel.onDeath(listener);
         }
