@@ -116,8 +116,10 @@ class IpykernelIntegrationTest {
     void input_roundTripsOverStdin() {
         RecordingListener listener = new RecordingListener(request -> "Ada");
 
-        run("name = input('Name: ')\nprint('hi ' + name)", listener);
+        ExecuteReply reply = run("name = input('Name: ')\nprint('hi ' + name)", listener);
 
+        assertThat(reply.status()).as("reply %s; events %s", reply, listener.events)
+                .isEqualTo(ExecuteReply.Status.OK);
         assertThat(listener.inputs).containsExactly(new InputRequest("Name: ", false));
         assertThat(listener.stdout()).isEqualTo("hi Ada\n");
     }
