@@ -27,14 +27,16 @@ public sealed interface SaveRequest {
     ContentType type();
 
     /**
-     * A notebook given as its JSON tree. The tree is checked when it is saved, not when the request is made.
+     * A notebook given as its JSON tree. The tree is checked when it is saved, not when the request is made. The
+     * record holds the tree it is given, not a copy (a megabyte notebook's copy is a measurable part of a save):
+     * whoever makes one must not change the tree afterwards; {@link #notebook(JsonNode)} copies it.
      *
      * @param json the notebook JSON object (nbformat 4, or 3 which is upgraded)
      */
     record NotebookContent(JsonNode json) implements SaveRequest {
-        /** Copies the tree. */
+        /** Checks the tree is present. */
         public NotebookContent {
-            json = Objects.requireNonNull(json, "json").deepCopy();
+            Objects.requireNonNull(json, "json");
         }
 
         @Override
@@ -153,7 +155,7 @@ public sealed interface SaveRequest {
      * @return the request
      */
     static SaveRequest notebook(JsonNode json) {
-        return new NotebookContent(json);
+        return new NotebookContent(Objects.requireNonNull(json, "json").deepCopy());
     }
 
     /**
@@ -208,7 +210,8 @@ public sealed interface SaveRequest {
     /**
      * Reads the body of {@code PUT /api/contents/{path}}: {@code {"type": ..., "format": ..., "content": ...}}, with
      * Jupyter's rules: the type is required (an unknown type is taken as {@code file}, as Jupyter's handler does);
-     * content is required except for directories; a file's format must be {@code text} or {@code base64}.
+     * content is required except for directories; a file's format must be {@code text} or {@code base64}. A notebook
+     * request holds the body's {@code content} tree itself: the body must not be changed afterwards.
      *
      * @param path the API path being saved, for error messages
      * @param body the JSON body
@@ -237,7 +240,7 @@ public sealed interface SaveRequest {
                 throw new ContentsBadRequestException(path, "notebook content for '" + path
                         + "' must be a JSON object, got " + content.getNodeType().name().toLowerCase(Locale.ROOT));
             }
-            return notebook(content);
+            return new NotebookContent(content); // the body is the caller's to hand over (see fromJson)
         }
         String formatName = format == null || format.isNull() ? "" : format.asText();
         if (!formatName.equals("text") && !formatName.equals("base64")) {
