@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Builds Quire's installers with JDK 25's jpackage from the launcher distribution (launcher/target/quire):
 # an app image with a jlinked runtime (JavaFX stays on the class path, as in the distribution) and, on Debian-like
-# systems, a .deb that adds a desktop entry (menu + .ipynb association) and /usr/bin/quire.
+# systems, a .deb that adds a desktop entry (menu + .ipynb association) and /usr/bin/quire; where rpmbuild exists,
+# the same as an .rpm.
 #
-# Usage: packaging/jpackage/build.sh [app-image|deb]   (default: deb, which builds the app image first;
-#        run `./mvnw package` first)
-# Output: packaging/target/jpackage/quire (app image), packaging/target/jpackage/quire_<version>_amd64.deb
-# Needs a JDK 25+ (QUIRE_JAVA_HOME, JAVA_HOME or /usr/lib/jvm/*); a .deb needs dpkg-deb and fakeroot.
+# Usage: packaging/jpackage/build.sh [app-image|deb|rpm|all]   (default: deb; each builds the app image first; all =
+#        the .deb, and the .rpm when rpmbuild is installed; run `./mvnw package` first)
+# Output: packaging/target/jpackage/quire (app image), packaging/target/jpackage/quire_<version>_amd64.deb,
+#         packaging/target/jpackage/quire-<version>-1.x86_64.rpm
+# Needs a JDK 25+ (QUIRE_JAVA_HOME, JAVA_HOME or /usr/lib/jvm/*); a .deb needs dpkg-deb and fakeroot; an .rpm needs
+# rpmbuild (Debian package rpm).
 # See packaging/README.md for .msi (Windows) and .dmg (macOS).
 set -euo pipefail
 
 what=${1:-deb}
-case "$what" in app-image|deb) ;; *) echo "usage: $0 [app-image|deb]" >&2; exit 2 ;; esac
+case "$what" in app-image|deb|rpm|all) ;; *) echo "usage: $0 [app-image|deb|rpm|all]" >&2; exit 2 ;; esac
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -61,13 +64,27 @@ rm -rf "$out/input"
 echo "app image: $out/quire ($(du -sh "$out/quire" | cut -f1))"
 
 if [ "$what" = app-image ]; then exit 0; fi
-command -v dpkg-deb >/dev/null || { echo "dpkg-deb is missing: cannot build a .deb here" >&2; exit 1; }
 
-echo "jpackage: deb"
-"$jdk/bin/jpackage" --type deb "${common[@]}" --dest "$out" --app-image "$out/quire" \
-    --resource-dir "$here/resources/linux" \
+# What the installers share: the desktop entry (menu + .ipynb association) under /opt/quire.
+installer=(--app-image "$out/quire" --resource-dir "$here/resources/linux" \
     --file-associations "$here/resources/ipynb.properties" \
     --install-dir /opt --linux-shortcut --linux-menu-group "Development;Science;" --linux-app-category devel \
-    --linux-package-name quire --linux-deb-maintainer "quire@example.org" \
-    --linux-package-deps "libgtk-3-0 | libgtk-3-0t64, libgl1"
-ls -la "$out"/*.deb
+    --linux-package-name quire)
+
+if [ "$what" = deb ] || [ "$what" = all ]; then
+    command -v dpkg-deb >/dev/null || { echo "dpkg-deb is missing: cannot build a .deb here" >&2; exit 1; }
+    echo "jpackage: deb"
+    "$jdk/bin/jpackage" --type deb "${common[@]}" "${installer[@]}" --dest "$out" \
+        --linux-deb-maintainer "quire@example.org" --linux-package-deps "libgtk-3-0 | libgtk-3-0t64, libgl1"
+    ls -la "$out"/*.deb
+fi
+
+if [ "$what" = rpm ] || { [ "$what" = all ] && command -v rpmbuild >/dev/null; }; then
+    command -v rpmbuild >/dev/null || { echo "rpmbuild is missing: cannot build an .rpm here (package rpm)" >&2; exit 1; }
+    echo "jpackage: rpm"
+    "$jdk/bin/jpackage" --type rpm "${common[@]}" "${installer[@]}" --dest "$out" \
+        --linux-rpm-license-type "Proprietary" --linux-package-deps "gtk3, mesa-libGL"
+    ls -la "$out"/*.rpm
+elif [ "$what" = all ]; then
+    echo "no rpmbuild: .rpm not built"
+fi

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Builds the .deb (build.sh) and checks it the way a user would meet it, without installing it system-wide:
+# Builds the .deb and, where rpmbuild exists, the .rpm (build.sh all) and checks them the way a user would meet them,
+# without installing them system-wide:
 #   - `dpkg-deb -c` lists the launcher /opt/quire/bin/quire, the desktop entry and the icon;
 #   - the package extracted into a throwaway root (`dpkg -x`) answers `quire --version` with this build's version,
 #     also through a link like the /usr/bin/quire its postinst makes;
+#   - the .rpm: `rpm -qpl` lists the same files, its %post makes /usr/bin/quire, and extracted (rpm2cpio | cpio) it
+#     answers `quire --version` too (in CI a missing rpmbuild fails);
 #   - with xvfb-run present, `quire desktop --exit-after-first-screen` opens a 1,000-cell notebook in a real (virtual)
 #     X display and prints its start-up time, from the package and from the distribution's bin/quire
 #     (QUIRE_CHECK_DESKTOP=off skips it; in CI a missing xvfb-run fails).
-# Usage: check.sh [--no-build]   (--no-build checks the .deb a previous build.sh left in packaging/target/jpackage)
+# Usage: check.sh [--no-build]   (--no-build checks the packages a previous build.sh left in packaging/target/jpackage)
 # .ci/run calls it after `./mvnw verify` (which builds launcher/target/quire). Exits non-zero on the first failure.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +18,10 @@ out=$root/packaging/target/jpackage
 
 fail() { echo "check: FAILED: $*" >&2; exit 1; }
 
-[ "${1:-}" = --no-build ] || "$here/build.sh" deb
+if ! command -v rpmbuild >/dev/null && [ "${CI:-}" = true ]; then
+    fail "rpmbuild is missing (Debian package rpm): the .rpm cannot be built and checked"
+fi
+[ "${1:-}" = --no-build ] || "$here/build.sh" all
 deb=$(ls "$out"/quire_*_amd64.deb)
 version=$(unzip -p "$root/launcher/target/quire/lib/quire-launcher.jar" quire-version.properties \
     | sed -n 's/^version=//p' | tr -d '\r')
@@ -39,6 +45,28 @@ for launcher in "$scratch/root/opt/quire/bin/quire" "$scratch/root/usr/bin/quire
     grep -qx "quire $version" <<<"$printed" || fail "$launcher --version printed: $printed"
 done
 echo "check: the extracted package answers 'quire --version' with quire $version"
+
+rpm_file=$(ls "$out"/quire-*.x86_64.rpm 2>/dev/null | head -n 1 || true)
+if [ -n "$rpm_file" ]; then
+    listing=$(rpm -qpl "$rpm_file")
+    for path in /opt/quire/bin/quire /opt/quire/lib/quire-quire.desktop /opt/quire/lib/app/quire-launcher.jar \
+                /opt/quire/lib/runtime/lib/server/libjvm.so; do
+        grep -qx "$path" <<<"$listing" || fail "$path is not in $rpm_file"
+    done
+    rpm -qp --scripts "$rpm_file" | grep -q 'ln -sf /opt/quire/bin/quire /usr/bin/quire' \
+        || fail "the .rpm's %post makes no /usr/bin/quire"
+    mkdir -p "$scratch/rpmroot/usr/bin"
+    (cd "$scratch/rpmroot" && rpm2cpio "$rpm_file" | cpio -idm --quiet)
+    ln -s "$scratch/rpmroot/opt/quire/bin/quire" "$scratch/rpmroot/usr/bin/quire"
+    for launcher in "$scratch/rpmroot/opt/quire/bin/quire" "$scratch/rpmroot/usr/bin/quire"; do
+        printed=$(env -u DISPLAY -u WAYLAND_DISPLAY "$launcher" --version) || fail "$launcher --version exited $?"
+        grep -qx "quire $version" <<<"$printed" || fail "$launcher --version printed: $printed"
+    done
+    rm -rf "$scratch/rpmroot"
+    echo "check: the .rpm lists the launcher, desktop entry, jars and runtime, and extracted answers 'quire --version'"
+else
+    echo "check: no .rpm (rpmbuild is not installed here)"
+fi
 
 if [ "${QUIRE_CHECK_DESKTOP:-on}" = off ]; then
     echo "check: desktop start skipped (QUIRE_CHECK_DESKTOP=off)"
