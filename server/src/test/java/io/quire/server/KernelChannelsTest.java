@@ -367,6 +367,11 @@ class KernelChannelsTest {
     void restartOverRest_sendsASynthesizedRestartingStatus() throws Exception {
         String kernelId = newKernel();
         try (KernelSocket json = connect(kernelId); KernelSocket v1 = connectV1(kernelId)) {
+            // the client's handshake can complete before the server has registered the connection: a round trip
+            // first, as a real client's kernel_info on connect, so that both are attached when the restart starts
+            for (KernelSocket socket : List.of(json, v1)) {
+                socket.awaitChild(socket.kernelInfo(), "kernel_info_reply");
+            }
             assertThat(server.post("/api/kernels/" + kernelId + "/restart", "").statusCode()).isEqualTo(200);
 
             for (KernelSocket socket : List.of(json, v1)) {
