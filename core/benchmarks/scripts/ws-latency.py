@@ -5,8 +5,11 @@ Usage:
   ws-latency.py kernel N                      the kernel's own time: jupyter_client straight to a local ipykernel
   ws-latency.py ws BASE_URL TOKEN N [KERNEL]  through a server's kernel-channel WebSocket (Quire or Jupyter Server)
 Prints p50/p99/mean in ms of the time from sending execute_request to having both execute_reply and idle.
+The first WARMUP round trips (environment variable, default 20) are not counted.
 """
-import json, socket, statistics, sys, time, urllib.request, uuid
+import json, os, socket, statistics, sys, time, urllib.request, uuid
+
+WARMUP = int(os.environ.get("WARMUP", "20"))
 
 
 def report(name, samples):
@@ -21,7 +24,7 @@ def kernel(n):
     km, kc = start_new_kernel(kernel_name="python3")
     try:
         samples = []
-        for i in range(n + 20):
+        for i in range(n + WARMUP):
             start = time.perf_counter()
             msg_id = kc.execute("1+1")
             reply = idle = False
@@ -33,7 +36,7 @@ def kernel(n):
                     m = kc.get_iopub_msg(timeout=10)
                     idle = (m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "status"
                             and m["content"]["execution_state"] == "idle")
-            if i >= 20:
+            if i >= WARMUP:
                 samples.append(time.perf_counter() - start)
         report("kernel alone (jupyter_client)", samples)
     finally:
@@ -52,7 +55,7 @@ def ws(base, token, n, kernel_name="python3"):
                                        sockopt=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
     try:
         samples = []
-        for i in range(n + 20):
+        for i in range(n + WARMUP):
             msg_id = uuid.uuid4().hex
             msg = {"header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "bench", "session": session,
                               "date": "2026-01-01T00:00:00Z", "version": "5.3"},
@@ -68,7 +71,7 @@ def ws(base, token, n, kernel_name="python3"):
                     continue
                 reply = reply or m["msg_type"] == "execute_reply"
                 idle = idle or (m["msg_type"] == "status" and m["content"]["execution_state"] == "idle")
-            if i >= 20:
+            if i >= WARMUP:
                 samples.append(time.perf_counter() - start)
         report(f"through {base} WebSocket", samples)
     finally:
