@@ -109,8 +109,9 @@ class RtuRelayTest {
                             second.clientId())));
                     second.close();
 
-                    // a node that dies says nothing more: its clients expire after the presence TTL
-                    try (RtuSignals dead = new RtuSignals(storeA, "node-dead", Clock.systemUTC(), Duration.ZERO,
+                    // a node that dies says nothing more: its clients expire after the presence TTL (node a closed
+                    // its store: the dead node writes through node b's)
+                    try (RtuSignals dead = new RtuSignals(storeB, "node-dead", Clock.systemUTC(), Duration.ZERO,
                             Duration.ofMillis(1500))) {
                         dead.emit(sb.logId(), new RtuEvent.Presence("-", "ghost", "ghost-client", Optional.empty(),
                                 Optional.empty()));
