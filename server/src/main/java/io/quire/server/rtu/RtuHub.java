@@ -39,7 +39,12 @@ import org.slf4j.LoggerFactory;
  * misses nothing and gets nothing twice. Nothing here ever blocks on a client: events go into each connection's
  * bounded queue, and a connection whose queue overflows drops it and is told to resync (see {@code RtuEndpoint}).
  *
- * <p>Presence is node-local: it goes to the subscribers of the same file on this node only.
+ * <p>Presence and execution events go to the subscribers of the same file on this node at once and, in team mode
+ * ({@link #relayThrough}), to the other nodes through the store's {@code rtu_signals} table ({@link RtuSignals},
+ * decision 0028): the poller reads what the others wrote right after the deltas, publishes it here (a relayed cell
+ * state only if it is newer than the one already published), and announces other nodes' clients whose presence was
+ * not repeated within {@link RtuOptions#presenceTtl()} as gone. A topic's first subscriber first reads what the others
+ * wrote within that TTL, so it learns who is already there.
  */
 public final class RtuHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RtuHub.class);
