@@ -220,6 +220,8 @@ public final class QuireServer implements AutoCloseable {
         RtuExecution rtuExecution = new RtuExecution(rtu, SharedExecutions.builder(kernels, leases)
                 .leaseTtl(config.rtu().kernelLeaseTtl()).build(), team.map(TeamMode::store), clock,
                 config.rtu().kernelLeaseTtl());
+        // presence and execution events reach the other nodes' clients through the store (decision 0028)
+        team.ifPresent(t -> rtu.relayThrough(t.store(), rtuExecution.executions().nodeId(), clock));
         RtuEndpoint rtuEndpoint = new RtuEndpoint(rtu, rtuAccess, Optional.of(rtuExecution));
         CollabSaves collabSaves = new CollabSaves(rtu, rtuAccess);
         V1Api.Builder v1Builder = V1Api.builder(contents, kernels, registry).root(config.root()).version(version)

@@ -96,6 +96,7 @@ final class VersionRows {
         Sql.update(c, "DELETE FROM snapshots WHERE file_id = ?", id);
         Sql.update(c, "DELETE FROM kernel_leases WHERE file_id = ?", id);
         Sql.update(c, "DELETE FROM kernel_controls WHERE file_id = ?", id);
+        Sql.update(c, "DELETE FROM rtu_signals WHERE file_id = ?", id);
         Sql.update(c, "DELETE FROM grants WHERE resource_kind = 'file' AND resource_id = ?", id);
         Sql.update(c, "DELETE FROM files WHERE id = ?", id);
     }

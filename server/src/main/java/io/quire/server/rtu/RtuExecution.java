@@ -117,9 +117,22 @@ public final class RtuExecution implements AutoCloseable {
                 return;
             }
             SharedExecution.Status status = execution.status();
-            subscription.sink().offer(RtuCodec.write(toRtu(status.kernel(), subscription.fileId())));
+            // a node that does not run the kernel tells what the holder last relayed (decision 0028)
+            Optional<RtuEvent.KernelStatus> remote = status.holdsLease() ? Optional.empty() : hub.remoteKernel(logId);
+            subscription.sink().offer(RtuCodec.write(remote.<RtuEvent.Execution>map(kernel -> new RtuEvent.KernelStatus(
+                    subscription.fileId(), kernel.state(), kernel.reason())).orElseGet(() -> toRtu(status.kernel(),
+                    subscription.fileId()))));
             for (SharedExecutionEvent.CellStateChanged cell : status.cells()) {
-                subscription.sink().offer(RtuCodec.write(toRtu(cell, subscription.fileId())));
+                RtuEvent.CellState local = (RtuEvent.CellState) toRtu(cell, subscription.fileId());
+                Optional<String> known = status.holdsLease() ? Optional.empty() : hub.cellState(logId,
+                        cell.executeSeq(), cell.cellId());
+                if (known.isEmpty() || known.get().equals("queued") || known.get().equals(local.state())) {
+                    subscription.sink().offer(RtuCodec.write(local));
+                } else if (known.get().equals("running")) {
+                    subscription.sink().offer(RtuCodec.write(new RtuEvent.CellState(local.fileId(),
+                            local.executeSeq(), local.cellId(), "running", Optional.empty(),
+                            local.executionCount())));
+                } // else it ended on the holder: nothing to show
             }
         });
     }

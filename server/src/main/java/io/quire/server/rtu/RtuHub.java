@@ -9,6 +9,7 @@ import io.quire.collab.rtu.RtuEvent;
 import io.quire.collab.spi.DeltaStore;
 import io.quire.notebook.Notebook;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,7 +39,12 @@ import org.slf4j.LoggerFactory;
  * misses nothing and gets nothing twice. Nothing here ever blocks on a client: events go into each connection's
  * bounded queue, and a connection whose queue overflows drops it and is told to resync (see {@code RtuEndpoint}).
  *
- * <p>Presence is node-local: it goes to the subscribers of the same file on this node only.
+ * <p>Presence and execution events go to the subscribers of the same file on this node at once and, in team mode
+ * ({@link #relayThrough}), to the other nodes through the store's {@code rtu_signals} table ({@link RtuSignals},
+ * decision 0028): the poller reads what the others wrote right after the deltas, publishes it here (a relayed cell
+ * state only if it is newer than the one already published), and announces other nodes' clients whose presence was
+ * not repeated within {@link RtuOptions#presenceTtl()} as gone. A topic's first subscriber first reads what the others
+ * wrote within that TTL, so it learns who is already there.
  */
 public final class RtuHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RtuHub.class);
@@ -49,6 +55,11 @@ public final class RtuHub implements AutoCloseable {
     private final Map<UUID, Topic> topics = new ConcurrentHashMap<>();
     private final ScheduledExecutorService poller;
     private final List<Runnable> onClose = new CopyOnWriteArrayList<>();
+    /** Team mode: the relay of ephemeral events to and from other nodes (decision 0028). */
+    private volatile Optional<RtuSignals> signals = Optional.empty();
+    /** Orders a topic's first read of recent signals with the poller's reads (see {@link Topic#prime}). */
+    private final ReentrantLock signalsLock = new ReentrantLock();
+    private long lastHeartbeat = System.nanoTime(); // poller only
 
     /**
      * Creates the hub.
@@ -77,6 +88,27 @@ public final class RtuHub implements AutoCloseable {
     }
 
     /**
+     * Relays presence and execution events to and from the other server nodes on a shared store (decision 0028):
+     * what this node's subscribers and shared executions produce is written to the store's {@code rtu_signals}
+     * table every poll interval, and what the others wrote is read with each poll and published here. Presence not
+     * repeated within {@link RtuOptions#presenceTtl()} (a dead node's clients) is announced as left. Call once, before
+     * clients connect; a hub that does not poll ({@link RtuOptions#pollInterval()} zero) ignores it.
+     *
+     * @param store  the store every node shares
+     * @param nodeId this node's id (unique among the nodes)
+     * @param clock  the clock of the signals' seqs and expiry (nodes' clocks must agree to well within the TTL)
+     */
+    public void relayThrough(io.quire.store.Store store, String nodeId, java.time.Clock clock) {
+        if (poller == null) {
+            return;
+        }
+        if (signals.isPresent()) {
+            throw new IllegalStateException("this hub already relays through a store");
+        }
+        signals = Optional.of(new RtuSignals(store, nodeId, clock, options.pollInterval(), options.presenceTtl()));
+    }
+
+    /**
      * The sequencer of a file on this node (opened on first use).
      *
      * @param logId   the file's log id
@@ -102,6 +134,10 @@ public final class RtuHub implements AutoCloseable {
         }
         topic.lock.lock(); // a subscriber gets it after its 'subscribed', never before
         try {
+            topic.remember(event);
+            if (relayed(event)) {
+                signals.ifPresent(relay -> relay.emit(logId, event));
+            }
             Map<String, String> texts = new HashMap<>();
             for (Subscription subscription : topic.subscribers) {
                 if (subscription.active()) {
@@ -192,16 +228,109 @@ public final class RtuHub implements AutoCloseable {
     }
 
     private void pollAll() {
+        List<Topic> polled = new java.util.ArrayList<>();
         for (Topic topic : topics.values()) {
             if (topic.subscribers.isEmpty() && !topic.pinned) {
+                topic.primed = false; // not followed: read the recent signals again when someone subscribes
                 continue;
             }
+            polled.add(topic);
+        }
+        Map<UUID, List<RtuSignals.Signal>> relayed = readSignals(polled);
+        for (Topic topic : polled) {
             try {
                 topic.poll();
             } catch (RuntimeException e) {
                 LOG.warn("polling the log of file {} failed: {}", topic.log.fileId(), e.toString());
             }
         }
+        if (signals.isEmpty()) {
+            return;
+        }
+        for (Topic topic : polled) { // after the deltas: an output chunk never overtakes its output delta
+            topic.applySignals(relayed.getOrDefault(topic.log.fileId(), List.of()), true);
+            topic.expirePresence();
+        }
+        long every = options.presenceTtl().toNanos() / 3;
+        if (System.nanoTime() - lastHeartbeat >= every) { // our clients are still here: tell the others again
+            lastHeartbeat = System.nanoTime();
+            for (Topic topic : topics.values()) {
+                for (Subscription subscription : topic.subscribers) {
+                    if (subscription.active()) {
+                        subscription.presence().ifPresent(presence -> signals.get().emit(topic.log.fileId(),
+                                presence));
+                    }
+                }
+            }
+        }
+    }
+
+    /** The signals other nodes wrote for the primed topics since the last poll, by file. */
+    private Map<UUID, List<RtuSignals.Signal>> readSignals(List<Topic> polled) {
+        Optional<RtuSignals> relay = signals;
+        if (relay.isEmpty()) {
+            return Map.of();
+        }
+        signalsLock.lock();
+        try {
+            List<UUID> files = polled.stream().filter(topic -> topic.primed).map(topic -> topic.log.fileId())
+                    .toList();
+            Map<UUID, List<RtuSignals.Signal>> byFile = new HashMap<>();
+            for (RtuSignals.Signal signal : relay.get().poll(files)) {
+                byFile.computeIfAbsent(signal.fileId(), id -> new java.util.ArrayList<>()).add(signal);
+            }
+            return byFile;
+        } catch (RuntimeException e) {
+            LOG.warn("reading the rtu signals of other nodes failed: {}", e.toString());
+            return Map.of();
+        } finally {
+            signalsLock.unlock();
+        }
+    }
+
+    /**
+     * Whether other nodes need an execution event from this one: not {@code queued}, which every node with
+     * subscribers of the file derives itself from the execute delta.
+     */
+    private static boolean relayed(RtuEvent.Execution event) {
+        return !(event instanceof RtuEvent.CellState state && state.state().equals("queued"));
+    }
+
+    /**
+     * What the other nodes last said about a file's kernel, for a subscriber of a node that does not run it.
+     *
+     * @param logId the file's log id
+     * @return the last kernel status relayed from another node, if any
+     */
+    Optional<RtuEvent.KernelStatus> remoteKernel(UUID logId) {
+        Topic topic = topics.get(logId);
+        return topic == null ? Optional.empty() : Optional.ofNullable(topic.remoteKernel);
+    }
+
+    /**
+     * The last state of a cell's execution published here (by this node or relayed from the lease holder).
+     *
+     * @param logId      the file's log id
+     * @param executeSeq the execute request's seq
+     * @param cellId     the cell
+     * @return the state, if one was published
+     */
+    Optional<String> cellState(UUID logId, long executeSeq, String cellId) {
+        Topic topic = topics.get(logId);
+        if (topic == null) {
+            return Optional.empty();
+        }
+        synchronized (topic.cellStates) {
+            return Optional.ofNullable(topic.cellStates.get(executeSeq + ":" + cellId));
+        }
+    }
+
+    private static int rank(String state) {
+        return switch (state) {
+            case "queued" -> 0;
+            case "running" -> 1;
+            default -> 2;
+        };
     }
 
     private static RtuEvent.Execution withFileId(RtuEvent.Execution event, String fileId) {
@@ -222,7 +351,22 @@ public final class RtuHub implements AutoCloseable {
         if (poller != null) {
             poller.shutdownNow();
         }
+        signals.ifPresent(RtuSignals::close); // what this node's leaving clients said goes out
         onClose.forEach(Runnable::run);
+    }
+
+    /** Another node's client here, and when this node last heard it was there. */
+    private record Remote(RtuEvent.Presence presence, long heard) {
+    }
+
+    /** A relayed event under a subscriber's file id. */
+    private static RtuEvent.Server named(RtuEvent.Server event, String fileId) {
+        return switch (event) {
+            case RtuEvent.Execution execution -> withFileId(execution, fileId);
+            case RtuEvent.Presence p -> new RtuEvent.Presence(fileId, p.user(), p.clientId(), p.cellId(), p.cursor());
+            case RtuEvent.PresenceLeft l -> new RtuEvent.PresenceLeft(fileId, l.user(), l.clientId());
+            default -> throw new IllegalArgumentException("not a relayed event: " + RtuCodec.typeOf(event));
+        };
     }
 
     /** The subscribers of one file on this node, and what has been published to them. */
@@ -232,11 +376,161 @@ public final class RtuHub implements AutoCloseable {
         private final ReentrantLock lock = new ReentrantLock();
         private long published; // guarded by lock
         private volatile boolean pinned;
+        /** Whether the recent signals of other nodes were read (then the poller reads the new ones). */
+        private volatile boolean primed;
+        /** Other nodes' clients here, by client id (guarded by lock). */
+        private final Map<String, Remote> remotePresence = new java.util.LinkedHashMap<>();
+        /** The last signal seq applied per node (guarded by lock): a first read and a poll may overlap. */
+        private final Map<String, Long> applied = new HashMap<>();
+        /** The last state published per execute seq and cell, the newest 1,024 (guarded by itself). */
+        private final Map<String, String> cellStates = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+            @java.io.Serial
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                return size() > 1024;
+            }
+        };
+        private volatile RtuEvent.KernelStatus lastKernel;
+        private volatile RtuEvent.KernelStatus remoteKernel;
         // leave() takes no lock: it runs from other topics' fan-out when a connection overflows (no lock ordering)
 
         Topic(DeltaLog log) {
             this.log = log;
             this.published = log.head();
+        }
+
+        /** Records an execution event published here, so a relayed copy or an older state is not published again. */
+        private void remember(RtuEvent.Execution event) {
+            switch (event) {
+                case RtuEvent.CellState state -> {
+                    synchronized (cellStates) {
+                        cellStates.put(state.executeSeq() + ":" + state.cellId(), state.state());
+                    }
+                }
+                case RtuEvent.KernelStatus status -> lastKernel = status;
+                default -> {
+                }
+            }
+        }
+
+        /**
+         * Reads what other nodes said about this file within the last window (who is here, the kernel's status), so
+         * a first subscriber here gets it in its catch-up; from then on the poller reads the new signals.
+         */
+        private void prime() {
+            Optional<RtuSignals> relay = signals;
+            if (relay.isEmpty() || primed) {
+                return;
+            }
+            signalsLock.lock();
+            try {
+                List<RtuSignals.Signal> recent = relay.get().recent(log.fileId());
+                remotePresence.clear();
+                applied.clear();
+                applySignals(recent, false);
+                primed = true;
+            } catch (RuntimeException e) {
+                LOG.warn("reading the recent rtu signals of file {} failed: {}", log.fileId(), e.toString());
+            } finally {
+                signalsLock.unlock();
+            }
+        }
+
+        /** Applies other nodes' signals in order; publishes them to the subscribers here when asked to. */
+        void applySignals(List<RtuSignals.Signal> relayed, boolean publish) {
+            if (relayed.isEmpty()) {
+                return;
+            }
+            lock.lock();
+            try {
+                for (RtuSignals.Signal signal : relayed) {
+                    Long last = applied.get(signal.nodeId());
+                    if (last != null && signal.seq() <= last) {
+                        continue;
+                    }
+                    applied.put(signal.nodeId(), signal.seq());
+                    Optional<RtuEvent.Server> event = applySignal(signal);
+                    if (publish && event.isPresent()) {
+                        send(event.get());
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Updates what is known of other nodes from one signal; returns the event to publish here, if any. */
+        private Optional<RtuEvent.Server> applySignal(RtuSignals.Signal signal) {
+            switch (signal.event()) {
+                case RtuEvent.Presence presence -> {
+                    Remote before = remotePresence.put(presence.clientId(), new Remote(presence, System.nanoTime()));
+                    return before != null && before.presence.equals(presence) ? Optional.empty()
+                            : Optional.of(presence); // a repeat only keeps it alive
+                }
+                case RtuEvent.PresenceLeft left -> {
+                    return remotePresence.remove(left.clientId()) == null ? Optional.empty() : Optional.of(left);
+                }
+                case RtuEvent.CellState state -> {
+                    synchronized (cellStates) {
+                        String key = state.executeSeq() + ":" + state.cellId();
+                        String before = cellStates.get(key);
+                        if (before != null && rank(before) >= rank(state.state())) {
+                            return Optional.empty(); // known already, or older than what was published
+                        }
+                        cellStates.put(key, state.state());
+                    }
+                    return Optional.of(state);
+                }
+                case RtuEvent.KernelStatus status -> {
+                    remoteKernel = status;
+                    if (status.equals(lastKernel)) {
+                        return Optional.empty();
+                    }
+                    lastKernel = status;
+                    return Optional.of(status);
+                }
+                case RtuEvent.OutputChunk chunk -> {
+                    return Optional.of(chunk);
+                }
+                case RtuEvent.KernelControlled control -> {
+                    return Optional.of(control);
+                }
+                default -> {
+                    LOG.debug("ignoring a relayed {} event", RtuCodec.typeOf(signal.event()));
+                    return Optional.empty();
+                }
+            }
+        }
+
+        /** Announces other nodes' clients not heard of within the presence TTL as gone (their node died). */
+        void expirePresence() {
+            long ttl = options.presenceTtl().toNanos();
+            lock.lock();
+            try {
+                long now = System.nanoTime();
+                for (Iterator<Remote> it = remotePresence.values().iterator(); it.hasNext();) {
+                    Remote remote = it.next();
+                    if (now - remote.heard >= ttl) {
+                        it.remove();
+                        send(new RtuEvent.PresenceLeft("-", remote.presence.user(), remote.presence.clientId()));
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Sends an event to every active subscriber here, each under its own file id (lock held). */
+        private void send(RtuEvent.Server event) {
+            Map<String, String> texts = new HashMap<>();
+            for (Subscription subscription : subscribers) {
+                if (subscription.active()) {
+                    subscription.sink().offer(texts.computeIfAbsent(subscription.fileId(),
+                            id -> RtuCodec.write(named(event, id))));
+                }
+            }
         }
 
         /** Publishes the deltas sequenced since the last call, in order. */
@@ -285,6 +579,7 @@ public final class RtuHub implements AutoCloseable {
         void subscribe(Subscription subscription, OptionalLong fromSeq) {
             lock.lock();
             try {
+                prime();
                 log.refresh();
                 pumpLocked();
                 long head = published;
@@ -309,6 +604,11 @@ public final class RtuHub implements AutoCloseable {
                                 presence.cursor()))));
                     }
                 }
+                for (Remote remote : remotePresence.values()) {
+                    RtuEvent.Presence presence = remote.presence;
+                    sink.offer(RtuCodec.write(new RtuEvent.Presence(subscription.fileId(), presence.user(),
+                            presence.clientId(), presence.cellId(), presence.cursor())));
+                }
                 if (subscription.active()) { // it may have been told to resync meanwhile
                     subscribers.add(subscription);
                 }
@@ -328,6 +628,8 @@ public final class RtuHub implements AutoCloseable {
             if (!subscribers.remove(subscription) || subscription.presence().isEmpty()) {
                 return; // only those who said where they are are announced as leaving
             }
+            signals.ifPresent(relay -> relay.emit(log.fileId(), new RtuEvent.PresenceLeft("-", subscription.user(),
+                    subscription.clientId())));
             for (Subscription other : subscribers) {
                 if (other.active()) {
                     other.sink().offer(RtuCodec.write(new RtuEvent.PresenceLeft(other.fileId(), subscription.user(),
@@ -342,6 +644,8 @@ public final class RtuHub implements AutoCloseable {
             try {
                 subscription.presence(new RtuEvent.Presence(subscription.fileId(), subscription.user(),
                         subscription.clientId(), cellId, cursor));
+                signals.ifPresent(relay -> relay.emit(log.fileId(), new RtuEvent.Presence("-", subscription.user(),
+                        subscription.clientId(), cellId, cursor)));
                 for (Subscription other : subscribers) {
                     if (other != subscription && other.active()) {
                         other.sink().offer(RtuCodec.write(new RtuEvent.Presence(other.fileId(), subscription.user(),

@@ -17,9 +17,12 @@ import java.util.Objects;
  *                        ({@link Duration#ZERO}: never)
  * @param kernelLeaseTtl  how long a node's kernel lease on a file lasts without renewal (renewed every third of it):
  *                        how long the files of a dead node wait before another node runs their executions
+ * @param presenceTtl     team mode, several nodes: how long another node's client stays present here without its
+ *                        node repeating its presence (repeated every third of it); how far back a node that starts
+ *                        serving a file reads the other nodes' events; they are kept twice as long (decision 0028)
  */
 public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration pollInterval, int maxCatchUp,
-        Duration idleTimeout, Duration kernelLeaseTtl) {
+        Duration idleTimeout, Duration kernelLeaseTtl, Duration presenceTtl) {
     /** The default {@link #maxQueuedEvents()}. */
     public static final int DEFAULT_MAX_QUEUED_EVENTS = 10_000;
     /** The default {@link #maxQueuedBytes()}: 32 MiB. */
@@ -32,6 +35,8 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     /** The default {@link #kernelLeaseTtl()}. */
     public static final Duration DEFAULT_KERNEL_LEASE_TTL = Duration.ofSeconds(15);
+    /** The default {@link #presenceTtl()}. */
+    public static final Duration DEFAULT_PRESENCE_TTL = Duration.ofSeconds(15);
 
     /** Validates the fields. */
     public RtuOptions {
@@ -57,15 +62,20 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
         if (kernelLeaseTtl.toMillis() < 3) {
             throw new IllegalArgumentException("rtu-kernel-lease-ttl must be positive, got " + kernelLeaseTtl);
         }
+        Objects.requireNonNull(presenceTtl, "presenceTtl");
+        if (presenceTtl.toMillis() < 30) {
+            throw new IllegalArgumentException("rtu-presence-ttl must be at least 0.03 s, got " + presenceTtl);
+        }
     }
 
     /**
      * @return 10,000 events or 32 MiB per connection, a 50 ms poll, 1,000 deltas of catch-up, 60 s idle timeout, 15 s
-     *         kernel leases
+     *         kernel leases, 15 s presence TTL
      */
     public static RtuOptions defaults() {
         return new RtuOptions(DEFAULT_MAX_QUEUED_EVENTS, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_POLL_INTERVAL,
-                DEFAULT_MAX_CATCH_UP, DEFAULT_IDLE_TIMEOUT, DEFAULT_KERNEL_LEASE_TTL);
+                DEFAULT_MAX_CATCH_UP, DEFAULT_IDLE_TIMEOUT, DEFAULT_KERNEL_LEASE_TTL,
+                DEFAULT_PRESENCE_TTL);
     }
 
     /**
@@ -73,7 +83,7 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      * @return these options with another kernel lease TTL
      */
     public RtuOptions withKernelLeaseTtl(Duration ttl) {
-        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, maxCatchUp, idleTimeout, ttl);
+        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, maxCatchUp, idleTimeout, ttl, presenceTtl);
     }
 
     /**
@@ -81,7 +91,8 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      * @return these options with another idle timeout
      */
     public RtuOptions withIdleTimeout(Duration timeout) {
-        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, maxCatchUp, timeout, kernelLeaseTtl);
+        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, maxCatchUp, timeout, kernelLeaseTtl,
+                presenceTtl);
     }
 
     /**
@@ -90,7 +101,7 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      * @return these options with other queue limits
      */
     public RtuOptions withQueue(int events, long bytes) {
-        return new RtuOptions(events, bytes, pollInterval, maxCatchUp, idleTimeout, kernelLeaseTtl);
+        return new RtuOptions(events, bytes, pollInterval, maxCatchUp, idleTimeout, kernelLeaseTtl, presenceTtl);
     }
 
     /**
@@ -98,7 +109,8 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      * @return these options with another poll interval
      */
     public RtuOptions withPollInterval(Duration interval) {
-        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, interval, maxCatchUp, idleTimeout, kernelLeaseTtl);
+        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, interval, maxCatchUp, idleTimeout, kernelLeaseTtl,
+                presenceTtl);
     }
 
     /**
@@ -106,6 +118,16 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      * @return these options with another catch-up limit
      */
     public RtuOptions withMaxCatchUp(int deltas) {
-        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, deltas, idleTimeout, kernelLeaseTtl);
+        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, deltas, idleTimeout, kernelLeaseTtl,
+                presenceTtl);
+    }
+
+    /**
+     * @param ttl the presence TTL
+     * @return these options with another presence TTL
+     */
+    public RtuOptions withPresenceTtl(Duration ttl) {
+        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, maxCatchUp, idleTimeout, kernelLeaseTtl,
+                ttl);
     }
 }

@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,10 +32,18 @@ final class TeamServers {
     }
 
     static QuireServer start(Store store, Path dir, String name) throws IOException {
+        return start(store, dir, name, Map.of());
+    }
+
+    /** Starts a team-mode server with fake kernels and some configuration keys set. */
+    static QuireServer start(Store store, Path dir, String name, Map<String, String> settings) throws IOException {
         Path root = Files.createDirectories(dir.resolve(name + "-root"));
         ServerConfig config = ServerConfig.defaults().with("port", "0", "test").with("root", root.toString(), "test")
                 .with("state-dir", dir.resolve(name + "-state").toString(), "test")
                 .with("default-kernel", FakeKernelProvisioner.KERNEL_NAME, "test");
+        for (Map.Entry<String, String> setting : settings.entrySet()) {
+            config = config.with(setting.getKey(), setting.getValue(), "test");
+        }
         return QuireServer.start(config, KernelBackend.of(FakeKernelProvisioner.registry(
                         Files.createDirectories(dir.resolve(name + "-data"))), FakeKernelProvisioner.create()),
                 Optional.of(TeamMode.over(store)), "test");
