@@ -3,6 +3,7 @@ package io.quire.desktop.home;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quire.client.KernelSpecInfo;
+import io.quire.client.rtu.RtuClient;
 import io.quire.desktop.ServerConnection;
 import io.quire.desktop.notebook.NotebookDocument;
 import io.quire.desktop.notebook.NotebookViewModel;
@@ -332,6 +333,8 @@ public final class WorkspaceViewModel implements AutoCloseable {
         }
         NotebookViewModel notebook = NotebookViewModel.builder(loaded.connection().client(), loaded.document())
                 .runs(Runs.KERNEL_CHANNELS).background(background).ui(ui).build();
+        // live on servers that serve the real-time channel, else as a file (decision 0026)
+        notebook.goLive(RtuClient.create(loaded.connection().baseUrl(), loaded.connection().token()));
         NotebookTab tab = new NotebookTab(notebook, loaded.connection(), local);
         tabs.add(tab);
         select(tabs.size() - 1);
