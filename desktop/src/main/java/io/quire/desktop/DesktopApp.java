@@ -7,6 +7,7 @@ import io.quire.desktop.home.WorkspaceViewModel;
 import io.quire.desktop.instance.SingleInstance;
 import io.quire.desktop.notebook.NotebookDocument;
 import io.quire.desktop.notebook.NotebookView;
+import io.quire.client.rtu.RtuClient;
 import io.quire.desktop.notebook.NotebookViewModel;
 import io.quire.desktop.notebook.Runs;
 import io.quire.desktop.output.HtmlView;
@@ -206,7 +207,9 @@ public final class DesktopApp extends Application {
                     try {
                         NotebookViewModel model = NotebookViewModel.builder(client, document).ui(Platform::runLater)
                                 .runs(runs).build();
-                        view.complete(new NotebookView(model));
+                        // live on servers that serve the real-time channel, else as a file (decision 0026)
+                        model.goLive(RtuClient.create(connection.baseUrl(), connection.token()))
+                                .whenComplete((live, failure) -> view.complete(new NotebookView(model)));
                     } catch (RuntimeException e) {
                         view.completeExceptionally(e);
                     }

@@ -74,6 +74,11 @@ class WorkspaceUiTest {
         ConfigDir config = new ConfigDir(dir.resolve("config"));
         WorkspaceViewModel.Servers servers = new WorkspaceViewModel.Servers() {
             @Override
+            public boolean live() {
+                return false; // these tests are about file mode: changes on disk, conflicts, autosave of files
+            }
+
+            @Override
             public ServerConnection home() {
                 return server.connection();
             }

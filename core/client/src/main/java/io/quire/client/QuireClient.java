@@ -175,6 +175,40 @@ public final class QuireClient {
     }
 
     /**
+     * Has the server write a notebook that is edited live (on the real-time channel, {@code /api/v1/rtu}) to its
+     * file as the file's log has it now. The v1 API has no call for that, so this reads the file through the Jupyter
+     * contents API and saves the same content back naming the version it read ({@code last_modified}): the server
+     * turns a save of a live notebook into the deltas from that version to what was sent, which are none here, and
+     * then writes the file from the log (decision 0019, "Whole-notebook saves of a live notebook"). Nothing anyone
+     * typed is replaced, unlike a save of the caller's own copy, whose changes may be in the log already. On a
+     * notebook without a live log the file is written back unchanged.
+     *
+     * @param path the notebook's path relative to the server's root
+     * @return the file after the write
+     * @throws QuireApiException 404 when there is no such file, 403 when the caller may not write it
+     * @throws QuireException    when the file is not a notebook
+     */
+    public FileInfo writeLiveNotebook(String path) {
+        Objects.requireNonNull(path, "path");
+        String clean = path.startsWith("/") ? path.substring(1) : path;
+        StringBuilder encoded = new StringBuilder("api/contents");
+        for (String part : clean.split("/")) {
+            encoded.append('/').append(encode(part));
+        }
+        JsonNode model = send("GET", encoded + "?type=notebook&content=1", Optional.empty());
+        if (!"notebook".equals(model.path("type").asText()) || !model.path("content").isObject()) {
+            throw new QuireException(clean + " is not a notebook");
+        }
+        ObjectNode body = Wire.JSON.createObjectNode();
+        body.put("type", "notebook");
+        body.put("format", "json");
+        body.set("content", model.get("content"));
+        body.set("last_modified", model.get("last_modified"));
+        send("PUT", encoded.toString(), Optional.of(body));
+        return fileByPath(clean);
+    }
+
+    /**
      * Lists a file's versions, newest first. Versions need a server with the database store (team mode).
      *
      * @param fileId the file's id

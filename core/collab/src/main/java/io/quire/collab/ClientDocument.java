@@ -37,6 +37,7 @@ public final class ClientDocument {
     private Notebook confirmed;
     private Notebook local;
     private Delta inFlight; // as sent: what is sent again after a reconnect
+    private Delta lastLocalEffect; // what the last serverDelta did to the local document, if known
     private final List<Pending> outstanding = new ArrayList<>();
 
     /**
@@ -155,6 +156,7 @@ public final class ClientDocument {
             throw new IllegalStateException("expected the delta with seq " + (seq + 1) + ", got " + logged.seq());
         }
         Notebook before = confirmed;
+        int outstandingBefore = outstanding.size();
         Notebook after;
         try {
             after = Documents.apply(before, logged.delta()).notebook();
@@ -164,13 +166,30 @@ public final class ClientDocument {
         }
         confirmed = after;
         seq = logged.seq();
+        Delta effect = null;
         if (inFlight != null && inFlight.deltaId().equals(logged.deltaId())) {
             inFlight = null;
             outstanding.removeIf(p -> p.inFlight());
+            outstandingBefore--;
         } else {
-            transformOutstanding(before, logged.delta());
+            effect = transformOutstanding(before, logged.delta());
         }
         rebuild();
+        // exact only when every outstanding delta survived: a dropped one changes the local document as well
+        lastLocalEffect = outstanding.size() == outstandingBefore ? effect : null;
+    }
+
+    /**
+     * What the last {@link #serverDelta} did to the local document: the log delta transformed against this client's
+     * outstanding deltas (as an editor applies a remote operation, keeping the user's unsent typing and caret in
+     * place). Empty when that delta was this client's own (the local document did not change), or when an outstanding
+     * delta no longer applied and was dropped, so that one delta does not describe the change: compare the documents
+     * then.
+     *
+     * @return the change to {@link #document()}, applying to the local document as it was before
+     */
+    public Optional<Delta> lastLocalEffect() {
+        return Optional.ofNullable(lastLocalEffect);
     }
 
     /**
@@ -219,7 +238,8 @@ public final class ClientDocument {
 
     // ------------------------------------------------------------------------------------------------ internals
 
-    private void transformOutstanding(Notebook before, Delta logged) {
+    /** @return the logged delta transformed against every outstanding one (null if it could not be) */
+    private Delta transformOutstanding(Notebook before, Delta logged) {
         Notebook doc = before;
         Delta other = logged;
         List<Pending> transformed = new ArrayList<>();
@@ -246,6 +266,7 @@ public final class ClientDocument {
         }
         outstanding.clear();
         outstanding.addAll(transformed);
+        return other;
     }
 
     /** Local = confirmed + outstanding; a delta that no longer applies is dropped (kept only if in flight). */

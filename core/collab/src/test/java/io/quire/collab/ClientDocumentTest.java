@@ -54,6 +54,45 @@ class ClientDocumentTest {
     }
 
     @Test
+    void lastLocalEffect_isTheRemoteEditShiftedPastUnsentTyping_andEmptyForOwnDeltas() {
+        DeltaLog log = server();
+        ClientDocument ann = new ClientDocument(FILE, "ann", 0, log.document());
+        ClientDocument bob = new ClientDocument(FILE, "bob", 0, log.document());
+        ann.edit(edit(ann, "a", 0, "AA")); // unsent: "AAx = 1\n"
+        bob.edit(edit(bob, "a", 5, "B"));
+        log.submit(bob.takeNext().orElseThrow());
+        Notebook before = ann.document();
+
+        ann.serverDelta(log.deltasAfter(0).getFirst());
+
+        Delta effect = ann.lastLocalEffect().orElseThrow();
+        assertThat(effect).isInstanceOf(Delta.EditSource.class);
+        TextOperation op = ((Delta.EditSource) effect).operation();
+        assertThat(op.apply(source(before, "a"))).isEqualTo(source(ann.document(), "a")).isEqualTo("AAx = 1B\n");
+        assertThat(op).isEqualTo(insertAt("AAx = 1\n", 7, "B"));
+
+        log.submit(ann.takeNext().orElseThrow());
+        ann.serverDelta(log.deltasAfter(1).getFirst());
+        assertThat(ann.lastLocalEffect()).isEmpty();
+    }
+
+    @Test
+    void lastLocalEffect_isEmptyWhenAnUnsentChangeWasDropped() {
+        DeltaLog log = server();
+        ClientDocument ann = new ClientDocument(FILE, "ann", 0, log.document());
+        ClientDocument bob = new ClientDocument(FILE, "bob", 0, log.document());
+        ann.edit(edit(ann, "c", 0, "#")); // its cell is about to go
+        bob.edit(new Delta.DeleteCell(bob.newHeader(), "c"));
+        log.submit(bob.takeNext().orElseThrow());
+
+        ann.serverDelta(log.deltasAfter(0).getFirst());
+
+        assertThat(ann.hasOutstanding()).isFalse();
+        assertThat(ann.lastLocalEffect()).isEmpty();
+        assertThat(ann.document()).isEqualTo(log.document());
+    }
+
+    @Test
     void bufferedChanges_areTransformedAgainstIncomingDeltas_andSentOnTheNewBase() {
         DeltaLog log = server();
         ClientDocument ann = new ClientDocument(FILE, "ann", 0, log.document());

@@ -3,6 +3,7 @@ package io.quire.desktop.home;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quire.client.KernelSpecInfo;
+import io.quire.client.rtu.RtuClient;
 import io.quire.desktop.ServerConnection;
 import io.quire.desktop.notebook.NotebookDocument;
 import io.quire.desktop.notebook.NotebookViewModel;
@@ -62,6 +63,16 @@ public final class WorkspaceViewModel implements AutoCloseable {
          * @return the server and the file's path on it
          */
         Located locate(Path file);
+
+        /**
+         * Whether notebooks open live on servers that serve the real-time channel (decision 0026); false edits every
+         * notebook as a file (0024), as tests of the file-mode features (changes on disk, conflicts) need.
+         *
+         * @return true unless overridden
+         */
+        default boolean live() {
+            return true;
+        }
     }
 
     /**
@@ -268,7 +279,8 @@ public final class WorkspaceViewModel implements AutoCloseable {
             return new Loaded(located.connection(), NotebookDocument.load(located.connection().client(),
                     located.path()));
         }, background).handleAsync((loaded, failure) -> added(loaded, failure, Optional.of(absolute),
-                new RecentNotebook(Optional.empty(), absolute.toString(), clock.instant())), ui);
+                new RecentNotebook(Optional.empty(), absolute.toString(), clock.instant())), ui)
+                .thenCompose(tab -> tab);
     }
 
     /**
@@ -289,7 +301,8 @@ public final class WorkspaceViewModel implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> new Loaded(connection,
                 NotebookDocument.load(connection.client(), path)), background)
                 .handleAsync((loaded, failure) -> added(loaded, failure, Optional.empty(),
-                        new RecentNotebook(Optional.of(connection.baseUrl().toString()), path, clock.instant())), ui);
+                        new RecentNotebook(Optional.of(connection.baseUrl().toString()), path, clock.instant())), ui)
+                .thenCompose(tab -> tab);
     }
 
     /**
@@ -324,7 +337,9 @@ public final class WorkspaceViewModel implements AutoCloseable {
     private record Loaded(ServerConnection connection, NotebookDocument document) {
     }
 
-    private NotebookTab added(Loaded loaded, Throwable failure, Optional<Path> local, RecentNotebook entry) {
+    /** Builds the notebook's view model, makes it live where the server allows, then shows its tab. */
+    private CompletableFuture<NotebookTab> added(Loaded loaded, Throwable failure, Optional<Path> local,
+            RecentNotebook entry) {
         if (failure != null) {
             Throwable cause = cause(failure);
             message.set("Cannot open " + entry.path() + ": " + cause.getMessage());
@@ -332,15 +347,22 @@ public final class WorkspaceViewModel implements AutoCloseable {
         }
         NotebookViewModel notebook = NotebookViewModel.builder(loaded.connection().client(), loaded.document())
                 .runs(Runs.KERNEL_CHANNELS).background(background).ui(ui).build();
-        NotebookTab tab = new NotebookTab(notebook, loaded.connection(), local);
-        tabs.add(tab);
-        select(tabs.size() - 1);
-        try {
-            recent.setAll(recentStore.add(entry));
-        } catch (RuntimeException e) {
-            message.set(e.getMessage());
-        }
-        return tab;
+        // live on servers that serve the real-time channel, else as a file (decision 0026); the tab appears once
+        // the notebook shows the server's document, so nothing typed before is replaced by it
+        CompletableFuture<Boolean> live = servers.live()
+                ? notebook.goLive(RtuClient.create(loaded.connection().baseUrl(), loaded.connection().token()))
+                : CompletableFuture.completedFuture(false);
+        return live.handleAsync((ok, ignored) -> {
+            NotebookTab tab = new NotebookTab(notebook, loaded.connection(), local);
+            tabs.add(tab);
+            select(tabs.size() - 1);
+            try {
+                recent.setAll(recentStore.add(entry));
+            } catch (RuntimeException e) {
+                message.set(e.getMessage());
+            }
+            return tab;
+        }, ui);
     }
 
     /**

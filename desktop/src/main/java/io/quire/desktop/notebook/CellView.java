@@ -34,6 +34,7 @@ final class CellView extends ListCell<CellViewModel> {
     private final NotebookViewModel notebook;
     private final Label prompt = new Label();
     private final Label state = new Label();
+    private final Label visitors = new Label();
     private final CodeEditor editor = new CodeEditor();
     private final StackPane markdown = new StackPane();
     private final OutputsView outputs = new OutputsView();
@@ -64,6 +65,17 @@ final class CellView extends ListCell<CellViewModel> {
                 item.sourceProperty().set(after);
             }
         });
+        editor.caretPositionProperty().addListener((observable, before, after) -> {
+            if (!showing && getItem() != null) {
+                getItem().caretProperty().set(after.intValue());
+            }
+        });
+        editor.anchorProperty().addListener((observable, before, after) -> {
+            if (!showing && getItem() != null) {
+                getItem().anchorProperty().set(after.intValue());
+            }
+        });
+        visitors.getStyleClass().add("cell-collaborators");
         editor.focusedProperty().addListener((observable, was, focused) -> {
             if (focused && getItem() != null) {
                 if (notebook.selectedIndexProperty().get() != getIndex()) {
@@ -101,7 +113,8 @@ final class CellView extends ListCell<CellViewModel> {
         }
         InvalidationListener refresh = observable -> refresh(item);
         for (Observable property : List.of(item.typeProperty(), item.renderedProperty(), item.stateProperty(),
-                item.executionCountProperty(), item.elapsedProperty(), item.inputProperty())) {
+                item.executionCountProperty(), item.elapsedProperty(), item.inputProperty(),
+                item.collaboratorsProperty())) {
             property.addListener(refresh);
             unbind.add(() -> property.removeListener(refresh));
         }
@@ -111,6 +124,9 @@ final class CellView extends ListCell<CellViewModel> {
             outputs.collapsedProperty().unbindBidirectional(item.outputsCollapsedProperty());
             outputs.scrolledProperty().unbindBidirectional(item.outputsScrolledProperty());
         });
+        javafx.beans.value.ChangeListener<String> sourceChanged = (observable, before, after) -> showRemote(item, after);
+        item.sourceProperty().addListener(sourceChanged);
+        unbind.add(() -> item.sourceProperty().removeListener(sourceChanged));
         ListChangeListener<ObjectNode> outputsChanged = change -> outputs.show(item.outputs());
         item.outputs().addListener(outputsChanged);
         unbind.add(() -> item.outputs().removeListener(outputsChanged));
@@ -148,6 +164,50 @@ final class CellView extends ListCell<CellViewModel> {
         } else {
             body.getChildren().setAll(editor);
         }
+        showPresence(item);
+    }
+
+    /**
+     * Shows a source the editor did not type (someone else's live edit): replaces only the changed middle, then puts
+     * the caret and selection where the view model carried them (behind remote inserts before them).
+     */
+    private void showRemote(CellViewModel item, String source) {
+        String text = editor.getText();
+        if (showing || getItem() != item || text.equals(source)) {
+            return;
+        }
+        int max = Math.min(text.length(), source.length());
+        int prefix = 0;
+        while (prefix < max && text.charAt(prefix) == source.charAt(prefix)) {
+            prefix++;
+        }
+        int suffix = 0;
+        while (suffix < max - prefix
+                && text.charAt(text.length() - 1 - suffix) == source.charAt(source.length() - 1 - suffix)) {
+            suffix++;
+        }
+        showing = true;
+        try {
+            editor.replaceText(prefix, text.length() - suffix, source.substring(prefix, source.length() - suffix));
+            int length = source.length();
+            editor.selectRange(Math.min(item.anchorProperty().get(), length),
+                    Math.min(item.caretProperty().get(), length));
+        } finally {
+            showing = false;
+        }
+    }
+
+    private void showPresence(CellViewModel item) {
+        List<Collaborator> here = item.collaboratorsProperty().get();
+        if (here.isEmpty()) {
+            row.setStyle("");
+            return;
+        }
+        String colour = CollaboratorsBar.colour(here.getFirst());
+        row.setStyle("-fx-border-color: transparent transparent transparent " + colour + "; -fx-border-width: 0 0 0 4;");
+        visitors.setText(String.join(", ", here.stream().map(Collaborator::label).toList()));
+        visitors.setStyle("-fx-text-fill: " + colour + "; -fx-font-size: 0.85em;");
+        body.getChildren().add(0, visitors);
     }
 
     private void showInput(CellViewModel item, InputPrompt prompt) {

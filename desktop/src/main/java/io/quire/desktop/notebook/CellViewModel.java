@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -42,6 +44,9 @@ public final class CellViewModel {
     private final ObjectProperty<Optional<InputPrompt>> input = new SimpleObjectProperty<>(Optional.empty());
     private final BooleanProperty outputsCollapsed;
     private final BooleanProperty outputsScrolled;
+    private final IntegerProperty caret = new SimpleIntegerProperty(0);
+    private final IntegerProperty anchor = new SimpleIntegerProperty(0);
+    private final ObjectProperty<List<Collaborator>> collaborators = new SimpleObjectProperty<>(List.of());
 
     CellViewModel(String id, CellType type, String source, List<ObjectNode> outputs, Optional<Integer> executionCount,
             ObjectNode original) {
@@ -257,6 +262,40 @@ public final class CellViewModel {
      */
     public ReadOnlyObjectProperty<Optional<InputPrompt>> inputProperty() {
         return input;
+    }
+
+    /**
+     * The caret in the cell's source (UTF-16 index), as the editor reports it. In a live notebook it is sent as
+     * presence, and a remote edit before it moves it (the editor follows).
+     *
+     * @return the property
+     */
+    public IntegerProperty caretProperty() {
+        return caret;
+    }
+
+    /**
+     * The other end of the selection in the cell's source (equal to the caret when nothing is selected).
+     *
+     * @return the property
+     */
+    public IntegerProperty anchorProperty() {
+        return anchor;
+    }
+
+    /**
+     * The other people in a live notebook who have this cell selected; empty otherwise.
+     *
+     * @return the property
+     */
+    public ReadOnlyObjectProperty<List<Collaborator>> collaboratorsProperty() {
+        return collaborators;
+    }
+
+    void setCollaborators(List<Collaborator> here) {
+        if (!collaborators.get().equals(here)) {
+            collaborators.set(List.copyOf(here));
+        }
     }
 
     void setInput(Optional<InputPrompt> prompt) {

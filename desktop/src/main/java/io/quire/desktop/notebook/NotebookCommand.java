@@ -37,5 +37,9 @@ public enum NotebookCommand {
     /** Select the cell below; Down or J. */
     SELECT_NEXT,
     /** Save the notebook; Ctrl+S. */
+    /** Move the selected cell one up (toolbar). */
+    MOVE_UP,
+    /** Move the selected cell one down (toolbar). */
+    MOVE_DOWN,
     SAVE
 }

@@ -112,10 +112,13 @@ public final class NotebookView extends BorderPane {
         save.disableProperty().bind(notebook.dirtyProperty().not());
         Button add = button("+", "add-cell", "Insert a cell below (B)",
                 () -> notebook.perform(NotebookCommand.INSERT_BELOW));
+        Button up = button("\u2191", "move-up", "Move the cell up", () -> notebook.perform(NotebookCommand.MOVE_UP));
+        Button down = button("\u2193", "move-down", "Move the cell down",
+                () -> notebook.perform(NotebookCommand.MOVE_DOWN));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        return new ToolBar(save, add, new Separator(), run, runAll, interrupt, restart, spacer,
-                new KernelToolbar(notebook.kernel()));
+        return new ToolBar(save, add, up, down, new Separator(), run, runAll, interrupt, restart, spacer,
+                new CollaboratorsBar(notebook), new KernelToolbar(notebook.kernel()));
     }
 
     private HBox conflictBar() {

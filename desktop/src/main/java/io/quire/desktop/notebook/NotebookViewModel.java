@@ -9,6 +9,12 @@ import io.quire.client.ExecutionCell;
 import io.quire.client.FileInfo;
 import io.quire.client.KernelSession;
 import io.quire.client.QuireClient;
+import io.quire.client.rtu.CollabSession;
+import io.quire.client.rtu.RtuClient;
+import io.quire.collab.Delta;
+import io.quire.collab.DeltaHeader;
+import io.quire.collab.TextOperation;
+import io.quire.collab.rtu.RtuEvent;
 import io.quire.desktop.kernel.KernelViewModel;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,15 +22,19 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyIntegerProperty;
@@ -51,12 +61,24 @@ import javafx.collections.ObservableList;
  *
  * <p>Dirty tracking counts changes ({@link #modifications}); a save clears the dirty flag only when nothing changed
  * between its snapshot and its completion. Outputs from the server do not make the notebook dirty.
+ *
+ * <p><b>Live mode</b> (decision 0026). After {@link #goLive(RtuClient)} the notebook is a copy of the server's
+ * document on the real-time channel ({@link CollabSession}, whose events are handled on the {@code ui} executor, so
+ * remote changes arrive only between the user's edits): every local change leaves as a delta at once (source edits as
+ * insert/delete operations from {@link LiveText#diff}, cell insert, delete, move, type change, outputs of runs), and
+ * every remote delta is applied to the cells as the session's {@link CollabSession#lastLocalEffect() local effect}
+ * (the remote edit transformed past this client's unsent ones), which also carries each cell's caret; where one delta
+ * does not describe the change (a snapshot, a refusal, a dropped edit) the cells are brought in line with the
+ * session's document. Presence goes out on selection and caret moves and comes in as {@link #collaborators()}.
+ * The server owns the document: dirty means "the file does not have every change yet" (anyone's), and a save
+ * ({@code Ctrl+S}, autosave) has the server write the file from its log ({@link QuireClient#writeLiveNotebook}).
  */
 public final class NotebookViewModel implements AutoCloseable {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private static final java.util.regex.Pattern ANSI = java.util.regex.Pattern.compile("\u001b\\[[0-9;?]*[ -/]*[@-~]");
     private static final Duration KERNEL_REPLY = Duration.ofSeconds(30);
+    private static final Duration LIVE_TIMEOUT = Duration.ofSeconds(10);
 
     private final QuireClient client;
     private FileInfo file;
@@ -85,6 +107,17 @@ public final class NotebookViewModel implements AutoCloseable {
     private final Map<String, Instant> queuedAt = new java.util.concurrent.ConcurrentHashMap<>();
     private Optional<ObjectNode> clipboard = Optional.empty();
     private long modifications;
+    private boolean idsAdded;
+    /** The live session, or null while the notebook is edited as a file. */
+    private CollabSession live;
+    /** Set while a remote change is applied to the cells: the watchers then send nothing. */
+    private boolean remote;
+    /** Ids of own deltas not yet back from the log. */
+    private final Set<UUID> sent = new HashSet<>();
+    private final ObservableList<Collaborator> collaborators = FXCollections.observableArrayList();
+    private final ObservableList<Collaborator> readOnlyCollaborators =
+            FXCollections.unmodifiableObservableList(collaborators);
+    private final SimpleBooleanProperty liveMode = new SimpleBooleanProperty(false);
 
     private record Deleted(int index, CellViewModel cell) {
     }
@@ -125,6 +158,7 @@ public final class NotebookViewModel implements AutoCloseable {
         cells.setAll(read);
         select(Math.min(selected.get(), cells.size() - 1));
         dirty.set(idsAdded);
+        this.idsAdded = idsAdded;
     }
 
     /**
@@ -139,8 +173,25 @@ public final class NotebookViewModel implements AutoCloseable {
     }
 
     private void watch(CellViewModel cell) {
-        cell.sourceProperty().addListener((observable, before, after) -> changed());
-        cell.typeProperty().addListener((observable, before, after) -> changed());
+        cell.sourceProperty().addListener((observable, before, after) -> {
+            changed();
+            if (sending()) {
+                send(header -> new Delta.EditSource(header, cell.id(), LiveText.diff(before, after)));
+            }
+        });
+        cell.typeProperty().addListener((observable, before, after) -> {
+            changed();
+            if (sending()) {
+                send(header -> new Delta.SetCellType(header, cell.id(), after.wireName()));
+            }
+        });
+        javafx.beans.InvalidationListener caretMoved = observable -> {
+            if (live != null && !remote && !cells.isEmpty() && selectedCell() == cell) {
+                sendPresence();
+            }
+        };
+        cell.caretProperty().addListener(caretMoved);
+        cell.anchorProperty().addListener(caretMoved);
     }
 
     private void changed() {
@@ -213,7 +264,11 @@ public final class NotebookViewModel implements AutoCloseable {
      * @param index the cell's index; out-of-range values are clamped
      */
     public void select(int index) {
+        int before = selected.get();
         selected.set(Math.max(0, Math.min(index, cells.size() - 1)));
+        if (live != null && before != selected.get()) {
+            sendPresence();
+        }
     }
 
     /**
@@ -309,7 +364,28 @@ public final class NotebookViewModel implements AutoCloseable {
             }
             case SELECT_PREVIOUS -> select(index - 1);
             case SELECT_NEXT -> select(index + 1);
+            case MOVE_UP -> move(index, index - 1);
+            case MOVE_DOWN -> move(index, index + 1);
             case SAVE -> save();
+        }
+    }
+
+    /**
+     * Moves a cell to another position and keeps it selected.
+     *
+     * @param from the cell's index
+     * @param to   its new index; out-of-range values do nothing
+     */
+    public void move(int from, int to) {
+        if (from < 0 || from >= cells.size() || to < 0 || to >= cells.size() || from == to) {
+            return;
+        }
+        CellViewModel cell = cells.remove(from);
+        cells.add(to, cell);
+        select(to);
+        changed();
+        if (sending()) {
+            send(header -> new Delta.MoveCell(header, cell.id(), to));
         }
     }
 
@@ -318,18 +394,307 @@ public final class NotebookViewModel implements AutoCloseable {
         cells.add(index, cell);
         select(index);
         changed();
+        if (sending()) {
+            sendInsert(index, cell);
+        }
     }
 
     private void delete(int index) {
         CellViewModel removed = cells.remove(index);
         deleted.push(new Deleted(index, removed));
+        if (sending()) {
+            send(header -> new Delta.DeleteCell(header, removed.id()));
+        }
         if (cells.isEmpty()) {
             CellViewModel fresh = CellViewModel.empty(ids.get(), CellType.CODE);
             watch(fresh);
             cells.add(fresh);
+            if (sending()) {
+                sendInsert(0, fresh);
+            }
         }
         select(Math.min(index, cells.size() - 1));
         changed();
+    }
+
+    // ------------------------------------------------------------------------------------------------ live mode
+
+    /**
+     * Connects the notebook to the server's real-time channel and edits it live from then on (decision 0026): the
+     * cells are brought in line with the server's document (which may be ahead of the file), local changes leave as
+     * deltas and others' arrive. A server without the channel, a refused subscription, or a notebook whose cells had
+     * no ids (they got ids on open and must be saved first) leave it in file mode (the message says why).
+     *
+     * @param rtu the real-time client of the notebook's server
+     * @return completes on the UI executor with whether the notebook is live
+     */
+    public CompletableFuture<Boolean> goLive(RtuClient rtu) {
+        Objects.requireNonNull(rtu, "rtu");
+        if (live != null) {
+            return CompletableFuture.completedFuture(true);
+        }
+        if (idsAdded) {
+            message.set("Not live: save the notebook once so that its cells have ids");
+            return CompletableFuture.completedFuture(false);
+        }
+        String id = file.id();
+        return CompletableFuture.supplyAsync(() -> rtu.open(id, LIVE_TIMEOUT, this::onLive, ui), background)
+                .handleAsync((session, failure) -> {
+                    if (failure != null) {
+                        message.set("Not live: " + cause(failure).getMessage());
+                        return false;
+                    }
+                    live = session;
+                    liveMode.set(true);
+                    long at = modifications;
+                    boolean wasDirty = dirty.get();
+                    remotely(this::resync);
+                    if (modifications != at && !wasDirty) {
+                        message.set("The live document has changes the file does not have yet");
+                    }
+                    sendPresence();
+                    return true;
+                }, ui);
+    }
+
+    /**
+     * Whether the notebook is edited live on the server's real-time channel.
+     *
+     * @return the property
+     */
+    public ReadOnlyBooleanProperty liveProperty() {
+        return liveMode;
+    }
+
+    /**
+     * The other people in the live notebook, ordered by client id; empty in file mode.
+     *
+     * @return a read-only live list
+     */
+    public ObservableList<Collaborator> collaborators() {
+        return readOnlyCollaborators;
+    }
+
+    private boolean sending() {
+        return live != null && !remote;
+    }
+
+    private void send(Function<DeltaHeader, Delta> change) {
+        try {
+            sent.add(live.edit(change).deltaId());
+        } catch (RuntimeException e) {
+            message.set("Live edit not sent (" + e.getMessage() + "); showing the server's document");
+            remotely(this::resync);
+        }
+    }
+
+    private void sendInsert(int index, CellViewModel cell) {
+        try {
+            sent.add(live.insertCell(index, cell.toJson()).deltaId());
+        } catch (RuntimeException e) {
+            message.set("Live insert not sent (" + e.getMessage() + "); showing the server's document");
+            remotely(this::resync);
+        }
+    }
+
+    private void sendOutputs(CellViewModel cell, boolean clear) {
+        if (!sending() || cell.typeProperty().get() != CellType.CODE) {
+            return;
+        }
+        if (clear) {
+            send(header -> new Delta.ClearOutputs(header, cell.id()));
+        } else {
+            try {
+                sent.add(live.replaceOutputs(cell.id(), List.copyOf(cell.outputs()),
+                        cell.executionCountProperty().get()).deltaId());
+            } catch (RuntimeException e) {
+                message.set("Outputs of " + cell.id() + " not sent: " + e.getMessage());
+            }
+        }
+    }
+
+    private void sendPresence() {
+        if (live == null || cells.isEmpty()) {
+            return;
+        }
+        CellViewModel cell = selectedCell();
+        int length = cell.sourceProperty().get().length();
+        live.presence(Optional.of(cell.id()), Optional.of(new RtuEvent.Selection(
+                Math.min(Math.max(0, cell.anchorProperty().get()), length),
+                Math.min(Math.max(0, cell.caretProperty().get()), length))));
+    }
+
+    /** Handles an event of the live session, on the UI executor, after the session applied it. */
+    private void onLive(RtuEvent.Server event) {
+        if (live == null) {
+            return; // before goLive finished: it brings the cells in line itself
+        }
+        switch (event) {
+            case RtuEvent.DeltaEvent delta -> {
+                if (sent.remove(delta.delta().deltaId())) {
+                    return; // own delta back from the log: the local document did not change
+                }
+                Optional<Delta> effect = live.lastLocalEffect();
+                remotely(() -> effect.ifPresentOrElse(this::applyRemote, this::resync));
+            }
+            case RtuEvent.Rejected rejected -> {
+                sent.remove(rejected.deltaId());
+                message.set("The server refused a change: " + rejected.message());
+                remotely(this::resync);
+            }
+            case RtuEvent.Subscribed subscribed -> remotely(this::resync);
+            case RtuEvent.Presence presence -> presenceChanged();
+            case RtuEvent.PresenceLeft left -> presenceChanged();
+            default -> {
+                // acks (the delta came back already), pongs, kernel and execution events
+            }
+        }
+    }
+
+    private void remotely(Runnable change) {
+        boolean was = remote;
+        remote = true;
+        try {
+            change.run();
+        } finally {
+            remote = was;
+        }
+    }
+
+    private void applyRemote(Delta effect) {
+        if (effect instanceof Delta.EditSource edit) {
+            cellById(edit.cellId()).ifPresentOrElse(cell -> remoteText(cell, Optional.of(edit.operation())),
+                    this::resync);
+        } else if (effect instanceof Delta.InsertCell || effect instanceof Delta.DeleteCell
+                || effect instanceof Delta.MoveCell) {
+            syncStructure();
+        } else if (effect instanceof Delta.CellDelta change) {
+            cellById(change.cellId()).ifPresentOrElse(this::refreshContent, this::resync);
+        }
+        // notebook metadata and execute requests change nothing the cells show
+    }
+
+    private Optional<CellViewModel> cellById(String id) {
+        return cells.stream().filter(cell -> cell.id().equals(id)).findFirst();
+    }
+
+    /** Brings every cell in line with the session's document. */
+    private void resync() {
+        syncStructure();
+        cells.forEach(this::refreshContent);
+    }
+
+    /** Brings the cell list (ids and order) in line with the session's document, keeping the selected cell. */
+    private void syncStructure() {
+        List<String> target = live.cellIds();
+        String selectedId = cells.isEmpty() ? null : selectedCell().id();
+        int selectedAt = selected.get();
+        Set<String> wanted = new HashSet<>(target);
+        cells.removeIf(cell -> !wanted.contains(cell.id()));
+        for (int i = 0; i < target.size(); i++) {
+            String id = target.get(i);
+            if (i < cells.size() && cells.get(i).id().equals(id)) {
+                continue;
+            }
+            Optional<CellViewModel> existing = cellById(id);
+            if (existing.isPresent()) {
+                cells.remove(existing.get());
+                cells.add(i, existing.get());
+            } else {
+                ObjectNode json = live.cellJson(id).orElseThrow();
+                CellViewModel cell = CellViewModel.read(json, id)
+                        .orElseGet(() -> CellViewModel.empty(id, CellType.RAW));
+                watch(cell);
+                cells.add(i, cell);
+                changed();
+            }
+        }
+        if (cells.isEmpty()) {
+            CellViewModel fresh = CellViewModel.empty(ids.get(), CellType.CODE);
+            watch(fresh);
+            cells.add(fresh);
+            sent.add(live.insertCell(0, fresh.toJson()).deltaId());
+        }
+        int index = selectedId == null ? -1 : cells.indexOf(cellById(selectedId).orElse(null));
+        selected.set(index >= 0 ? index : Math.max(0, Math.min(selectedAt, cells.size() - 1)));
+        if (target.size() != cells.size() || !target.equals(cells.stream().map(CellViewModel::id).toList())) {
+            changed();
+        }
+        presenceChanged();
+    }
+
+    /** Brings one cell's type, source (with its caret), outputs and count in line with the session's document. */
+    private void refreshContent(CellViewModel cell) {
+        Optional<ObjectNode> json = live.cellJson(cell.id());
+        if (json.isEmpty()) {
+            return;
+        }
+        CellType.fromWire(json.get().path("cell_type").asText()).ifPresent(type -> {
+            if (cell.typeProperty().get() != type) {
+                cell.typeProperty().set(type);
+            }
+        });
+        remoteText(cell, CellViewModel.text(json.get().path("source")), Optional.empty());
+        List<ObjectNode> outputs = new ArrayList<>();
+        json.get().path("outputs").forEach(output -> {
+            if (output instanceof ObjectNode object) {
+                outputs.add(object);
+            }
+        });
+        cell.setOutputs(outputs);
+        var count = json.get().path("execution_count");
+        cell.setExecutionCount(count.isInt() ? Optional.of(count.intValue()) : Optional.empty());
+    }
+
+    private void remoteText(CellViewModel cell, Optional<TextOperation> op) {
+        live.cellJson(cell.id()).ifPresentOrElse(
+                json -> remoteText(cell, CellViewModel.text(json.path("source")), op), this::syncStructure);
+    }
+
+    /**
+     * Shows a cell's new source, carrying the caret and selection through the change: through the remote
+     * operation when it describes the change exactly, else through the difference of the texts.
+     */
+    private static void remoteText(CellViewModel cell, String now, Optional<TextOperation> op) {
+        String before = cell.sourceProperty().get();
+        if (before.equals(now)) {
+            return;
+        }
+        TextOperation change = op.filter(candidate -> describes(candidate, before, now))
+                .orElseGet(() -> LiveText.diff(before, now));
+        int caret = LiveText.transformIndex(change, Math.min(cell.caretProperty().get(), before.length()));
+        int anchor = LiveText.transformIndex(change, Math.min(cell.anchorProperty().get(), before.length()));
+        cell.caretProperty().set(caret);
+        cell.anchorProperty().set(anchor);
+        cell.sourceProperty().set(now);
+    }
+
+    private static boolean describes(TextOperation op, String before, String after) {
+        try {
+            return op.baseLength() == before.length() && op.apply(before).equals(after);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private void presenceChanged() {
+        if (live == null) {
+            return;
+        }
+        String self = live.clientId();
+        List<Collaborator> others = live.presence().values().stream()
+                .filter(presence -> !presence.clientId().equals(self))
+                .sorted(Comparator.comparing(RtuEvent.Presence::clientId))
+                .map(presence -> new Collaborator(presence.clientId(), presence.user(), presence.cellId(),
+                        presence.cursor().map(RtuEvent.Selection::head), Collaborator.colourOf(presence.clientId())))
+                .toList();
+        if (!collaborators.equals(others)) {
+            collaborators.setAll(others);
+        }
+        for (CellViewModel cell : cells) {
+            cell.setCollaborators(others.stream()
+                    .filter(other -> other.cellId().filter(cell.id()::equals).isPresent()).toList());
+        }
     }
 
     private static void changeType(CellViewModel cell, CellType type) {
@@ -386,6 +751,9 @@ public final class NotebookViewModel implements AutoCloseable {
      *         shown in {@link #messageProperty()})
      */
     public CompletableFuture<Void> save(boolean force) {
+        if (live != null) {
+            return saveLive();
+        }
         ObjectNode snapshot = toJson();
         long at = modifications;
         Instant seen = known;
@@ -419,12 +787,42 @@ public final class NotebookViewModel implements AutoCloseable {
     }
 
     /**
+     * Saves a live notebook: waits until the server has every change of this editor, then has it write the file
+     * from the document's log (so the file has everyone's changes up to then; nothing is merged twice).
+     */
+    private CompletableFuture<Void> saveLive() {
+        long at = modifications;
+        CollabSession session = live;
+        String path = file.path();
+        return CompletableFuture.supplyAsync(() -> {
+            session.awaitQuiet(LIVE_TIMEOUT);
+            return client.writeLiveNotebook(path);
+        }, background).handleAsync((saved, failure) -> {
+            if (failure != null) {
+                message.set("Save failed: " + cause(failure).getMessage());
+                throw new CompletionException(cause(failure));
+            }
+            known = saved.lastModified();
+            conflict.set(Optional.empty());
+            if (modifications == at) {
+                dirty.set(false);
+            }
+            message.set("Saved " + path + " (the live document)");
+            return null;
+        }, ui);
+    }
+
+    /**
      * Asks the server whether the file changed since this editor read or saved it (on window focus and on a timer);
-     * a change sets {@link #conflictProperty()}.
+     * a change sets {@link #conflictProperty()}. A live notebook has no such conflicts (the server owns its document,
+     * and others' saves write it from the same log): always false.
      *
      * @return completes with whether the file changed
      */
     public CompletableFuture<Boolean> checkForChanges() {
+        if (live != null) {
+            return CompletableFuture.completedFuture(false);
+        }
         Instant seen = known;
         String id = file.id();
         return CompletableFuture.supplyAsync(() -> client.file(id), background).handleAsync((current, failure) -> {
@@ -455,6 +853,10 @@ public final class NotebookViewModel implements AutoCloseable {
      * @return completes when the cells show the server's version
      */
     public CompletableFuture<Void> reload() {
+        if (live != null) {
+            remotely(this::resync); // the server's document is what there is to reload
+            return CompletableFuture.completedFuture(null);
+        }
         String path = file.path();
         return CompletableFuture.supplyAsync(() -> NotebookDocument.load(client, path), background)
                 .handleAsync((document, failure) -> {
@@ -501,6 +903,7 @@ public final class NotebookViewModel implements AutoCloseable {
                     }
                     file = created;
                     known = created.lastModified();
+                    leaveLive();
                     conflict.set(Optional.empty());
                     if (modifications == at) {
                         dirty.set(false);
@@ -582,6 +985,7 @@ public final class NotebookViewModel implements AutoCloseable {
     private CompletableFuture<Void> execute(List<CellViewModel> targets,
             java.util.function.Function<KernelSession, Execution> start) {
         Optional<ObjectNode> snapshot = dirty.get() ? Optional.of(toJson()) : Optional.empty();
+        CollabSession session = live;
         long at = modifications;
         for (CellViewModel cell : targets) {
             cell.clearOutputs();
@@ -591,7 +995,12 @@ public final class NotebookViewModel implements AutoCloseable {
         }
         return CompletableFuture.runAsync(() -> {
             if (snapshot.isPresent()) {
-                client.saveNotebook(file.id(), snapshot.get());
+                if (session != null) {
+                    session.awaitQuiet(LIVE_TIMEOUT);
+                    client.writeLiveNotebook(file.path());
+                } else {
+                    client.saveNotebook(file.id(), snapshot.get());
+                }
                 ui.execute(() -> {
                     if (modifications == at) {
                         dirty.set(false);
@@ -658,6 +1067,7 @@ public final class NotebookViewModel implements AutoCloseable {
             cell.setInput(Optional.empty());
             cell.setState(CellState.QUEUED);
             queuedAt.put(cell.id(), clock.instant());
+            sendOutputs(cell, true);
         }
         changed();
         CompletableFuture<Boolean> chain = CompletableFuture.completedFuture(true);
@@ -746,6 +1156,7 @@ public final class NotebookViewModel implements AutoCloseable {
             cell.setElapsed(Optional.ofNullable(from).map(begin -> Duration.between(begin, clock.instant())));
             cell.setInput(Optional.empty());
             cell.setState(run.ok ? CellState.DONE : CellState.ERROR);
+            sendOutputs(cell, false);
             if (run.msgId != null) {
                 kernel.release(run.msgId);
             }
@@ -905,10 +1316,21 @@ public final class NotebookViewModel implements AutoCloseable {
         return cause;
     }
 
-    /** Closes the live kernel connection; the kernel keeps running on the server. */
+    private void leaveLive() {
+        if (live != null) {
+            live.close();
+            live = null;
+            liveMode.set(false);
+            collaborators.clear();
+            cells.forEach(cell -> cell.setCollaborators(List.of()));
+        }
+    }
+
+    /** Closes the live kernel connection and the live session; the kernel keeps running on the server. */
     @Override
     public void close() {
         kernel.close();
+        leaveLive();
     }
 
     /**

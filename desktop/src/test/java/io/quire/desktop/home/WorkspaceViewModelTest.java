@@ -44,6 +44,11 @@ class WorkspaceViewModelTest {
     private WorkspaceViewModel workspace() {
         return new WorkspaceViewModel(new WorkspaceViewModel.Servers() {
             @Override
+            public boolean live() {
+                return false; // these tests are about file mode: changes on disk, conflicts, autosave of files
+            }
+
+            @Override
             public ServerConnection home() {
                 return server.connection();
             }

@@ -6,7 +6,11 @@ import io.quire.collab.DeltaHeader;
 import io.quire.collab.rtu.RtuCodec;
 import io.quire.collab.rtu.RtuEvent;
 import io.quire.collab.rtu.RtuFormatException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quire.notebook.Cell;
 import io.quire.notebook.Notebook;
+import io.quire.notebook.Output;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
@@ -19,6 +23,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +44,9 @@ import java.util.function.Function;
  * {@code resync} from the server (this client fell too far behind) and a gap in the seqs are handled the same way,
  * on the open connection.
  *
- * <p>Thread-safe: state is guarded by the session's monitor; events are handled on the WebSocket's thread.
+ * <p>Thread-safe: state is guarded by the session's monitor. Events are handled on the WebSocket's thread, or on an
+ * executor given at {@link RtuClient#open(String, Duration, Consumer, Executor) open}: an editor passes its UI thread's,
+ * so that remote changes reach the session's document only between its own edits, never while it is making one.
  */
 public final class CollabSession implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -47,6 +54,7 @@ public final class CollabSession implements AutoCloseable {
     private volatile RtuClient client;
     private final String fileId;
     private final Consumer<RtuEvent.Server> listener;
+    private final Executor events;
 
     // guarded by this
     private ClientDocument document;
@@ -60,10 +68,11 @@ public final class CollabSession implements AutoCloseable {
     private final List<RtuEvent.Error> errors = new ArrayList<>();
     private final Map<String, RtuEvent.Presence> others = new LinkedHashMap<>();
 
-    CollabSession(RtuClient client, String fileId, Consumer<RtuEvent.Server> listener) {
+    CollabSession(RtuClient client, String fileId, Consumer<RtuEvent.Server> listener, Executor events) {
         this.client = Objects.requireNonNull(client, "client");
         this.fileId = Objects.requireNonNull(fileId, "fileId");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.events = Objects.requireNonNull(events, "events");
     }
 
     /** @return the v1 file id */
@@ -84,6 +93,86 @@ public final class CollabSession implements AutoCloseable {
     /** @return the seq of the last log delta applied */
     public synchronized long seq() {
         return requireDocument().seq();
+    }
+
+    /**
+     * What the last log delta of another author did to {@link #document()}: that delta transformed against this
+     * client's unsent changes ({@link ClientDocument#lastLocalEffect()}). Meant to be read from the listener of the
+     * {@link RtuEvent.DeltaEvent} it belongs to, with events handled on the thread that also makes the edits.
+     *
+     * @return the change, or empty (own delta, or not one delta: compare documents)
+     */
+    public synchronized Optional<Delta> lastLocalEffect() {
+        return document == null ? Optional.empty() : document.lastLocalEffect();
+    }
+
+    /** @return the ids of the cells of {@link #document()}, in order */
+    public synchronized List<String> cellIds() {
+        return requireDocument().document().cells().stream().map(cell -> cell.id().orElse("")).toList();
+    }
+
+    /**
+     * One cell of {@link #document()} as nbformat JSON (for callers that keep notebooks as JSON trees).
+     *
+     * @param cellId the cell's id
+     * @return the cell, or empty when there is no such cell
+     */
+    public synchronized Optional<ObjectNode> cellJson(String cellId) {
+        Notebook doc = requireDocument().document();
+        return doc.indexOf(cellId).map(index -> (ObjectNode) doc.withCells(List.of(doc.cell(index))).toJson()
+                .path("cells").get(0));
+    }
+
+    /** @return {@link #document()} as nbformat JSON */
+    public synchronized ObjectNode documentJson() {
+        return requireDocument().document().toJson();
+    }
+
+    /**
+     * Inserts a cell given as nbformat JSON ({@link #edit} with {@link Delta.InsertCell}).
+     *
+     * @param index where the cell goes, 0 to the number of cells
+     * @param cell  the cell (nbformat 4 JSON with an {@code id})
+     * @return the delta
+     * @throws io.quire.notebook.NotebookFormatException if the JSON is not a valid nbformat 4.5 cell
+     * @throws io.quire.collab.DeltaRejectedException    if the index or id does not fit the document
+     */
+    public Delta insertCell(int index, JsonNode cell) {
+        Cell parsed = parseCell(cell);
+        return edit(header -> new Delta.InsertCell(header, index, parsed));
+    }
+
+    /**
+     * Replaces a code cell's outputs given as nbformat JSON ({@link #edit} with {@link Delta.ReplaceOutputs}).
+     *
+     * @param cellId         the code cell
+     * @param outputs        the outputs (nbformat 4 output objects)
+     * @param executionCount the execution count, or empty to keep the cell's
+     * @return the delta
+     * @throws io.quire.notebook.NotebookFormatException if an output is not valid nbformat
+     * @throws io.quire.collab.DeltaRejectedException    if there is no such code cell
+     */
+    public Delta replaceOutputs(String cellId, List<? extends JsonNode> outputs, Optional<Integer> executionCount) {
+        ObjectNode probe = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        probe.put("id", "probe");
+        probe.put("cell_type", "code");
+        probe.putObject("metadata");
+        probe.put("source", "");
+        probe.putNull("execution_count");
+        var array = probe.putArray("outputs");
+        outputs.forEach(array::add);
+        List<Output> parsed = ((io.quire.notebook.CodeCell) parseCell(probe)).outputs();
+        return edit(header -> new Delta.ReplaceOutputs(header, cellId, parsed, executionCount));
+    }
+
+    private static Cell parseCell(JsonNode cell) {
+        Objects.requireNonNull(cell, "cell");
+        ObjectNode wrapper = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        wrapper.put("nbformat", 4);
+        wrapper.put("nbformat_minor", 5);
+        wrapper.putObject("metadata");
+        wrapper.putArray("cells").add(cell);
+        return Notebook.fromJson(wrapper).cell(0);
     }
 
     /** @return the file's log id */
@@ -504,7 +593,7 @@ public final class CollabSession implements AutoCloseable {
             if (last) {
                 String text = partial.toString();
                 partial.setLength(0);
-                handle(this, text);
+                events.execute(() -> handle(this, text));
             }
             webSocket.request(1);
             return null;

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -85,7 +86,28 @@ public final class RtuClient {
      */
     public CollabSession open(String fileId, Duration timeout,
             Consumer<io.quire.collab.rtu.RtuEvent.Server> listener) {
-        CollabSession session = new CollabSession(this, fileId, listener);
+        return open(fileId, timeout, listener, Runnable::run);
+    }
+
+    /**
+     * Connects, subscribes to a notebook and waits for its document, handling every server event on an executor
+     * (which applies it to the session and then tells the listener). An editor passes its UI executor: remote
+     * changes then reach the session only between the user's edits, which the editor makes on that thread too, so
+     * an edit is always expressed against the document the editor shows. Events are handed to the executor in the
+     * order they arrive; it must run them in that order (one thread, or a queue such as JavaFX's
+     * {@code Platform::runLater}). Do not call this on that executor's thread: it waits for the subscription, which
+     * is handled there.
+     *
+     * @param fileId   the v1 file id
+     * @param timeout  how long to wait
+     * @param listener the listener, called on the executor
+     * @param events   where events are handled
+     * @return the session
+     * @throws RtuException if the server refuses the connection or the file, or does not answer in time
+     */
+    public CollabSession open(String fileId, Duration timeout,
+            Consumer<io.quire.collab.rtu.RtuEvent.Server> listener, Executor events) {
+        CollabSession session = new CollabSession(this, fileId, listener, events);
         try {
             session.connect();
             session.awaitSubscribed(timeout);
