@@ -125,11 +125,11 @@ class LiveCollabUiTest {
         // the SDK client's presence: a badge in the toolbar and a mark on its cell
         sdk.presence(Optional.of("c1"), Optional.of(new RtuEvent.Selection(0, 0)));
         String shortId = sdk.clientId().substring(0, 4);
-        Await.until(WAIT, "the SDK client's badge", () -> robot.lookup(".collaborator").queryAll().stream()
-                .anyMatch(node -> ((Label) node).getText().contains(shortId)));
-        Await.until(WAIT, "the SDK client's mark on its cell", () -> robot.lookup(".cell-collaborators").queryAll()
-                .stream().anyMatch(node -> node.isVisible() && node.getScene() != null
-                        && ((Label) node).getText().contains(shortId)));
+        Await.until(WAIT, "the SDK client's badge", () -> FxThread.call(() -> robot.lookup(".collaborator")
+                .queryAll().stream().anyMatch(node -> ((Label) node).getText().contains(shortId))));
+        Await.until(WAIT, "the SDK client's mark on its cell", () -> FxThread.call(() -> robot
+                .lookup(".cell-collaborators").queryAll().stream().anyMatch(node -> node.isVisible()
+                        && node.getScene() != null && ((Label) node).getText().contains(shortId))));
 
         // both end on one document; Save writes it to the file
         sdk.awaitQuiet(WAIT);

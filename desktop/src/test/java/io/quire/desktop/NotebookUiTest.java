@@ -85,8 +85,8 @@ class NotebookUiTest {
     }
 
     private boolean outputShows(String text) {
-        return robot.lookup(".output-text").queryAll().stream()
-                .anyMatch(node -> node instanceof Text t && t.getText().contains(text));
+        return FxThread.call(() -> robot.lookup(".output-text").queryAll().stream()
+                .anyMatch(node -> node instanceof Text t && t.getText().contains(text)));
     }
 
     private void editFirstCellRunAndSave(String code, String expected, Duration timeout) {

@@ -235,16 +235,17 @@ class WorkspaceUiTest {
                 .set("name = input('Name? ')\nprint('hello', name)"));
         robot.press(KeyCode.SHIFT, KeyCode.ENTER).release(KeyCode.ENTER, KeyCode.SHIFT);
 
-        Await.until(Duration.ofSeconds(90), "the input field", () -> robot.lookup("#input-field").tryQuery()
-                .isPresent());
-        TextField field = robot.lookup("#input-field").queryAs(TextField.class);
+        Await.until(Duration.ofSeconds(90), "the input field", () -> FxThread.call(() -> robot
+                .lookup("#input-field").tryQuery().isPresent()));
+        TextField field = FxThread.call(() -> robot.lookup("#input-field").queryAs(TextField.class));
         assertThat(field).isNotInstanceOf(PasswordField.class);
         robot.clickOn(field);
         robot.write("Ada");
         robot.press(KeyCode.ENTER).release(KeyCode.ENTER);
 
-        Await.until(Duration.ofSeconds(30), "the greeting", () -> robot.lookup(".output-text").queryAll().stream()
-                .anyMatch(node -> node instanceof Text text && text.getText().contains("hello Ada")));
-        assertThat(robot.lookup("#input-field").tryQuery()).isEmpty();
+        Await.until(Duration.ofSeconds(30), "the greeting", () -> FxThread.call(() -> robot.lookup(".output-text")
+                .queryAll().stream().anyMatch(node -> node instanceof Text text
+                        && text.getText().contains("hello Ada"))));
+        assertThat(FxThread.call(() -> robot.lookup("#input-field").tryQuery())).isEmpty();
     }
 }
