@@ -1,6 +1,7 @@
 package io.quire.desktop.notebook;
 
 import io.quire.desktop.kernel.KernelToolbar;
+import java.util.concurrent.atomic.LongAdder;
 import javafx.application.Platform;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -22,6 +23,7 @@ import javafx.scene.layout.Region;
 public final class NotebookView extends BorderPane {
     private final NotebookViewModel notebook;
     private final ListView<CellViewModel> list = new ListView<>();
+    private final LongAdder renders = new LongAdder();
 
     /**
      * A view of a notebook.
@@ -34,7 +36,7 @@ public final class NotebookView extends BorderPane {
         list.setId("cells");
         list.getStyleClass().add("cells");
         list.setItems(notebook.cells());
-        list.setCellFactory(view -> new CellView(notebook));
+        list.setCellFactory(view -> new CellView(notebook, renders));
         list.getSelectionModel().select(notebook.selectedIndexProperty().get());
         list.getSelectionModel().selectedIndexProperty().addListener((observable, before, after) -> {
             if (after.intValue() >= 0 && after.intValue() != notebook.selectedIndexProperty().get()) {
@@ -85,6 +87,17 @@ public final class NotebookView extends BorderPane {
      */
     public NotebookViewModel viewModel() {
         return notebook;
+    }
+
+    /**
+     * How many times a row of the list has rendered a cell (bound its editor and outputs) since this view was made;
+     * the hidden row that measures off-screen cells does not count, as it renders nothing. For tests that check that
+     * only visible cells are rendered.
+     *
+     * @return the count
+     */
+    long renderedCells() {
+        return renders.sum();
     }
 
     private void pseudoMode(Mode mode) {
