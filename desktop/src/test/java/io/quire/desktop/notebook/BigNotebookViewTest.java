@@ -9,6 +9,7 @@ import io.quire.client.FileType;
 import io.quire.client.QuireClient;
 import io.quire.desktop.BenchmarkNotebook;
 import io.quire.desktop.Theme;
+import io.quire.desktop.output.HtmlView;
 import io.quire.testing.Await;
 import java.net.URI;
 import java.nio.file.Path;
@@ -75,6 +76,9 @@ class BigNotebookViewTest {
             window.show();
         });
         robot.interact(() -> { });
+        // let the web pages on screen finish loading: a test that ends while WebKit loads can abort the JVM at exit
+        Await.until(Duration.ofSeconds(30), "HTML outputs loaded", () -> robot.lookup(".html-output")
+                .queryAllAs(HtmlView.class).stream().allMatch(HtmlView::ready));
         return view[0];
     }
 
