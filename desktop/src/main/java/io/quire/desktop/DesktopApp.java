@@ -36,6 +36,7 @@ import javafx.stage.Stage;
 public final class DesktopApp extends Application {
     private static final System.Logger LOG = System.getLogger(DesktopApp.class.getName());
     private static volatile Optional<SingleInstance> instance = Optional.empty();
+    private static volatile boolean serverFailed;
 
     private final List<EmbeddedServer> servers = new CopyOnWriteArrayList<>();
     private LaunchOptions options;
@@ -63,6 +64,16 @@ public final class DesktopApp extends Application {
         instance = primary;
     }
 
+    /**
+     * Whether the last launched app quit because its embedded server could not start ({@link Main} then exits with
+     * status 1).
+     *
+     * @return true after such a failure
+     */
+    static boolean serverFailed() {
+        return serverFailed;
+    }
+
     @Override
     public void init() {
         options = LaunchOptions.parse(getParameters().getRaw());
@@ -86,6 +97,7 @@ public final class DesktopApp extends Application {
                         + folder);
                 home.complete(server);
             } catch (RuntimeException e) {
+                serverFailed = true;
                 home.completeExceptionally(e);
                 System.err.println("quire-desktop: cannot start the embedded server on " + folder + ": "
                         + e.getMessage());
@@ -264,6 +276,7 @@ public final class DesktopApp extends Application {
         }
         synchronized (servers) {
             stopped = true;
+            home.completeExceptionally(new IllegalStateException("the app quit before its server started"));
             servers.forEach(EmbeddedServer::close);
         }
     }
