@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The issue's big notebook (1,000 cells; {@link BenchmarkNotebook}) in the editor, headless: only cells on screen are
@@ -77,9 +78,21 @@ class BigNotebookViewTest {
         });
         robot.interact(() -> { });
         // let the web pages on screen finish loading: a test that ends while WebKit loads can abort the JVM at exit
-        Await.until(Duration.ofSeconds(30), "HTML outputs loaded", () -> robot.lookup(".html-output")
-                .queryAllAs(HtmlView.class).stream().allMatch(HtmlView::ready));
+        Await.until(Duration.ofSeconds(30), "HTML outputs loaded", this::htmlLoaded);
         return view[0];
+    }
+
+    private boolean htmlLoaded() {
+        try {
+            // WebKit answers only on the JavaFX thread
+            return WaitForAsyncUtils.asyncFx(() -> robot.lookup(".html-output").queryAllAs(HtmlView.class).stream()
+                    .allMatch(HtmlView::ready)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking the web outputs whether they loaded", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot ask the web outputs whether they loaded", e.getCause());
+        }
     }
 
     private long shownRows() {
