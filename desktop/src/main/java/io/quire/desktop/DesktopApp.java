@@ -138,8 +138,12 @@ public final class DesktopApp extends Application {
         });
         window = stage;
         stage.show();
-        // WebKit's first start (its native library, WebCore) takes a while: get it done while the notebook is read.
-        Platform.runLater(HtmlView::warmUp);
+        // WebKit's first start (its native library, WebCore) and the editor's first use take a while: get them done
+        // while the notebook is read (the JavaFX thread would only wait).
+        Platform.runLater(() -> {
+            HtmlView.warmUp();
+            NotebookView.warmUp();
+        });
         workspace.startTimer();
         workspace.openFolder(options.folder());
         options.notebook().ifPresent(file -> open(view, scene, file));
