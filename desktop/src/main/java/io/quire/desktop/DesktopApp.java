@@ -37,6 +37,7 @@ import javafx.stage.Stage;
 public final class DesktopApp extends Application {
     private static final System.Logger LOG = System.getLogger(DesktopApp.class.getName());
     private static volatile Optional<SingleInstance> instance = Optional.empty();
+    private static volatile boolean serverFailed;
 
     private final List<EmbeddedServer> servers = new CopyOnWriteArrayList<>();
     private LaunchOptions options;
@@ -44,6 +45,11 @@ public final class DesktopApp extends Application {
     private Stage window;
     private WorkspaceViewModel workspace;
     private final long launched;
+    /** The first embedded server (on the launch folder), started in parallel with the window. */
+    private final CompletableFuture<EmbeddedServer> home = new CompletableFuture<>();
+    private volatile long serverStarted;
+    /** Set by {@link #stop()}, under the lock of {@link #servers}. */
+    private boolean stopped;
 
     /** Creates the app; JavaFX calls it. */
     public DesktopApp() {
@@ -59,6 +65,16 @@ public final class DesktopApp extends Application {
         instance = primary;
     }
 
+    /**
+     * Whether the last launched app quit because its embedded server could not start ({@link Main} then exits with
+     * status 1).
+     *
+     * @return true after such a failure
+     */
+    static boolean serverFailed() {
+        return serverFailed;
+    }
+
     @Override
     public void init() {
         options = LaunchOptions.parse(getParameters().getRaw());
@@ -66,9 +82,29 @@ public final class DesktopApp extends Application {
             appearance.theme(Theme.DARK);
         }
         Path folder = options.folder();
-        EmbeddedServer server = EmbeddedServer.start(folder);
-        servers.add(server);
-        LOG.log(System.Logger.Level.INFO, "embedded server on " + server.connection().baseUrl() + " serving " + folder);
+        // The server starts while JavaFX builds and shows the window; whatever needs it waits on a background thread.
+        Thread.ofPlatform().name("quire-server-start").daemon().start(() -> {
+            try {
+                EmbeddedServer server = EmbeddedServer.start(folder);
+                serverStarted = System.nanoTime();
+                synchronized (servers) {
+                    if (stopped) {
+                        server.close(); // the app quit while the server was starting
+                        return;
+                    }
+                    servers.add(server);
+                }
+                LOG.log(System.Logger.Level.INFO, "embedded server on " + server.connection().baseUrl() + " serving "
+                        + folder);
+                home.complete(server);
+            } catch (RuntimeException e) {
+                serverFailed = true;
+                home.completeExceptionally(e);
+                System.err.println("quire-desktop: cannot start the embedded server on " + folder + ": "
+                        + e.getMessage());
+                Platform.exit();
+            }
+        });
     }
 
     @Override
@@ -103,6 +139,12 @@ public final class DesktopApp extends Application {
         });
         window = stage;
         stage.show();
+        // WebKit's first start (its native library, WebCore) and the editor's first use take a while: get them done
+        // while the notebook is read (the JavaFX thread would only wait).
+        Platform.runLater(() -> {
+            HtmlView.warmUp();
+            NotebookView.warmUp();
+        });
         workspace.startTimer();
         workspace.openFolder(options.folder());
         options.notebook().ifPresent(file -> open(view, scene, file));
@@ -125,13 +167,16 @@ public final class DesktopApp extends Application {
     }
 
     private void open(WorkspaceView view, Scene scene, Path file) {
-        long started = System.nanoTime();
+        long requested = System.nanoTime();
         workspace.openLocal(file).whenComplete((tab, failure) -> {
+            // at launch the open waits for the embedded server: count from when both were there
+            long started = Math.max(requested, serverStarted);
             if (failure != null) {
                 Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
                 System.err.println("quire-desktop: cannot open " + file + ": " + cause.getMessage());
                 return;
             }
+            long shown = System.nanoTime();
             view.viewOf(tab).ifPresent(notebookView -> FirstScreen.measure(scene, notebookView, cells -> {
                 long now = System.nanoTime();
                 String line = String.format("opened %s (%d cells): first screen %d ms after open, %d ms after launch",
@@ -139,7 +184,15 @@ public final class DesktopApp extends Application {
                         (now - launched) / 1_000_000);
                 LOG.log(System.Logger.Level.INFO, line);
                 System.err.println("quire-desktop: " + line);
+                String phases = workspace.openTimes(tab).map(times -> String.format(
+                        "waiting for the server %d ms, read (server read, HTTP, JSON parse) %d ms, view model and view"
+                        + " %d ms, ", times.locate().toMillis(), times.read().toMillis(), times.model().toMillis()))
+                        .orElse("");
+                System.err.printf("quire-desktop: phases: embedded server up %d ms after launch (in parallel with the"
+                        + " window), %sfirst layout %d ms%n", (serverStarted - launched) / 1_000_000, phases,
+                        (now - shown) / 1_000_000);
                 if (options.exitAfterFirstScreen()) {
+                    System.err.println("quire-desktop: " + HeapUse.afterGc());
                     Platform.exit();
                 }
             }));
@@ -150,17 +203,18 @@ public final class DesktopApp extends Application {
     private final class LocalServers implements WorkspaceViewModel.Servers {
         @Override
         public ServerConnection home() {
-            return servers.getFirst().connection();
+            return home.join().connection();
         }
 
         @Override
         public Path homeFolder() {
-            return servers.getFirst().root();
+            return home.join().root();
         }
 
         @Override
         public WorkspaceViewModel.Located locate(Path file) {
             Path absolute = file.toAbsolutePath().normalize();
+            home.join(); // the launch folder's server first: it may be the one that serves the file
             EmbeddedServer server;
             synchronized (servers) {
                 server = servers.stream().filter(running -> absolute.startsWith(running.root())).findFirst()
@@ -227,6 +281,10 @@ public final class DesktopApp extends Application {
         if (workspace != null) {
             workspace.close();
         }
-        servers.forEach(EmbeddedServer::close);
+        synchronized (servers) {
+            stopped = true;
+            home.completeExceptionally(new IllegalStateException("the app quit before its server started"));
+            servers.forEach(EmbeddedServer::close);
+        }
     }
 }

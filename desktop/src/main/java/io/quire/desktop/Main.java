@@ -45,7 +45,7 @@ public final class Main {
      *
      * @param options the options
      * @return 0 when the app ran or the running instance took the request, 1 when another instance holds the lock
-     *         but did not take the request
+     *         but did not take the request or when the app's embedded server could not start
      */
     public static int run(LaunchOptions options) {
         Optional<SingleInstance> primary = Optional.empty();
@@ -80,6 +80,6 @@ public final class Main {
         } finally {
             primary.ifPresent(SingleInstance::close);
         }
-        return 0;
+        return DesktopApp.serverFailed() ? 1 : 0;
     }
 }

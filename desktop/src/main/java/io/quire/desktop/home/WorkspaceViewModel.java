@@ -12,7 +12,10 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -104,6 +107,7 @@ public final class WorkspaceViewModel implements AutoCloseable {
     private final javafx.beans.property.SimpleObjectProperty<Path> folder = new javafx.beans.property.SimpleObjectProperty<>();
     private final SimpleIntegerProperty selected = new SimpleIntegerProperty(-1);
     private final SimpleStringProperty message = new SimpleStringProperty("");
+    private final Map<NotebookTab, OpenTimes> openTimes = new IdentityHashMap<>();
     private Optional<ScheduledExecutorService> timer = Optional.empty();
 
     /**
@@ -274,10 +278,13 @@ public final class WorkspaceViewModel implements AutoCloseable {
             select(tabs.indexOf(open.get()));
             return CompletableFuture.completedFuture(open.get());
         }
+        Instant start = clock.instant();
         return CompletableFuture.supplyAsync(() -> {
             Located located = servers.locate(absolute);
-            return new Loaded(located.connection(), NotebookDocument.load(located.connection().client(),
-                    located.path()));
+            Instant found = clock.instant();
+            NotebookDocument document = NotebookDocument.load(located.connection().client(), located.path());
+            return new Loaded(located.connection(), document, Duration.between(start, found),
+                    Duration.between(found, clock.instant()));
         }, background).handleAsync((loaded, failure) -> added(loaded, failure, Optional.of(absolute),
                 new RecentNotebook(Optional.empty(), absolute.toString(), clock.instant())), ui)
                 .thenCompose(tab -> tab);
@@ -298,8 +305,11 @@ public final class WorkspaceViewModel implements AutoCloseable {
             select(tabs.indexOf(open.get()));
             return CompletableFuture.completedFuture(open.get());
         }
-        return CompletableFuture.supplyAsync(() -> new Loaded(connection,
-                NotebookDocument.load(connection.client(), path)), background)
+        Instant start = clock.instant();
+        return CompletableFuture.supplyAsync(() -> {
+            NotebookDocument document = NotebookDocument.load(connection.client(), path);
+            return new Loaded(connection, document, Duration.ZERO, Duration.between(start, clock.instant()));
+        }, background)
                 .handleAsync((loaded, failure) -> added(loaded, failure, Optional.empty(),
                         new RecentNotebook(Optional.of(connection.baseUrl().toString()), path, clock.instant())), ui)
                 .thenCompose(tab -> tab);
@@ -334,7 +344,34 @@ public final class WorkspaceViewModel implements AutoCloseable {
         return openRemote(connection.get(), entry.path());
     }
 
-    private record Loaded(ServerConnection connection, NotebookDocument document) {
+    private record Loaded(ServerConnection connection, NotebookDocument document, Duration locate, Duration read) {
+    }
+
+    /**
+     * How long opening a notebook took, by phase (for the start-up benchmark).
+     *
+     * @param locate finding the server of a local file (waiting for it, or starting one, when it is not running)
+     * @param read   reading it through the SDK, on a background thread: the server reads the file (parsing and
+     *               checking it on a first read) and sends it, and the SDK parses the JSON
+     * @param model  building its view model and its tab, view included, on the UI thread
+     */
+    public record OpenTimes(Duration locate, Duration read, Duration model) {
+        /** Validates the fields. */
+        public OpenTimes {
+            Objects.requireNonNull(locate, "locate");
+            Objects.requireNonNull(read, "read");
+            Objects.requireNonNull(model, "model");
+        }
+    }
+
+    /**
+     * How long opening a tab's notebook took.
+     *
+     * @param tab an open tab
+     * @return its phases, or empty for a tab not opened by this workspace or closed since
+     */
+    public Optional<OpenTimes> openTimes(NotebookTab tab) {
+        return Optional.ofNullable(openTimes.get(tab));
     }
 
     /** Builds the notebook's view model, makes it live where the server allows, then shows its tab. */
@@ -345,6 +382,7 @@ public final class WorkspaceViewModel implements AutoCloseable {
             message.set("Cannot open " + entry.path() + ": " + cause.getMessage());
             throw new CompletionException(cause);
         }
+        Instant start = clock.instant();
         NotebookViewModel notebook = NotebookViewModel.builder(loaded.connection().client(), loaded.document())
                 .runs(Runs.KERNEL_CHANNELS).background(background).ui(ui).build();
         // live on servers that serve the real-time channel, else as a file (decision 0026); the tab appears once
@@ -355,6 +393,7 @@ public final class WorkspaceViewModel implements AutoCloseable {
         return live.handleAsync((ok, ignored) -> {
             NotebookTab tab = new NotebookTab(notebook, loaded.connection(), local);
             tabs.add(tab);
+            openTimes.put(tab, new OpenTimes(loaded.locate(), loaded.read(), Duration.between(start, clock.instant())));
             select(tabs.size() - 1);
             try {
                 recent.setAll(recentStore.add(entry));
@@ -376,6 +415,7 @@ public final class WorkspaceViewModel implements AutoCloseable {
             return;
         }
         tabs.remove(index);
+        openTimes.remove(tab);
         tab.notebook().close();
         select(tabs.isEmpty() ? -1 : Math.min(index, tabs.size() - 1));
     }

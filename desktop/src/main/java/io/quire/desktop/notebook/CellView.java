@@ -5,12 +5,14 @@ import io.quire.desktop.output.MarkdownRenderer;
 import io.quire.desktop.output.OutputsView;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import javafx.application.Platform;
 import javafx.beans.InvalidationListener;
 import javafx.beans.Observable;
 import javafx.collections.ListChangeListener;
 import java.util.Optional;
 import javafx.geometry.Bounds;
+import javafx.scene.Group;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
@@ -22,6 +24,7 @@ import javafx.scene.input.MouseButton;
 import javafx.stage.Popup;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
@@ -29,9 +32,16 @@ import javafx.scene.layout.VBox;
  * One row of the notebook's virtualised list: prompt, editor (or rendered markdown) and outputs of whichever
  * {@link CellViewModel} the list gives it. The list makes only as many of these as fit on screen and recycles them,
  * so a cell binds on {@link #updateItem} and unbinds from the previous item there.
+ *
+ * <p>The list also uses one hidden row to measure cells that are off screen (JavaFX's {@code VirtualFlow} measures a
+ * couple more after every layout pass to size its scroll bar, and starts over whenever the cell count changes). That
+ * row does not render its cell: it takes the height {@link CellHeights#estimate} gives, so opening a big notebook or
+ * typing in it never renders, decodes or loads outputs of cells that are not shown.
  */
 final class CellView extends ListCell<CellViewModel> {
     private final NotebookViewModel notebook;
+    private final LongAdder renders;
+    private final Region estimate = new Region();
     private final Label prompt = new Label();
     private final Label state = new Label();
     private final Label visitors = new Label();
@@ -45,8 +55,9 @@ final class CellView extends ListCell<CellViewModel> {
     private final List<Runnable> unbind = new ArrayList<>();
     private boolean showing;
 
-    CellView(NotebookViewModel notebook) {
+    CellView(NotebookViewModel notebook, LongAdder renders) {
         this.notebook = notebook;
+        this.renders = renders;
         editor.language(notebook.language());
         prompt.getStyleClass().add("cell-prompt");
         state.getStyleClass().add("cell-state");
@@ -111,6 +122,15 @@ final class CellView extends ListCell<CellViewModel> {
             setGraphic(null);
             return;
         }
+        if (measuring()) {
+            double height = CellHeights.estimate(item);
+            estimate.setMinHeight(height);
+            estimate.setPrefHeight(height);
+            estimate.setMaxHeight(height);
+            setGraphic(estimate);
+            return;
+        }
+        renders.increment();
         InvalidationListener refresh = observable -> refresh(item);
         for (Observable property : List.of(item.typeProperty(), item.renderedProperty(), item.stateProperty(),
                 item.executionCountProperty(), item.elapsedProperty(), item.inputProperty(),
@@ -140,6 +160,14 @@ final class CellView extends ListCell<CellViewModel> {
         refresh(item);
         setGraphic(row);
         focusIfEditing();
+    }
+
+    /**
+     * Whether this is the list's hidden measuring row: {@code VirtualFlow} keeps it in an invisible group of its own,
+     * while the rows it shows live in its (visible) sheet.
+     */
+    private boolean measuring() {
+        return getParent() instanceof Group group && !group.isVisible();
     }
 
     private void refresh(CellViewModel item) {

@@ -1,7 +1,14 @@
 package io.quire.desktop.notebook;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quire.desktop.kernel.KernelToolbar;
+import io.quire.desktop.output.MarkdownRenderer;
+import io.quire.desktop.output.OutputsView;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import javafx.application.Platform;
+import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
@@ -13,6 +20,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
 
 /**
  * The notebook editor: a toolbar (run, run all, interrupt, restart, save, kernel status), the cells in a virtualised
@@ -22,6 +30,7 @@ import javafx.scene.layout.Region;
 public final class NotebookView extends BorderPane {
     private final NotebookViewModel notebook;
     private final ListView<CellViewModel> list = new ListView<>();
+    private final LongAdder renders = new LongAdder();
 
     /**
      * A view of a notebook.
@@ -34,7 +43,7 @@ public final class NotebookView extends BorderPane {
         list.setId("cells");
         list.getStyleClass().add("cells");
         list.setItems(notebook.cells());
-        list.setCellFactory(view -> new CellView(notebook));
+        list.setCellFactory(view -> new CellView(notebook, renders));
         list.getSelectionModel().select(notebook.selectedIndexProperty().get());
         list.getSelectionModel().selectedIndexProperty().addListener((observable, before, after) -> {
             if (after.intValue() >= 0 && after.intValue() != notebook.selectedIndexProperty().get()) {
@@ -64,7 +73,7 @@ public final class NotebookView extends BorderPane {
             }
         });
 
-        setTop(new javafx.scene.layout.VBox(toolbar(), conflictBar()));
+        setTop(new VBox(toolbar(), conflictBar()));
         setCenter(list);
         Label message = new Label();
         message.setId("message");
@@ -85,6 +94,42 @@ public final class NotebookView extends BorderPane {
      */
     public NotebookViewModel viewModel() {
         return notebook;
+    }
+
+    /**
+     * Builds a code editor, markdown and a few outputs once in a throw-away scene, so that the first notebook opened
+     * does not pay for loading and initialising their classes (RichTextFX's editor alone takes a good part of the first
+     * layout when cold). The app calls it on the JavaFX thread while a notebook is being read. Call on the JavaFX
+     * thread.
+     */
+    public static void warmUp() {
+        CodeEditor editor = new CodeEditor();
+        editor.show("import math\nprint(math.pi)  # warm-up");
+        OutputsView outputs = new OutputsView();
+        JsonNodeFactory nodes =
+                JsonNodeFactory.instance;
+        ObjectNode stream = nodes.objectNode().put("output_type", "stream")
+                .put("name", "stdout").put("text", "warm-up\n");
+        ObjectNode table = nodes.objectNode().put("output_type", "execute_result");
+        table.putObject("data").put("text/html", "<table><thead><tr><th></th><th>a</th></tr></thead>"
+                + "<tbody><tr><th>0</th><td>1</td></tr></tbody></table>");
+        outputs.show(List.of(stream, table));
+        VBox root = new VBox(editor, outputs,
+                MarkdownRenderer.render("## warm-up\n\nSome *text*."));
+        new Scene(root, 400, 300);
+        root.applyCss();
+        root.layout();
+    }
+
+    /**
+     * How many times a row of the list has rendered a cell (bound its editor and outputs) since this view was made;
+     * the hidden row that measures off-screen cells does not count, as it renders nothing. For tests that check that
+     * only visible cells are rendered.
+     *
+     * @return the count
+     */
+    long renderedCells() {
+        return renders.sum();
     }
 
     private void pseudoMode(Mode mode) {

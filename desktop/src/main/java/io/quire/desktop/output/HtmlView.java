@@ -31,6 +31,8 @@ import javafx.scene.web.WebView;
  */
 public final class HtmlView extends StackPane {
     private static volatile Consumer<String> links = url -> { };
+    /** Whether a web view was made in this process (JavaFX thread only). */
+    private static boolean warm;
 
     private final WebView web = new WebView();
     private final String body;
@@ -48,6 +50,7 @@ public final class HtmlView extends StackPane {
      * @param svg     whether the content is SVG
      */
     public HtmlView(String content, boolean svg) {
+        warm = true;
         this.body = svg ? stripProlog(Objects.requireNonNull(content, "content")) : content;
         this.svg = svg;
         getStyleClass().add(svg ? "svg-output" : "html-output");
@@ -94,6 +97,19 @@ public final class HtmlView extends StackPane {
             page = page(body, look.dark(), look.fontSize());
             engine.loadContent(page);
         });
+    }
+
+    /**
+     * Starts WebKit once, if no web view has yet: the first {@link WebView} of a process loads WebKit's native
+     * library (on a class-path JavaFX, after extracting and checking it) and initialises WebCore, which takes from a
+     * few hundred milliseconds to seconds. The app calls it on the JavaFX thread while a notebook is being read, so
+     * the first HTML output on screen does not pay for it. Call on the JavaFX thread.
+     */
+    public static void warmUp() {
+        if (!warm) {
+            warm = true;
+            new WebView().getEngine().setJavaScriptEnabled(false);
+        }
     }
 
     /**
