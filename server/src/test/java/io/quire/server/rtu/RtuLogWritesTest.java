@@ -224,6 +224,15 @@ class RtuLogWritesTest {
                     JsonNode body = JSON.readTree(read.body());
                     assertThat(Notebook.fromJson(body).toJson()).isEqualTo(onB.document().toJson());
                     assertThat(Notebook.fromJson(body).cell(0).source().text()).contains("# 2.3", "# 0.0");
+                    // the versions API names the log seq of each version (newest first)
+                    HttpResponse<String> listed = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                    + a.port() + "/api/v1/files/" + FileIds.of("w.ipynb") + "/versions"))
+                            .header("Authorization", "token " + token).GET().build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    JsonNode newest = JSON.readTree(listed.body()).get(0);
+                    assertThat(newest.get("log_seq").asLong()).isEqualTo(onA.seq());
+                    assertThat(JSON.readTree(listed.body()).get(JSON.readTree(listed.body()).size() - 1)
+                            .get("log_seq").isNull()).isTrue(); // the first save, not from the log
                 }
             }
         }
