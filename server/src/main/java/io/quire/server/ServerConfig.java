@@ -48,9 +48,11 @@ import java.util.stream.Collectors;
  *       {@code rtu-max-catch-up} (1000 deltas; further behind, a subscriber gets a snapshot),
  *       {@code rtu-idle-timeout} (60; seconds a connection may stay silent, pings answered included, before it is
  *       dropped with its subscriptions and presence; 0 off),
- *       {@code rtu-kernel-lease-ttl} (15; seconds a node's kernel lease on a file lasts unrenewed, decision 0020), and
+ *       {@code rtu-kernel-lease-ttl} (15; seconds a node's kernel lease on a file lasts unrenewed, decision 0020),
  *       {@code rtu-presence-ttl} (15; seconds another node's client stays present without its node repeating it,
- *       decision 0028).</li>
+ *       decision 0028), and {@code rtu-write-after} (5; seconds a live notebook's log must be quiet before its
+ *       document is written to the file or a new version; also written when its last subscriber leaves; 0: only
+ *       then; decision 0029).</li>
  * </ul>
  *
  * @param host            the listen address
@@ -82,7 +84,7 @@ public record ServerConfig(String host, int port, Path root, String token, long 
             "ws-replay-max-messages", "ws-replay-max-bytes", "cors-allowed-origins", "cors-allowed-methods",
             "cors-allowed-headers", "cors-allow-credentials", "cors-max-age", "shutdown-grace", "shutdown-kernels",
             "state-dir", "rtu-queue-max-events", "rtu-queue-max-bytes", "rtu-poll-interval", "rtu-max-catch-up",
-            "rtu-idle-timeout", "rtu-kernel-lease-ttl", "rtu-presence-ttl");
+            "rtu-idle-timeout", "rtu-kernel-lease-ttl", "rtu-presence-ttl", "rtu-write-after");
 
     /** Validates the fields. */
     public ServerConfig {
@@ -226,6 +228,7 @@ public record ServerConfig(String host, int port, Path root, String token, long 
                 case "rtu-poll-interval" -> draft.rtu = rtu.withPollInterval(seconds(value));
                 case "rtu-kernel-lease-ttl" -> draft.rtu = rtu.withKernelLeaseTtl(seconds(value));
                 case "rtu-presence-ttl" -> draft.rtu = rtu.withPresenceTtl(seconds(value));
+                case "rtu-write-after" -> draft.rtu = rtu.withWriteAfter(seconds(value));
                 case "rtu-max-catch-up" -> draft.rtu = rtu.withMaxCatchUp(
                         wholeNumber(value, Integer.MAX_VALUE).intValue());
                 case "rtu-idle-timeout" -> draft.rtu = rtu.withIdleTimeout(seconds(value));

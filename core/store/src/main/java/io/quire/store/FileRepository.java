@@ -168,19 +168,8 @@ public final class FileRepository {
         // transaction, which is the one that conflicts with concurrent saves and is retried
         context.tx().inTransaction(c -> requireProject(c, org, project));
         BlobStore.Written written = blobs.putAll(org, pieces);
-        VersionWork addVersion = (c, entry, now) -> {
-            long seq = VersionRows.claimNextSeq(c, entry);
-            Optional<String> name = options.name();
-            if (name.isPresent() && options.onlyIfFirst() && VersionRows.hasNamedVersion(c, entry.id())) {
-                name = Optional.empty();
-            }
-            Version version = new Version(new VersionId(context.newId()), org, entry.id(), seq, author, now, name,
-                    kind, size, sha256, Optional.empty());
-            VersionRows.insertVersion(c, new VersionRows.StoredVersion(version, nbformat, nbformatMinor, headHash,
-                    contentHash), cells);
-            FileEntry after = VersionRows.advanceHead(c, entry, version);
-            return new SaveResult(after, version, written.count(), written.bytes());
-        };
+        VersionWork addVersion = versionWork(org, author, options, kind, size, sha256, nbformat, nbformatMinor,
+                headHash, contentHash, cells, written, Optional.empty());
         // a save of an existing file reads only that file's row, and every transaction that changes the file (its
         // versions, path or existence) writes that row, as this one does first (claimNextSeq): at REPEATABLE READ
         // the first writer of the row wins and the other fails with 40001 and is retried, so the outcome is
@@ -213,6 +202,86 @@ public final class FileRepository {
                         + " cannot replace it");
             }
             return addVersion.run(c, entry, now);
+        });
+    }
+
+    /** The work of adding one version to an existing file (its row read in the same transaction). */
+    private VersionWork versionWork(OrgId org, UserId author, SaveOptions options, EntryType kind, long size,
+            String sha256, Optional<Integer> nbformat, Optional<Integer> nbformatMinor, Optional<String> headHash,
+            Optional<String> contentHash, List<VersionRows.CellRow> cells, BlobStore.Written written,
+            Optional<Long> logSeq) {
+        return (c, entry, now) -> {
+            long seq = VersionRows.claimNextSeq(c, entry);
+            Optional<String> name = options.name();
+            if (name.isPresent() && options.onlyIfFirst() && VersionRows.hasNamedVersion(c, entry.id())) {
+                name = Optional.empty();
+            }
+            Version version = new Version(new VersionId(context.newId()), org, entry.id(), seq, author, now, name,
+                    kind, size, sha256, Optional.empty(), logSeq);
+            VersionRows.insertVersion(c, new VersionRows.StoredVersion(version, nbformat, nbformatMinor, headHash,
+                    contentHash), cells);
+            FileEntry after = VersionRows.advanceHead(c, entry, version);
+            return new SaveResult(after, version, written.count(), written.bytes());
+        };
+    }
+
+    /**
+     * Saves a notebook's document taken from its delta log as a new version that records the log's seq (decision
+     * 0029), unless a version of this file already holds that seq or a later one. The check and the insert are one
+     * transaction that writes the file's row first, so of two concurrent writers (server nodes) of one file the
+     * second is retried and then sees the first: one state is never written twice and an older state is never written
+     * after a newer one. Versions not written from the log (restores, ordinary saves) do not count.
+     *
+     * @param org      the organisation
+     * @param file     the notebook (by id: its log is keyed by it, whatever its path now)
+     * @param notebook the document at {@code logSeq}
+     * @param author   who the version is attributed to; empty: the author of the file's current head version
+     * @param logSeq   the log's seq whose document this is
+     * @param options  how to name the version
+     * @return what was written, or empty when a version at or after {@code logSeq} exists
+     * @throws StoreNotFoundException   if the organisation has no such file
+     * @throws StoreBadRequestException if the file is not a notebook
+     * @throws IllegalArgumentException if {@code logSeq} is negative
+     */
+    public Optional<SaveResult> saveNotebookFromLog(OrgId org, FileId file, Notebook notebook,
+            Optional<UserId> author, long logSeq, SaveOptions options) {
+        Objects.requireNonNull(org, "org");
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(notebook, "notebook");
+        Objects.requireNonNull(author, "author");
+        Objects.requireNonNull(options, "options");
+        if (logSeq < 0) {
+            throw new IllegalArgumentException("a log seq is not negative, got " + logSeq);
+        }
+        Transactions.Isolation isolation = options.name().isPresent() && options.onlyIfFirst()
+                ? Transactions.Isolation.SERIALIZABLE : Transactions.Isolation.REPEATABLE_READ;
+        // a cheap look first, so that a node that lost the race writes no blobs
+        if (context.tx().inTransaction(Transactions.Isolation.REPEATABLE_READ,
+                c -> VersionRows.lastLogSeq(c, file).filter(written -> written >= logSeq).isPresent())) {
+            return Optional.empty();
+        }
+        NotebookParts parts = NotebookParts.split(notebook);
+        List<VersionRows.CellRow> cells = new java.util.ArrayList<>(parts.cells().size());
+        int position = 0;
+        for (NotebookParts.Cell cell : parts.cells()) {
+            cells.add(new VersionRows.CellRow(position++, cell.key(), cell.cell().hash(),
+                    cell.outputs().map(Blob::hash)));
+        }
+        BlobStore.Written written = blobs.putAll(org, parts.blobs());
+        return context.tx().inTransaction(isolation, c -> {
+            FileEntry entry = VersionRows.requireFile(c, org, file);
+            if (entry.type() != EntryType.NOTEBOOK) {
+                throw new StoreBadRequestException("'" + entry.path() + "' is a " + entry.type().dbName()
+                        + ", not a notebook");
+            }
+            if (VersionRows.lastLogSeq(c, file).filter(last -> last >= logSeq).isPresent()) {
+                return Optional.<SaveResult>empty();
+            }
+            UserId by = author.orElse(entry.updatedBy());
+            return Optional.of(versionWork(org, by, options, EntryType.NOTEBOOK, parts.size(), parts.sha256(),
+                    Optional.of(parts.nbformat()), Optional.of(parts.nbformatMinor()),
+                    Optional.of(parts.header().hash()), Optional.empty(), cells, written, Optional.of(logSeq))
+                    .run(c, entry, context.now()));
         });
     }
 

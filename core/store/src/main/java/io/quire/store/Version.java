@@ -19,9 +19,12 @@ import java.util.Optional;
  * @param size         the size in bytes of the content (a notebook as nbformat JSON)
  * @param sha256       the SHA-256 (hex) of those bytes
  * @param restoredFrom the version it restored, if it was made by a restore
+ * @param logSeq       the seq of the file's delta log whose document this version holds, if it was written from the
+ *                     log (decision 0029)
  */
 public record Version(VersionId id, OrgId orgId, FileId fileId, long seq, UserId author, Instant createdAt,
-        Optional<String> name, EntryType kind, long size, String sha256, Optional<VersionId> restoredFrom) {
+        Optional<String> name, EntryType kind, long size, String sha256, Optional<VersionId> restoredFrom,
+        Optional<Long> logSeq) {
 
     /** Checks that no component is null and that the kind is one that has versions. */
     public Version {
@@ -34,6 +37,10 @@ public record Version(VersionId id, OrgId orgId, FileId fileId, long seq, UserId
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(sha256, "sha256");
         Objects.requireNonNull(restoredFrom, "restoredFrom");
+        Objects.requireNonNull(logSeq, "logSeq");
+        if (logSeq.isPresent() && logSeq.get() < 0) {
+            throw new IllegalArgumentException("a log seq is not negative, got " + logSeq.get());
+        }
         if (kind == EntryType.DIRECTORY) {
             throw new IllegalArgumentException("directories have no versions");
         }

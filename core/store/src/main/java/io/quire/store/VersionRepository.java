@@ -199,8 +199,41 @@ public final class VersionRepository {
             Sql.update(c, "UPDATE versions SET name = ? WHERE id = ?", checked, version);
             return new Version(current.id(), current.orgId(), current.fileId(), current.seq(), current.author(),
                     current.createdAt(), checked, current.kind(), current.size(), current.sha256(),
-                    current.restoredFrom());
+                    current.restoredFrom(), current.logSeq());
         });
+    }
+
+    /**
+     * How far a file's versions have caught up with its delta log: the largest log seq of its versions written from
+     * the log (decision 0029).
+     *
+     * @param org  the organisation
+     * @param file the file
+     * @return the seq, or empty if no version of the file was written from a log
+     */
+    public Optional<Long> lastLogSeq(OrgId org, FileId file) {
+        requireIds(org, file);
+        return context.tx().inTransaction(READ_ONLY, c -> {
+            VersionRows.requireFile(c, org, file);
+            return VersionRows.lastLogSeq(c, file);
+        });
+    }
+
+    /**
+     * The log seq of the version of a file created at a time, if that version was written from the file's delta log:
+     * a writer that names the {@code last_modified} of what it read is based on that seq (decision 0029).
+     *
+     * @param org       the organisation
+     * @param file      the file
+     * @param createdAt the version's creation time (a contents model's {@code last_modified})
+     * @return the seq, or empty if no version was created then or it was not written from the log
+     */
+    public Optional<Long> logSeqAt(OrgId org, FileId file, Instant createdAt) {
+        requireIds(org, file);
+        Objects.requireNonNull(createdAt, "createdAt");
+        return context.tx().inTransaction(READ_ONLY, c -> Sql.query(c, "SELECT log_seq FROM versions WHERE org_id = ?"
+                        + " AND file_id = ? AND created_at = ? AND log_seq IS NOT NULL ORDER BY seq DESC",
+                rows -> rows.getLong(1), org, file, createdAt).stream().findFirst());
     }
 
     // ------------------------------------------------------------------------------------------------- internals

@@ -16,7 +16,7 @@ final class VersionRows {
     static final String FILE_COLUMNS = "id, org_id, project_id, path, type, created_by, created_at, updated_by,"
             + " updated_at, head_version_id, head_seq, size";
     static final String VERSION_COLUMNS = "id, org_id, file_id, seq, author_id, created_at, name, kind, nbformat,"
-            + " nbformat_minor, head_hash, content_hash, size, sha256, restored_from";
+            + " nbformat_minor, head_hash, content_hash, size, sha256, restored_from, log_seq";
 
     /** A version row with the columns that locate its content. */
     record StoredVersion(Version version, Optional<Integer> nbformat, Optional<Integer> nbformatMinor,
@@ -126,7 +126,12 @@ final class VersionRows {
                 new FileId(Sql.uuid(rows, "file_id")), rows.getLong("seq"), new UserId(Sql.uuid(rows, "author_id")),
                 Sql.instant(rows, "created_at"), Sql.optionalString(rows, "name"),
                 EntryType.fromDbName(rows.getString("kind")), rows.getLong("size"), rows.getString("sha256"),
-                Sql.optionalUuid(rows, "restored_from").map(VersionId::new));
+                Sql.optionalUuid(rows, "restored_from").map(VersionId::new), optionalLong(rows, "log_seq"));
+    }
+
+    private static Optional<Long> optionalLong(ResultSet rows, String column) throws SQLException {
+        long value = rows.getLong(column);
+        return rows.wasNull() ? Optional.empty() : Optional.of(value);
     }
 
     static List<CellRow> cells(Connection c, VersionId version) throws SQLException {
@@ -140,10 +145,10 @@ final class VersionRows {
     static void insertVersion(Connection c, StoredVersion stored, List<CellRow> cells) throws SQLException {
         Version v = stored.version();
         Sql.update(c, "INSERT INTO versions (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                        + " ?, ?)",
+                        + " ?, ?, ?)",
                 v.id(), v.orgId(), v.fileId(), v.seq(), v.author(), v.createdAt(), v.name(), v.kind().dbName(),
                 stored.nbformat(), stored.nbformatMinor(), stored.headHash(), stored.contentHash(), v.size(),
-                v.sha256(), v.restoredFrom());
+                v.sha256(), v.restoredFrom(), v.logSeq());
         if (cells.isEmpty()) {
             return;
         }
@@ -185,6 +190,15 @@ final class VersionRows {
         return next;
     }
 
+    /** The largest log seq of a file's versions written from its delta log, if any (decision 0029). */
+    static Optional<Long> lastLogSeq(Connection c, FileId file) throws SQLException {
+        List<Optional<Long>> max = Sql.query(c, "SELECT MAX(log_seq) FROM versions WHERE file_id = ?", rows -> {
+            long value = rows.getLong(1);
+            return rows.wasNull() ? Optional.<Long>empty() : Optional.of(value);
+        }, file);
+        return max.isEmpty() ? Optional.empty() : max.getFirst();
+    }
+
     /** Whether any version of a file has a name. */
     static boolean hasNamedVersion(Connection c, FileId file) throws SQLException {
         return Sql.count(c, "SELECT COUNT(*) FROM versions WHERE file_id = ? AND name IS NOT NULL", file) > 0;
@@ -198,7 +212,7 @@ final class VersionRows {
             Instant now, Optional<String> name, VersionId id, Optional<VersionId> restoredFrom) throws SQLException {
         Version old = source.version();
         Version version = new Version(id, target.orgId(), target.id(), seq, author, now, name, old.kind(), old.size(),
-                old.sha256(), restoredFrom);
+                old.sha256(), restoredFrom, Optional.empty());
         insertVersion(c, new StoredVersion(version, source.nbformat(), source.nbformatMinor(), source.headHash(),
                 source.contentHash()), List.of());
         Sql.update(c, "INSERT INTO version_cells (version_id, position, cell_key, cell_hash, outputs_hash)"

@@ -26,7 +26,7 @@ class MigrationsTest {
         String url = TestDatabases.freshUrl(backend);
         OrgId org;
         try (Store first = Store.open(StoreConfig.builder(url).build())) {
-            assertThat(first.migrationsApplied()).isEqualTo(5);
+            assertThat(first.migrationsApplied()).isEqualTo(6);
             assertThat(first.dialect().name()).isEqualTo(backend.name());
             org = first.organisations().create("acme", "Acme").id();
         }

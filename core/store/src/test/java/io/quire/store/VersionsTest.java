@@ -194,4 +194,48 @@ class VersionsTest extends StoreTestBase {
         assertThat(VersionRepository.longestIncreasing(new int[] {0, 1, 2})).containsExactlyInAnyOrder(0, 1, 2);
         assertThat(VersionRepository.longestIncreasing(new int[] {})).isEmpty();
     }
+
+    @Test
+    void saveFromLog_addsAVersionOnlyForANewerLogSeq_andRecordsIt() {
+        Version first = save(v1);
+        FileId file = first.fileId();
+        Notebook at5 = Notebooks.withSource(v1, 0, "a = 5");
+        clock.advance(Duration.ofMinutes(1));
+
+        Optional<SaveResult> written = store.files().saveNotebookFromLog(acme.id(), file, at5, Optional.empty(), 5,
+                SaveOptions.none());
+        Optional<SaveResult> again = store.files().saveNotebookFromLog(acme.id(), file, at5, Optional.empty(), 5,
+                SaveOptions.none());
+        Optional<SaveResult> older = store.files().saveNotebookFromLog(acme.id(), file, v1, Optional.empty(), 3,
+                SaveOptions.none());
+
+        assertThat(written).hasValueSatisfying(result -> {
+            assertThat(result.version().logSeq()).contains(5L);
+            assertThat(result.version().seq()).isEqualTo(2);
+            assertThat(result.version().author()).isEqualTo(acme.owner().id()); // the head's author when none given
+        });
+        assertThat(again).isEmpty();
+        assertThat(older).isEmpty();
+        assertThat(store.versions().list(acme.id(), file)).hasSize(2);
+        assertThat(read(written.get().version().id()).toBytes()).isEqualTo(at5.toBytes());
+        assertThat(store.versions().lastLogSeq(acme.id(), file)).contains(5L);
+        assertThat(store.versions().logSeqAt(acme.id(), file, written.get().version().createdAt())).contains(5L);
+        assertThat(store.versions().logSeqAt(acme.id(), file, first.createdAt())).isEmpty();
+        assertThat(store.versions().get(acme.id(), written.get().version().id()).logSeq()).contains(5L);
+        assertThat(first.logSeq()).isEmpty();
+    }
+
+    @Test
+    void saveFromLog_ofANewerSeq_afterAnOrdinarySave_isAdded() {
+        Version first = save(v1);
+        store.files().saveNotebookFromLog(acme.id(), first.fileId(), v1, Optional.empty(), 2, SaveOptions.none());
+        save(Notebooks.withSource(v1, 1, "b = 20")); // not from the log: does not count
+
+        assertThat(store.files().saveNotebookFromLog(acme.id(), first.fileId(), v1, Optional.of(acme.owner().id()), 2,
+                SaveOptions.none())).isEmpty();
+        assertThat(store.files().saveNotebookFromLog(acme.id(), first.fileId(), v1, Optional.of(acme.owner().id()), 3,
+                SaveOptions.none())).isPresent();
+        assertThatThrownBy(() -> store.files().saveNotebookFromLog(acme.id(), first.fileId(), v1, Optional.empty(),
+                -1, SaveOptions.none())).isInstanceOf(IllegalArgumentException.class);
+    }
 }

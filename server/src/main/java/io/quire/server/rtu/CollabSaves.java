@@ -12,18 +12,17 @@ import io.quire.contents.SaveRequest;
 import io.quire.notebook.Notebook;
 import io.quire.server.http.ApiException;
 import io.quire.server.v1.FileIds;
+import io.quire.server.v1.NotebookHistory;
+import io.quire.server.v1.NotebookHistory.Historical;
 import io.quire.server.v1.NotebookSaves;
 import io.quire.store.ResourceRole;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,40 +34,26 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>The writer's base.</b> Jupyter clients send no seq, but a save may carry the {@code last_modified} of the
  * version the writer read (the contents model's field); a save without one (JupyterLab's, the v1 files API's) is
- * taken to be based on the file as it is now, since reads serve the file. Each time this class writes a file from
- * the log it remembers which seq produced that {@code last_modified} (per node, the last {@value #VERSIONS_KEPT}
- * writes of each file), and a file not modified since its log started is the log's seq 0. A version this node
- * cannot place is treated as based on the head, without deleting cells the writer cannot have seen (see
- * {@link SaveMerge}).
+ * taken to be based on the file as it is now, since reads serve the file. Every write of a file from its log records
+ * which seq produced that {@code last_modified} ({@link Writeback}: in the version row on the database store, so any
+ * node and any later run can place it; in memory on the filesystem, where the log is in memory too), and a file not
+ * modified since its log started is the log's seq 0. A version that cannot be placed is treated as based on the head,
+ * without deleting cells the writer cannot have seen (see {@link SaveMerge}).
  *
  * <p>Only editors and owners (the rtu role) save through the log; anyone else's save goes to the contents backend,
  * which refuses or restricts it as before, so a refused save never leaves deltas behind.
  *
- * <p>Saves of one file on this node are serialised (merge and write), so the file is never written from an older
- * state after a newer one. Deltas submitted over the channel meanwhile are simply part of the state written.
+ * <p>Saves of one file on this node are serialised with the node's other writes of it from the log (merge and write,
+ * {@code LogWrites}), and the home refuses a seq it already holds or an older one, so the file is never written from
+ * an older state after a newer one. Deltas submitted over the channel meanwhile are simply part of the state written.
+ *
+ * <p>Also reads the document of a live notebook as of a past time from its log ({@link #at}).
  */
-public final class CollabSaves implements NotebookSaves {
+public final class CollabSaves implements NotebookSaves, NotebookHistory {
     private static final Logger LOG = LoggerFactory.getLogger(CollabSaves.class);
-    /** How many written versions are remembered per file. */
-    static final int VERSIONS_KEPT = 64;
-
-    /** What this node knows of the versions of one file it wrote from the log. */
-    private static final class Versions {
-        final ReentrantLock lock = new ReentrantLock();
-        // guarded by lock: last_modified of a written version -> its seq, oldest first
-        final Map<Instant, Long> written = new LinkedHashMap<>(16, 0.75f, false) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Instant, Long> eldest) {
-                return size() > VERSIONS_KEPT;
-            }
-        };
-    }
 
     private final RtuHub hub;
     private final RtuAccess access;
-    private final Map<UUID, Versions> files = new ConcurrentHashMap<>();
 
     /**
      * Creates the saver.
@@ -109,20 +94,21 @@ public final class CollabSaves implements NotebookSaves {
             return Optional.empty();
         }
         UUID logId = file.get().logId();
-        Optional<DeltaLog> live = hub.liveLog(logId, file.get().initial());
+        Optional<DeltaLog> live = hub.liveLog(file.get());
         if (live.isEmpty()) {
             return Optional.empty();
         }
         Notebook saved = new SaveRequest.NotebookContent(notebook).parse(path);
-        Versions versions = files.computeIfAbsent(logId, id -> new Versions());
-        versions.lock.lock();
+        Writeback home = file.get().writeback();
+        ReentrantLock lock = hub.writes().lock(logId);
+        lock.lock();
         try {
             // a writer that names no version read the file as it is now (reads serve the file)
             Instant read = lastModified.map(at -> at.truncatedTo(ChronoUnit.MICROS)).orElse(current.lastModified());
             OptionalLong base = OptionalLong.empty();
-            Long seq = versions.written.get(read);
-            if (seq != null) {
-                base = OptionalLong.of(seq);
+            Optional<Long> seq = home.seqOf(read);
+            if (seq.isPresent()) {
+                base = OptionalLong.of(seq.get());
             } else if (read.equals(current.lastModified())
                     && hub.logStart(logId).filter(start -> !read.isAfter(start)).isPresent()) {
                 base = OptionalLong.of(0); // the file has not changed since the log started from it
@@ -130,14 +116,49 @@ public final class CollabSaves implements NotebookSaves {
             SaveMerge.Result merged = SaveMerge.merge(live.get(), user.get().author(), base, 0, saved);
             hub.pump(logId);
             DeltaLog.State state = live.get().state();
-            ContentModel written = contents.save(path, SaveRequest.notebook(state.notebook()));
-            versions.written.put(written.lastModified(), state.seq());
+            home.write(state.notebook(), state.seq(), Optional.of(user.get().author()));
+            hub.writes().wrote(logId, state.seq());
+            ContentModel written = contents.get(path, GetOptions.metadataOnly());
             LOG.debug("save of {} merged into log {}: {} deltas ({} dropped) on base {}, written at seq {}", path,
                     logId, merged.deltas(), merged.dropped(), merged.base(), state.seq());
             return Optional.of(written);
         } finally {
-            versions.lock.unlock();
+            lock.unlock();
         }
+    }
+
+    /**
+     * Reads a notebook as its log had it at a time: the latest snapshot at or before the last delta accepted at or
+     * before it, plus the deltas up to that one.
+     *
+     * @param request  the request (its user must be able to subscribe to the file)
+     * @param contents the caller's contents
+     * @param path     the notebook's path
+     * @param time     the time
+     * @return the document and its seq
+     * @throws ApiException 404 {@code no_history} when the file has no log or its log started after the time
+     */
+    @Override
+    public Historical at(ServerRequest request, ContentsManager contents, String path, Instant time) {
+        Optional<RtuAccess.File> file = access.user(request).flatMap(user -> access.open(user, FileIds.of(path)));
+        if (file.isEmpty()) {
+            throw new ApiException(404, "no_history", "'" + path + "' is not a notebook edited live, so it has no log"
+                    + " to read a past state from; saved versions are read with ?as_of=");
+        }
+        Optional<Instant> start = hub.logStart(file.get().logId());
+        Optional<DeltaLog> live = start.isEmpty() ? Optional.empty() : hub.liveLog(file.get());
+        if (live.isEmpty()) {
+            throw new ApiException(404, "no_history", "'" + path + "' has no log yet (nobody has edited it live), so"
+                    + " there is no state at " + time + " to read from one; saved versions are read with ?as_of=");
+        }
+        if (time.isBefore(start.get())) {
+            throw new ApiException(404, "no_history", "the log of '" + path + "' starts at " + start.get()
+                    + ", after " + time + "; saved versions before it are read with ?as_of=");
+        }
+        DeltaLog log = live.get();
+        log.refresh();
+        long seq = Math.min(hub.seqAt(file.get().logId(), time), log.head());
+        return new Historical(seq, log.asOf(seq));
     }
 
     /**

@@ -5,6 +5,7 @@ import io.quire.collab.CellIds;
 import io.quire.contents.ContentModel;
 import io.quire.contents.ContentType;
 import io.quire.contents.ContentsManager;
+import io.quire.contents.SaveRequest;
 import io.quire.notebook.Notebook;
 import io.quire.server.team.Caller;
 import io.quire.server.team.TeamAdmin;
@@ -12,17 +13,24 @@ import io.quire.server.team.TeamMode;
 import io.quire.server.v1.FileIds;
 import io.quire.store.EntryType;
 import io.quire.store.FileEntry;
+import io.quire.store.FileId;
+import io.quire.store.OrgId;
 import io.quire.store.ProjectId;
 import io.quire.store.ResourceRef;
 import io.quire.store.ResourceRole;
+import io.quire.store.SaveOptions;
 import io.quire.store.Store;
 import io.quire.store.StoreException;
+import io.quire.store.UserId;
 import io.quire.store.VersionContent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -49,16 +57,18 @@ public interface RtuAccess {
     /**
      * A file a user may subscribe to.
      *
-     * @param logId   the id of its delta log
-     * @param role    the user's role on it
-     * @param initial the document a new log starts from (its current content, with cell ids added where missing)
+     * @param logId     the id of its delta log
+     * @param role      the user's role on it
+     * @param initial   the document a new log starts from (its current content, with cell ids added where missing)
+     * @param writeback where the log's document is written (decision 0029)
      */
-    record File(UUID logId, ResourceRole role, Supplier<Notebook> initial) {
+    record File(UUID logId, ResourceRole role, Supplier<Notebook> initial, Writeback writeback) {
         /** Validates the fields. */
         public File {
             Objects.requireNonNull(logId, "logId");
             Objects.requireNonNull(role, "role");
             Objects.requireNonNull(initial, "initial");
+            Objects.requireNonNull(writeback, "writeback");
         }
     }
 
@@ -91,7 +101,8 @@ public interface RtuAccess {
     /**
      * Single-user mode: the server's shared token, and the notebooks of the contents root. A file's log id is a
      * name-based UUID of its API path ({@code UUID.nameUUIDFromBytes("quire-fs:" + path)}), like its v1 id derived
-     * from the path: a renamed file starts a new log.
+     * from the path: a renamed file starts a new log. The log's document is written to the file; which seq produced
+     * which {@code last_modified} is remembered in memory, like the log itself (the last 64 writes per file).
      *
      * @param token    the server token
      * @param contents the contents root
@@ -101,6 +112,7 @@ public interface RtuAccess {
         Objects.requireNonNull(contents, "contents");
         byte[] expected = token.getBytes(StandardCharsets.UTF_8);
         User local = new User("local", Optional.empty());
+        Map<String, Writeback> homes = new ConcurrentHashMap<>();
         return new RtuAccess() {
             @Override
             public Optional<User> authenticate(String presented) {
@@ -126,7 +138,7 @@ public interface RtuAccess {
                         throw new NotANotebookException("'" + path.get() + "' is not a notebook");
                     }
                     return CellIds.ensure(Notebook.fromJson(model.content().get()));
-                }));
+                }, homes.computeIfAbsent(path.get(), p -> new FileWriteback(contents, p))));
             }
         };
     }
@@ -179,7 +191,7 @@ public interface RtuAccess {
                                     throw new NotANotebookException("'" + file.path() + "' is not a notebook");
                                 }
                                 return CellIds.ensure(body.notebook());
-                            }));
+                            }, new VersionWriteback(store, caller.organisation(), file.id())));
                 } catch (StoreException e) {
                     if (e instanceof io.quire.store.StoreNotFoundException
                             || e instanceof io.quire.store.StoreBadRequestException) {
@@ -189,6 +201,93 @@ public interface RtuAccess {
                 }
             }
         };
+    }
+
+    /**
+     * Single-user mode: the log's document is written to the file; the seqs written are remembered in this process
+     * (the log itself is in memory too). Callers serialise writes of one file.
+     */
+    final class FileWriteback implements Writeback {
+        private static final int KEPT = 64;
+        private final ContentsManager contents;
+        private final String path;
+        private volatile Optional<Long> written = Optional.empty();
+        private final Map<Instant, Long> seqs = java.util.Collections.synchronizedMap(
+                new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                    @java.io.Serial
+                    private static final long serialVersionUID = 1L;
+
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<Instant, Long> eldest) {
+                        return size() > KEPT;
+                    }
+                });
+
+        FileWriteback(ContentsManager contents, String path) {
+            this.contents = contents;
+            this.path = path;
+        }
+
+        @Override
+        public Optional<Long> written() {
+            return written;
+        }
+
+        @Override
+        public Optional<Long> seqOf(Instant lastModified) {
+            return Optional.ofNullable(seqs.get(lastModified));
+        }
+
+        @Override
+        public Optional<Instant> write(Notebook document, long seq, Optional<String> author) {
+            if (written.isPresent() && written.get() >= seq) {
+                return Optional.empty();
+            }
+            Instant at = contents.save(path, SaveRequest.notebook(document)).lastModified();
+            seqs.put(at, seq);
+            written = Optional.of(seq);
+            return Optional.of(at);
+        }
+    }
+
+    /**
+     * Team mode: the log's document becomes a new version that records its seq; the database refuses a seq the file's
+     * versions already reached ({@code FileRepository.saveNotebookFromLog}), so nodes need not agree beforehand.
+     */
+    final class VersionWriteback implements Writeback {
+        private final Store store;
+        private final OrgId org;
+        private final FileId file;
+
+        VersionWriteback(Store store, OrgId org, FileId file) {
+            this.store = store;
+            this.org = org;
+            this.file = file;
+        }
+
+        @Override
+        public Optional<Long> written() {
+            return store.versions().lastLogSeq(org, file);
+        }
+
+        @Override
+        public Optional<Long> seqOf(Instant lastModified) {
+            return store.versions().logSeqAt(org, file, lastModified);
+        }
+
+        @Override
+        public Optional<Instant> write(Notebook document, long seq, Optional<String> author) {
+            return store.files().saveNotebookFromLog(org, file, document, author.flatMap(VersionWriteback::userId),
+                    seq, SaveOptions.none()).map(saved -> saved.version().createdAt());
+        }
+
+        private static Optional<UserId> userId(String author) {
+            try {
+                return Optional.of(new UserId(UUID.fromString(author)));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty(); // not a person of the store (the kernel): the head's author
+            }
+        }
     }
 
     /** A file id that names something other than a notebook. */

@@ -329,7 +329,7 @@ public final class RtuEndpoint {
             }
             RtuHub.Topic topic;
             try {
-                topic = hub.topic(file.get().logId(), file.get().initial());
+                topic = hub.topic(file.get());
             } catch (RtuAccess.NotANotebookException e) {
                 error("not_found", "no notebook with id " + fileId, Optional.of(fileId));
                 return;

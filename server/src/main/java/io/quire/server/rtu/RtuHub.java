@@ -55,6 +55,8 @@ public final class RtuHub implements AutoCloseable {
     private final Map<UUID, Topic> topics = new ConcurrentHashMap<>();
     private final ScheduledExecutorService poller;
     private final List<Runnable> onClose = new CopyOnWriteArrayList<>();
+    /** Writes live notebooks from their logs to their files or versions (decision 0029). */
+    private final LogWrites writes;
     /** Team mode: the relay of ephemeral events to and from other nodes (decision 0028). */
     private volatile Optional<RtuSignals> signals = Optional.empty();
     /** Orders a topic's first read of recent signals with the poller's reads (see {@link Topic#prime}). */
@@ -72,6 +74,7 @@ public final class RtuHub implements AutoCloseable {
         this.logs = new DeltaLogs(Objects.requireNonNull(store, "store"), Objects.requireNonNull(config, "config"));
         this.store = store;
         this.options = Objects.requireNonNull(options, "options");
+        this.writes = new LogWrites(options.writeAfter());
         if (options.pollInterval().isZero()) {
             poller = null;
         } else {
@@ -155,16 +158,25 @@ public final class RtuHub implements AutoCloseable {
      * here) or a log in the store (someone subscribed on some node, or in an earlier run of a persistent store).
      * A whole-file save of such a file must go through its log ({@code CollabSaves}).
      *
-     * @param logId   the file's log id
-     * @param initial the document a log starts from if it has to be opened
+     * <p>From then on this node also writes the file from its log when the log goes quiet (decision 0029).
+     *
+     * @param file the file (its log id, the document a log starts from if it has to be opened, where it is written)
      * @return the log, or empty if the file has none
      */
-    public Optional<DeltaLog> liveLog(UUID logId, Supplier<Notebook> initial) {
-        Objects.requireNonNull(logId, "logId");
+    public Optional<DeltaLog> liveLog(RtuAccess.File file) {
+        Objects.requireNonNull(file, "file");
+        UUID logId = file.logId();
         if (topics.containsKey(logId) || store.latestSnapshot(logId, 0).isPresent()) {
-            return Optional.of(logs.log(logId, initial));
+            DeltaLog log = logs.log(logId, file.initial());
+            writes.track(log, file.writeback());
+            return Optional.of(log);
         }
         return Optional.empty();
+    }
+
+    /** @return how this node writes live notebooks from their logs */
+    LogWrites writes() {
+        return writes;
     }
 
     /**
@@ -175,6 +187,17 @@ public final class RtuHub implements AutoCloseable {
      */
     public Optional<java.time.Instant> logStart(UUID logId) {
         return store.latestSnapshot(Objects.requireNonNull(logId, "logId"), 0).map(Snapshot::takenAt);
+    }
+
+    /**
+     * The seq of the last delta a file's log accepted at or before a time.
+     *
+     * @param logId the file's log id
+     * @param time  the time
+     * @return the seq, 0 when none was (the document the log started from)
+     */
+    public long seqAt(UUID logId, java.time.Instant time) {
+        return store.seqAt(Objects.requireNonNull(logId, "logId"), Objects.requireNonNull(time, "time"));
     }
 
     /**
@@ -205,12 +228,15 @@ public final class RtuHub implements AutoCloseable {
                 .filter(Subscription::active).count()).sum();
     }
 
-    Topic topic(UUID logId, Supplier<Notebook> initial) {
+    Topic topic(RtuAccess.File file) {
+        UUID logId = file.logId();
         Topic existing = topics.get(logId);
         if (existing != null) {
+            writes.track(existing.log, file.writeback());
             return existing;
         }
-        DeltaLog log = logs.log(logId, initial);
+        DeltaLog log = logs.log(logId, file.initial());
+        writes.track(log, file.writeback());
         return topics.computeIfAbsent(logId, id -> new Topic(log));
     }
 
@@ -345,12 +371,16 @@ public final class RtuHub implements AutoCloseable {
         };
     }
 
-    /** Stops polling. Connections are closed by the web server. */
+    /**
+     * Stops polling and writes every live notebook whose log moved since it was last written. Connections are closed
+     * by the web server.
+     */
     @Override
     public void close() {
         if (poller != null) {
             poller.shutdownNow();
         }
+        writes.close();
         signals.ifPresent(RtuSignals::close); // what this node's leaving clients said goes out
         onClose.forEach(Runnable::run);
     }
@@ -625,7 +655,11 @@ public final class RtuHub implements AutoCloseable {
         /** Removes a subscription and, if it had sent presence, tells the others it left (takes no lock). */
         void leave(Subscription subscription) {
             subscription.deactivate();
-            if (!subscribers.remove(subscription) || subscription.presence().isEmpty()) {
+            boolean removed = subscribers.remove(subscription);
+            if (removed && subscribers.isEmpty()) {
+                writes.lastLeft(log.fileId()); // written soon, on the writer's thread (decision 0029)
+            }
+            if (!removed || subscription.presence().isEmpty()) {
                 return; // only those who said where they are are announced as leaving
             }
             signals.ifPresent(relay -> relay.emit(log.fileId(), new RtuEvent.PresenceLeft("-", subscription.user(),

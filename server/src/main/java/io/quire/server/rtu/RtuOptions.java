@@ -20,9 +20,12 @@ import java.util.Objects;
  * @param presenceTtl     team mode, several nodes: how long another node's client stays present here without its
  *                        node repeating its presence (repeated every third of it); how far back a node that starts
  *                        serving a file reads the other nodes' events; they are kept twice as long (decision 0028)
+ * @param writeAfter      how long a live notebook's log must be quiet before the server writes its document to the
+ *                        file (a new version on the database store); it is also written when its last subscriber on a
+ *                        node leaves ({@link Duration#ZERO}: only then; decision 0029)
  */
 public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration pollInterval, int maxCatchUp,
-        Duration idleTimeout, Duration kernelLeaseTtl, Duration presenceTtl) {
+        Duration idleTimeout, Duration kernelLeaseTtl, Duration presenceTtl, Duration writeAfter) {
     /** The default {@link #maxQueuedEvents()}. */
     public static final int DEFAULT_MAX_QUEUED_EVENTS = 10_000;
     /** The default {@link #maxQueuedBytes()}: 32 MiB. */
@@ -37,6 +40,8 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
     public static final Duration DEFAULT_KERNEL_LEASE_TTL = Duration.ofSeconds(15);
     /** The default {@link #presenceTtl()}. */
     public static final Duration DEFAULT_PRESENCE_TTL = Duration.ofSeconds(15);
+    /** The default {@link #writeAfter()}. */
+    public static final Duration DEFAULT_WRITE_AFTER = Duration.ofSeconds(5);
 
     /** Validates the fields. */
     public RtuOptions {
@@ -66,16 +71,20 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
         if (presenceTtl.toMillis() < 30) {
             throw new IllegalArgumentException("rtu-presence-ttl must be at least 0.03 s, got " + presenceTtl);
         }
+        Objects.requireNonNull(writeAfter, "writeAfter");
+        if (writeAfter.isNegative() || !writeAfter.isZero() && writeAfter.toMillis() < 10) {
+            throw new IllegalArgumentException("rtu-write-after must be 0 (only when the last subscriber leaves) or at"
+                    + " least 0.01 s, got " + writeAfter);
+        }
     }
 
     /**
      * @return 10,000 events or 32 MiB per connection, a 50 ms poll, 1,000 deltas of catch-up, 60 s idle timeout, 15 s
-     *         kernel leases, 15 s presence TTL
+     *         kernel leases, 15 s presence TTL, written after 5 s of quiet
      */
     public static RtuOptions defaults() {
         return new RtuOptions(DEFAULT_MAX_QUEUED_EVENTS, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_POLL_INTERVAL,
-                DEFAULT_MAX_CATCH_UP, DEFAULT_IDLE_TIMEOUT, DEFAULT_KERNEL_LEASE_TTL,
-                DEFAULT_PRESENCE_TTL);
+                DEFAULT_MAX_CATCH_UP, DEFAULT_IDLE_TIMEOUT, DEFAULT_KERNEL_LEASE_TTL, DEFAULT_PRESENCE_TTL, DEFAULT_WRITE_AFTER);
     }
 
     /**
@@ -83,7 +92,8 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      * @return these options with another kernel lease TTL
      */
     public RtuOptions withKernelLeaseTtl(Duration ttl) {
-        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, maxCatchUp, idleTimeout, ttl, presenceTtl);
+        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, maxCatchUp, idleTimeout, ttl, presenceTtl,
+                writeAfter);
     }
 
     /**
@@ -92,7 +102,7 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      */
     public RtuOptions withIdleTimeout(Duration timeout) {
         return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, maxCatchUp, timeout, kernelLeaseTtl,
-                presenceTtl);
+                presenceTtl, writeAfter);
     }
 
     /**
@@ -101,7 +111,8 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      * @return these options with other queue limits
      */
     public RtuOptions withQueue(int events, long bytes) {
-        return new RtuOptions(events, bytes, pollInterval, maxCatchUp, idleTimeout, kernelLeaseTtl, presenceTtl);
+        return new RtuOptions(events, bytes, pollInterval, maxCatchUp, idleTimeout, kernelLeaseTtl, presenceTtl,
+                writeAfter);
     }
 
     /**
@@ -110,7 +121,7 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      */
     public RtuOptions withPollInterval(Duration interval) {
         return new RtuOptions(maxQueuedEvents, maxQueuedBytes, interval, maxCatchUp, idleTimeout, kernelLeaseTtl,
-                presenceTtl);
+                presenceTtl, writeAfter);
     }
 
     /**
@@ -119,7 +130,7 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      */
     public RtuOptions withMaxCatchUp(int deltas) {
         return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, deltas, idleTimeout, kernelLeaseTtl,
-                presenceTtl);
+                presenceTtl, writeAfter);
     }
 
     /**
@@ -128,6 +139,15 @@ public record RtuOptions(int maxQueuedEvents, long maxQueuedBytes, Duration poll
      */
     public RtuOptions withPresenceTtl(Duration ttl) {
         return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, maxCatchUp, idleTimeout, kernelLeaseTtl,
-                ttl);
+                ttl, writeAfter);
+    }
+
+    /**
+     * @param quiet how long a log must be quiet before it is written ({@link Duration#ZERO}: only on last leave)
+     * @return these options with another write delay
+     */
+    public RtuOptions withWriteAfter(Duration quiet) {
+        return new RtuOptions(maxQueuedEvents, maxQueuedBytes, pollInterval, maxCatchUp, idleTimeout, kernelLeaseTtl,
+                presenceTtl, quiet);
     }
 }

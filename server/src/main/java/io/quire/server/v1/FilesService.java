@@ -11,6 +11,9 @@ import io.quire.server.http.ApiException;
 import io.quire.server.http.JsonBodies;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -21,10 +24,12 @@ import java.util.function.Function;
 final class FilesService {
     private final Function<ServerRequest, ContentsManager> resolver;
     private final NotebookSaves saves;
+    private final NotebookHistory history;
 
-    FilesService(Function<ServerRequest, ContentsManager> resolver, NotebookSaves saves) {
+    FilesService(Function<ServerRequest, ContentsManager> resolver, NotebookSaves saves, NotebookHistory history) {
         this.resolver = resolver;
         this.saves = saves;
+        this.history = history;
     }
 
     /** {@code GET /api/v1/files?path=P}. */
@@ -55,6 +60,35 @@ final class FilesService {
             }
             case DIRECTORY -> throw ApiException.badRequest("file " + id + " is a folder, which has no content");
         }
+    }
+
+    /**
+     * {@code GET /api/v1/files/{id}/content?at=T}: a notebook as its delta log had it at T (decision 0029); the
+     * log's seq of that state in the {@code Quire-Log-Seq} header.
+     */
+    void contentAt(ServerRequest request, ServerResponse response) {
+        String text = request.query().first("at").asOptional().orElse("");
+        Instant time;
+        try {
+            time = Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            try {
+                time = OffsetDateTime.parse(text).toInstant();
+            } catch (DateTimeParseException again) {
+                throw ApiException.badRequest("'at' must be an ISO-8601 time such as 2026-01-31T12:00:00Z, got '"
+                        + text + "'");
+            }
+        }
+        String id = id(request);
+        ContentsManager contents = resolver.apply(request);
+        ContentModel model = require(contents, id, GetOptions.metadataOnly());
+        if (model.type() != ContentType.NOTEBOOK) {
+            throw ApiException.badRequest("file " + id + " is a " + model.type().wireName()
+                    + "; only notebooks have a delta log to read with 'at'");
+        }
+        NotebookHistory.Historical then = history.at(request, contents, model.path(), time);
+        response.header("Quire-Log-Seq", Long.toString(then.seq()));
+        JsonBodies.ok(response, then.notebook().toJson());
     }
 
     /** {@code PUT /api/v1/files/{id}/content}: replaces an existing notebook. */

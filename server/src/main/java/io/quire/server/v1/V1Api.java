@@ -61,7 +61,7 @@ public final class V1Api implements AutoCloseable {
         RequestScope scope = builder.scope.orElseGet(() -> RequestScope.shared(builder.contents,
                 builder.sessions.orElseGet(() -> SessionManager.create(builder.kernels, SessionStore.inMemory(),
                         builder.root, builder.clock))));
-        this.files = new FilesService(scope::contents, builder.notebookSaves);
+        this.files = new FilesService(scope::contents, builder.notebookSaves, builder.notebookHistory);
         this.versions = new VersionsService(scope::contents);
         Function<Optional<KernelOwner>, KernelStarter> starters = builder.starter
                 .<Function<Optional<KernelOwner>, KernelStarter>>map(starter -> owner -> starter)
@@ -149,9 +149,18 @@ public final class V1Api implements AutoCloseable {
         };
     }
 
-    /** A file's content now, or as of a time ({@code ?as_of=T}) from its versions. */
+    /**
+     * A file's content now, as of a time from its versions ({@code ?as_of=T}), or at a time from its delta log
+     * ({@code ?at=T}).
+     */
     private void content(ServerRequest request, ServerResponse response) {
-        if (request.query().contains("as_of")) {
+        boolean asOf = request.query().contains("as_of");
+        if (asOf && request.query().contains("at")) {
+            throw ApiException.badRequest("give either 'as_of' (saved versions) or 'at' (the delta log), not both");
+        }
+        if (request.query().contains("at")) {
+            files.contentAt(request, response);
+        } else if (asOf) {
             versions.contentAsOf(request, response);
         } else {
             files.content(request, response);
@@ -185,6 +194,7 @@ public final class V1Api implements AutoCloseable {
         private int keptExecutions = 1000;
         private Optional<RequestScope> scope = Optional.empty();
         private NotebookSaves notebookSaves = NotebookSaves.NONE;
+        private NotebookHistory notebookHistory = NotebookHistory.NONE;
         private Optional<Handler> login = Optional.empty();
         private Optional<Handler> logout = Optional.empty();
 
@@ -324,6 +334,18 @@ public final class V1Api implements AutoCloseable {
          */
         public Builder notebookSaves(NotebookSaves value) {
             this.notebookSaves = Objects.requireNonNull(value, "notebookSaves");
+            return this;
+        }
+
+        /**
+         * Where {@code GET /api/v1/files/{id}/content?at=T} reads a notebook's past state from its delta log.
+         * Default: {@link NotebookHistory#NONE} (404 {@code no_history}).
+         *
+         * @param value the history
+         * @return this builder
+         */
+        public Builder notebookHistory(NotebookHistory value) {
+            this.notebookHistory = Objects.requireNonNull(value, "notebookHistory");
             return this;
         }
 

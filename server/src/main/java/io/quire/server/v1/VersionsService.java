@@ -175,6 +175,11 @@ final class VersionsService {
         json.put("size", version.size());
         json.put("sha256", version.sha256());
         json.put("restored_from", version.restoredFrom().map(VersionId::toString).orElse(null));
+        if (version.logSeq().isPresent()) {
+            json.put("log_seq", version.logSeq().get());
+        } else {
+            json.putNull("log_seq");
+        }
         return json;
     }
 
