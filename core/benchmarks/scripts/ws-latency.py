@@ -2,7 +2,9 @@
 """1+1 execute round trips, measured by a client independent of the JVM (websocket-client, jupyter_client).
 
 Usage:
-  ws-latency.py kernel N                      the kernel's own time: jupyter_client straight to a local ipykernel
+  ws-latency.py kernel N [KERNEL]             the kernel's own time: jupyter_client straight to a local kernel
+  ws-latency.py zmq N [KERNEL]                the kernel's own time with a client as light as the WebSocket one: raw
+                                              pyzmq (one DEALER, one SUB) straight to a kernel jupyter_client started
   ws-latency.py ws BASE_URL TOKEN N [KERNEL]  through a server's kernel-channel WebSocket (Quire or Jupyter Server)
 Prints p50/p99/mean in ms of the time from sending execute_request to having both execute_reply and idle.
 The first WARMUP round trips (environment variable, default 20) are not counted.
@@ -19,9 +21,9 @@ def report(name, samples):
           f"mean {statistics.mean(samples) * 1000:.2f} ms")
 
 
-def kernel(n):
+def kernel(n, kernel_name="python3"):
     from jupyter_client.manager import start_new_kernel
-    km, kc = start_new_kernel(kernel_name="python3")
+    km, kc = start_new_kernel(kernel_name=kernel_name)
     try:
         samples = []
         for i in range(n + WARMUP):
@@ -38,9 +40,67 @@ def kernel(n):
                             and m["content"]["execution_state"] == "idle")
             if i >= WARMUP:
                 samples.append(time.perf_counter() - start)
-        report("kernel alone (jupyter_client)", samples)
+        report(f"kernel {kernel_name} alone (jupyter_client)", samples)
     finally:
         kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def raw_zmq(n, kernel_name="python3"):
+    import hashlib, hmac, zmq
+    from jupyter_client.manager import start_new_kernel
+    km, kc = start_new_kernel(kernel_name=kernel_name)
+    kc.stop_channels()
+    info = km.get_connection_info()
+    key = info["key"] if isinstance(info["key"], bytes) else info["key"].encode()
+    ctx = zmq.Context()
+    shell = ctx.socket(zmq.DEALER)
+    shell.connect(f"{info['transport']}://{info['ip']}:{info['shell_port']}")
+    iopub = ctx.socket(zmq.SUB)
+    iopub.setsockopt(zmq.SUBSCRIBE, b"")
+    iopub.connect(f"{info['transport']}://{info['ip']}:{info['iopub_port']}")
+    time.sleep(0.5)  # let the SUB connect before the first request
+    session = uuid.uuid4().hex
+
+    def sign(parts):
+        mac = hmac.new(key, digestmod=hashlib.sha256)
+        for part in parts:
+            mac.update(part)
+        return mac.hexdigest().encode()
+
+    try:
+        samples = []
+        poller = zmq.Poller()
+        poller.register(shell, zmq.POLLIN)
+        poller.register(iopub, zmq.POLLIN)
+        for i in range(n + WARMUP):
+            msg_id = uuid.uuid4().hex
+            header = {"msg_id": msg_id, "msg_type": "execute_request", "username": "bench", "session": session,
+                      "date": "2026-01-01T00:00:00Z", "version": "5.3"}
+            content = {"code": "1+1", "silent": False, "store_history": True, "user_expressions": {},
+                       "allow_stdin": False, "stop_on_error": True}
+            parts = [json.dumps(x).encode() for x in (header, {}, {}, content)]
+            start = time.perf_counter()
+            shell.send_multipart([b"<IDS|MSG>", sign(parts)] + parts)
+            reply = idle = False
+            while not (reply and idle):
+                for sock, _ in poller.poll(10000):
+                    frames = sock.recv_multipart()
+                    at = frames.index(b"<IDS|MSG>")
+                    head, parent = json.loads(frames[at + 2]), json.loads(frames[at + 3])
+                    if parent.get("msg_id") != msg_id:
+                        continue
+                    if sock is shell:
+                        reply = reply or head["msg_type"] == "execute_reply"
+                    elif head["msg_type"] == "status":
+                        idle = idle or json.loads(frames[at + 5])["execution_state"] == "idle"
+            if i >= WARMUP:
+                samples.append(time.perf_counter() - start)
+        report(f"kernel {kernel_name} alone (raw pyzmq)", samples)
+    finally:
+        shell.close(0)
+        iopub.close(0)
+        ctx.term()
         km.shutdown_kernel(now=True)
 
 
@@ -82,6 +142,8 @@ def ws(base, token, n, kernel_name="python3"):
 
 if __name__ == "__main__":
     if sys.argv[1] == "kernel":
-        kernel(int(sys.argv[2]))
+        kernel(int(sys.argv[2]), *(sys.argv[3:4]))
+    elif sys.argv[1] == "zmq":
+        raw_zmq(int(sys.argv[2]), *(sys.argv[3:4]))
     else:
         ws(sys.argv[2], sys.argv[3], int(sys.argv[4]), *(sys.argv[5:6]))

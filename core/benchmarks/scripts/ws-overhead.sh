@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# What Quire's kernel-channel WebSocket adds to a `1+1` round trip, measured with a kernel that answers at once
+# (echo-kernel.py), so that the kernel's own time and its run-to-run swings (several ms for ipykernel here) do not hide
+# the server's share. Both clients are ws-latency.py: raw pyzmq to the kernel, websocket-client (TCP_NODELAY) to Quire.
+#
+# Usage: core/benchmarks/scripts/ws-overhead.sh [round-trips] [rounds]   (defaults 2000 and 3; WARMUP=500 by default)
+# Needs a built tree (./mvnw -q package -DskipTests), python3-zmq, python3-jupyter-client, python3-websocket.
+# Prints, per round, p50/p90/p99 of the kernel alone (raw pyzmq straight to the echo kernel, a client as light as the
+# WebSocket one) and through Quire.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+n=${1:-2000}; rounds=${2:-3}
+export WARMUP=${WARMUP:-500}
+work=$(mktemp -d)
+quire_pid=""
+cleanup() { [ -n "$quire_pid" ] && kill "$quire_pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+mkdir -p "$work/jupyter/kernels/echo" "$work/root"
+cat > "$work/jupyter/kernels/echo/kernel.json" <<JSON
+{"argv": ["/usr/bin/python3", "$PWD/core/benchmarks/scripts/echo-kernel.py", "{connection_file}"],
+ "display_name": "Echo (benchmark)", "language": "python"}
+JSON
+export JUPYTER_PATH=$work/jupyter
+token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+QUIRE_ACCESS_LOG_LEVEL=OFF QUIRE_TOKEN="$token" launcher/target/quire/bin/quire server --port 18897 --root "$work/root" \
+    > "$work/quire.log" 2>&1 &
+quire_pid=$!
+for _ in $(seq 1 100); do curl -sf -H "Authorization: token $token" http://127.0.0.1:18897/api >/dev/null && break; sleep 0.2; done
+for round in $(seq 1 "$rounds"); do
+    echo "== round $round (n=$n after $WARMUP warm-up round trips)"
+    /usr/bin/python3 core/benchmarks/scripts/ws-latency.py zmq "$n" echo 2>/dev/null
+    /usr/bin/python3 core/benchmarks/scripts/ws-latency.py ws http://127.0.0.1:18897/ "$token" "$n" echo
+done
