@@ -124,12 +124,7 @@ public final class FileRepository {
             SaveOptions options) {
         Objects.requireNonNull(notebook, "notebook");
         NotebookParts parts = NotebookParts.split(notebook);
-        List<VersionRows.CellRow> cells = new java.util.ArrayList<>(parts.cells().size());
-        int position = 0;
-        for (NotebookParts.Cell cell : parts.cells()) {
-            cells.add(new VersionRows.CellRow(position++, cell.key(), cell.cell().hash(),
-                    cell.outputs().map(Blob::hash)));
-        }
+        List<VersionRows.CellRow> cells = cellRows(parts);
         return save(org, project, path, author, options, parts.blobs(), EntryType.NOTEBOOK, parts.size(),
                 parts.sha256(), Optional.of(parts.nbformat()), Optional.of(parts.nbformatMinor()),
                 Optional.of(parts.header().hash()), Optional.empty(), cells);
@@ -261,12 +256,7 @@ public final class FileRepository {
             return Optional.empty();
         }
         NotebookParts parts = NotebookParts.split(notebook);
-        List<VersionRows.CellRow> cells = new java.util.ArrayList<>(parts.cells().size());
-        int position = 0;
-        for (NotebookParts.Cell cell : parts.cells()) {
-            cells.add(new VersionRows.CellRow(position++, cell.key(), cell.cell().hash(),
-                    cell.outputs().map(Blob::hash)));
-        }
+        List<VersionRows.CellRow> cells = cellRows(parts);
         BlobStore.Written written = blobs.putAll(org, parts.blobs());
         return context.tx().inTransaction(isolation, c -> {
             FileEntry entry = VersionRows.requireFile(c, org, file);
@@ -475,5 +465,16 @@ public final class FileRepository {
     private static void requireIds(OrgId org, ProjectId project) {
         Objects.requireNonNull(org, "org");
         Objects.requireNonNull(project, "project");
+    }
+
+    /** A version's cell rows: each cell's position, key, content hash and outputs blob, in notebook order. */
+    private static List<VersionRows.CellRow> cellRows(NotebookParts parts) {
+        List<VersionRows.CellRow> cells = new java.util.ArrayList<>(parts.cells().size());
+        int position = 0;
+        for (NotebookParts.Cell cell : parts.cells()) {
+            cells.add(new VersionRows.CellRow(position++, cell.key(), cell.cell().hash(),
+                    cell.outputs().map(Blob::hash)));
+        }
+        return cells;
     }
 }

@@ -776,12 +776,7 @@ public final class NotebookViewModel implements AutoCloseable {
                 }
                 throw new CompletionException(cause(failure));
             }
-            known = saved.lastModified();
-            conflict.set(Optional.empty());
-            if (modifications == at) {
-                dirty.set(false);
-            }
-            message.set("Saved " + file.path());
+            saved(saved, at, "Saved " + file.path());
             return null;
         }, ui);
     }
@@ -802,14 +797,19 @@ public final class NotebookViewModel implements AutoCloseable {
                 message.set("Save failed: " + cause(failure).getMessage());
                 throw new CompletionException(cause(failure));
             }
-            known = saved.lastModified();
-            conflict.set(Optional.empty());
-            if (modifications == at) {
-                dirty.set(false);
-            }
-            message.set("Saved " + path + " (the live document)");
+            saved(saved, at, "Saved " + path + " (the live document)");
             return null;
         }, ui);
+    }
+
+    /** After a save: the version now known, no conflict, clean unless edited since {@code at}; on the UI thread. */
+    private void saved(FileInfo saved, long at, String text) {
+        known = saved.lastModified();
+        conflict.set(Optional.empty());
+        if (modifications == at) {
+            dirty.set(false);
+        }
+        message.set(text);
     }
 
     /**
