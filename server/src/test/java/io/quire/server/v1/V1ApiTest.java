@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class V1ApiTest {
     private static final String FAKE = FakeKernelProvisioner.KERNEL_NAME;
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = V1TestServer.JSON;
 
     @TempDir
     Path dir;
@@ -64,6 +65,34 @@ class V1ApiTest {
         assertThat(byPath.type()).isEqualTo(FileType.NOTEBOOK);
         assertThat(byPath.size()).hasValueSatisfying(size -> assertThat(size).isPositive());
         assertThat(byPath.writable()).isTrue();
+    }
+
+    @Test
+    void content_ofAnUnchangedNotebook_isTheStoredBytes_fromTheSecondReadOn() throws Exception {
+        String path = server.writeNotebook("stored.ipynb", FAKE, "print:x");
+        // nbformat's own layout (one-space indent), which a re-serialised tree would not reproduce
+        byte[] file = JSON.writer(new com.fasterxml.jackson.core.util.DefaultPrettyPrinter()
+                .withObjectIndenter(new com.fasterxml.jackson.core.util.DefaultIndenter(" ", "\n")))
+                .writeValueAsBytes(server.readNotebook(path));
+        Files.write(server.root.resolve(path), file);
+        String id = quire.fileByPath(path).id();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest get = java.net.http.HttpRequest.newBuilder(
+                        server.url().resolve("api/v1/files/" + id + "/content"))
+                .header("Authorization", "token " + V1TestServer.TOKEN).build();
+
+        byte[] first = http.send(get, java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body();
+        java.net.http.HttpResponse<byte[]> second = http.send(get, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(JSON.readTree(first)).isEqualTo(JSON.readTree(file));
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(second.body()).as("the checked, unchanged file as it is stored").isEqualTo(file);
+
+        quire.saveNotebook(id, V1TestServer.notebook(FAKE, V1TestServer.code("print:changed")));
+        JsonNode after = JSON.readTree(http.send(get, java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body());
+        assertThat(after.path("cells").get(0).path("source").asText()).as("a changed file is not served stale")
+                .isEqualTo("print:changed");
     }
 
     @Test

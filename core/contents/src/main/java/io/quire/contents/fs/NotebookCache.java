@@ -14,7 +14,9 @@ import java.util.Optional;
  * Parsed notebooks by file, so that reading an unchanged notebook again costs no parsing: an entry is valid only
  * while the file's size, modification time and file key (inode) are those it was read with, so any write, by Quire
  * or by another program, makes it miss. Bounded by the total size of the cached files; least recently used entries
- * go first. The cached trees are shared: callers copy before changing them ({@code ContentModel} does).
+ * go first. The cached trees are shared: callers copy before changing them ({@code ContentModel} does). A notebook too
+ * large to keep (over a quarter of the bound) is remembered without its tree, for {@link #verified} alone: so that
+ * reading a large unchanged notebook again can send its stored bytes instead of parsing it again.
  */
 final class NotebookCache {
     private record Stamp(long size, FileTime modified, Object fileKey) {
@@ -23,8 +25,12 @@ final class NotebookCache {
         }
     }
 
+    /** A cached notebook; {@code notebook} is null for one remembered only as verified (too large to keep). */
     private record Entry(Stamp stamp, JsonNode notebook, long bytes, boolean storedAsRead) {
     }
+
+    /** What a tree-less entry counts against the bound. */
+    private static final long TREELESS_BYTES = 1024;
 
     private final long maxBytes;
     private final Map<Path, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
@@ -43,7 +49,7 @@ final class NotebookCache {
             remove(file);
             return Optional.empty();
         }
-        return Optional.of(entry.notebook());
+        return Optional.ofNullable(entry.notebook());
     }
 
     /**
@@ -57,14 +63,16 @@ final class NotebookCache {
     }
 
     synchronized void put(Path file, BasicFileAttributes attributes, JsonNode notebook, long bytes) {
-        if (bytes > maxBytes / 4 || attributes.fileKey() == null) {
+        if (attributes.fileKey() == null) {
             return;
         }
         remove(file);
         boolean storedAsRead = notebook.path("nbformat").asInt() == 4 && notebook.path("nbformat_minor").asInt(-1) >= 0
                 && !notebook.path("metadata").has("orig_nbformat");
-        entries.put(file, new Entry(Stamp.of(attributes), notebook, bytes, storedAsRead));
-        totalBytes += bytes;
+        boolean keepTree = bytes <= maxBytes / 4;
+        long counted = keepTree ? bytes : TREELESS_BYTES;
+        entries.put(file, new Entry(Stamp.of(attributes), keepTree ? notebook : null, counted, storedAsRead));
+        totalBytes += counted;
         for (Iterator<Map.Entry<Path, Entry>> it = entries.entrySet().iterator(); totalBytes > maxBytes && it.hasNext(); ) {
             totalBytes -= it.next().getValue().bytes();
             it.remove();

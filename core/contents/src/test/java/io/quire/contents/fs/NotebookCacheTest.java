@@ -38,4 +38,35 @@ class NotebookCacheTest {
         var second = contents.get("n.ipynb", GetOptions.defaults()).content().orElseThrow();
         assertThat(second.path("nbformat").asInt()).isEqualTo(4);
     }
+
+    @Test
+    void aNotebookTooLargeToKeep_isRememberedAsVerified_withoutItsTree() throws Exception {
+        NotebookCache cache = new NotebookCache(4096);
+        Path file = Files.writeString(root.resolve("big.ipynb"), notebook("big"));
+        var attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(notebook("big"));
+
+        cache.put(file, attributes, tree, 2048); // over a quarter of the bound
+
+        assertThat(cache.get(file, attributes)).as("the tree is not kept").isEmpty();
+        assertThat(cache.verified(file, attributes)).as("but its stored bytes can be sent as they are").isTrue();
+        Files.writeString(file, notebook("BIG"));
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+        assertThat(cache.verified(file, Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class)))
+                .as("not once the file changed").isFalse();
+    }
+
+    @Test
+    void storedNotebookJson_ofALargeNotebook_afterOneRead() throws Exception {
+        FileContentsManager contents = FileContentsManager.create(root);
+        // a notebook over 16 MiB (a quarter of the manager's cache bound): read once, its bytes are then served as stored
+        String big = "x".repeat(17 * 1024 * 1024);
+        Files.writeString(root.resolve("big.ipynb"), notebook(big));
+        assertThat(contents.storedNotebookJson("big.ipynb")).as("not read yet").isEmpty();
+
+        contents.get("big.ipynb", GetOptions.defaults());
+
+        assertThat(contents.storedNotebookJson("big.ipynb")).hasValueSatisfying(bytes ->
+                assertThat(bytes).hasSize(notebook(big).length()));
+    }
 }
