@@ -45,6 +45,8 @@ final class ManagedKernel implements RunningKernel {
     private static final Logger LOG = LoggerFactory.getLogger(ManagedKernel.class);
     private static final int LAUNCH_ATTEMPTS = 3;
     private static final Duration RESTART_GRACE = Duration.ofSeconds(5);
+    /** How long a started kernel's stdin socket may take to connect before the kernel is declared ready anyway. */
+    private static final Duration STDIN_WAIT = Duration.ofSeconds(5);
     /** How long a reattached kernel may take to answer kernel_info before it is taken over as busy. */
     private static final Duration REATTACH_PROBE = Duration.ofSeconds(3);
     private static final Set<ManagedKernel> LIVE = ConcurrentHashMap.newKeySet();
@@ -173,6 +175,14 @@ final class ManagedKernel implements RunningKernel {
             try {
                 Duration remaining = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
                 info = current.kernelInfo(remaining);
+                // ready only once input() can reach us: the kernel answers on shell before our stdin socket may
+                // have finished connecting (ZeroMQ connects in the background)
+                Duration stdinWait = Duration.ofNanos(Math.max(1, Math.min(deadline - System.nanoTime(),
+                        STDIN_WAIT.toNanos())));
+                if (!current.awaitStdin(stdinWait)) {
+                    LOG.warn("kernel {}: its stdin socket did not connect within {}; input() may not reach this client",
+                            spec.name(), stdinWait);
+                }
                 return;
             } catch (KernelException e) {
                 last = e;

@@ -15,9 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /*
  * Owns the five ZeroMQ sockets of one kernel connection.
@@ -64,6 +67,13 @@ final class ZmqIoLoop implements AutoCloseable {
 
     private final ZContext context = new ZContext(1);
     private final Map<Channel, ZMQ.Socket> sockets = new EnumMap<>(Channel.class);
+    /** Monitor events of the stdin socket; read until its first handshake with the kernel. */
+    private final ZMQ.Socket stdinMonitor;
+    /**
+     * Completes when the stdin socket has finished its handshake with the kernel: until then an input_request the
+     * kernel sends to this client's identity is dropped by the kernel's ROUTER, and the kernel waits forever.
+     */
+    private final CompletableFuture<Void> stdinConnected = new CompletableFuture<>();
     private final ZMQ.Socket wakeReceiver;
     private final ZMQ.Socket wakeSender;
     private final BlockingQueue<Command> submitted = new LinkedBlockingQueue<>();
@@ -89,7 +99,15 @@ final class ZmqIoLoop implements AutoCloseable {
         String wakeEndpoint = "inproc://quire-wake-" + UUID.randomUUID();
         try {
             sockets.put(Channel.SHELL, dealer(info, Channel.SHELL, identity));
-            sockets.put(Channel.STDIN, dealer(info, Channel.STDIN, identity));
+            ZMQ.Socket stdin = context.createSocket(SocketType.DEALER);
+            stdin.setLinger(0);
+            stdin.setIdentity(identity);
+            String monitorEndpoint = "inproc://quire-stdin-monitor-" + UUID.randomUUID();
+            stdin.monitor(monitorEndpoint, ZMQ.EVENT_HANDSHAKE_PROTOCOL);
+            stdinMonitor = context.createSocket(SocketType.PAIR);
+            stdinMonitor.connect(monitorEndpoint); // before the connect, so that no event is missed
+            stdin.connect(info.endpoint(Channel.STDIN));
+            sockets.put(Channel.STDIN, stdin);
             sockets.put(Channel.CONTROL, dealer(info, Channel.CONTROL, UUID.randomUUID().toString()
                     .getBytes(StandardCharsets.US_ASCII)));
             ZMQ.Socket iopub = context.createSocket(SocketType.SUB);
@@ -129,6 +147,24 @@ final class ZmqIoLoop implements AutoCloseable {
         socket.setIdentity(identity);
         socket.connect(info.endpoint(channel));
         return socket;
+    }
+
+    /**
+     * Waits until the stdin socket has completed its handshake with the kernel (see {@link #stdinConnected}).
+     *
+     * @param timeout how long to wait
+     * @return whether it has
+     */
+    boolean awaitStdin(Duration timeout) {
+        try {
+            stdinConnected.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Queues frames for sending; thread-safe, never blocks, never touches a socket. */
@@ -199,6 +235,7 @@ final class ZmqIoLoop implements AutoCloseable {
         List<Channel> order = List.of(Channel.CONTROL, Channel.SHELL, Channel.STDIN, Channel.IOPUB, Channel.HEARTBEAT);
         ZMQ.Poller poller = context.createPoller(order.size() + 1);
         int wakeIndex = poller.register(wakeReceiver, ZMQ.Poller.POLLIN);
+        int monitorIndex = poller.register(stdinMonitor, ZMQ.Poller.POLLIN);
         int[] index = new int[order.size()];
         for (int i = 0; i < order.size(); i++) {
             index[i] = poller.register(sockets.get(order.get(i)), ZMQ.Poller.POLLIN);
@@ -209,6 +246,14 @@ final class ZmqIoLoop implements AutoCloseable {
             while (running) {
                 long waitMillis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(nextBeat - System.nanoTime()));
                 poller.poll(Math.max(1, waitMillis));
+                if (poller.pollin(monitorIndex)) {
+                    ZMQ.Event event;
+                    while ((event = ZMQ.Event.recv(stdinMonitor, ZMQ.DONTWAIT)) != null) {
+                        if (event.getEvent() == ZMQ.EVENT_HANDSHAKE_PROTOCOL) {
+                            stdinConnected.complete(null);
+                        }
+                    }
+                }
                 if (poller.pollin(wakeIndex)) {
                     while (wakeReceiver.recv(ZMQ.DONTWAIT) != null) {
                         // drained; the commands are in forIo

@@ -468,6 +468,17 @@ final class ZmqKernelClient implements KernelClient, ZmqIoLoop.Sink {
         return () -> stateListeners.remove(listener);
     }
 
+    /**
+     * Waits until the stdin socket has completed its handshake with the kernel: before that, an {@code input_request}
+     * the kernel addresses to this client is dropped by the kernel's socket and the kernel waits for an answer forever.
+     *
+     * @param timeout how long to wait
+     * @return whether it has
+     */
+    boolean awaitStdin(Duration timeout) {
+        return io.awaitStdin(timeout);
+    }
+
     @Override
     public ClientState state() {
         return state.get();
