@@ -168,7 +168,9 @@ class RtuNodeKillTest {
             for (int i = 0; i < 5; i++) {
                 edits.add(append(sa, "notes", " a" + i));
                 edits.add(append(sb, "notes", " b" + i));
-                Thread.sleep(100);
+                // one round acknowledged before the next, so the edits interleave with the running cell's output
+                sa.awaitQuiet(WAIT);
+                sb.awaitQuiet(WAIT);
             }
             Await.until(WAIT, "the loop printing into the log", () -> {
                 stored.refresh();
