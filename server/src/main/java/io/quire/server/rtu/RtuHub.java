@@ -137,7 +137,9 @@ public final class RtuHub implements AutoCloseable {
         }
         topic.lock.lock(); // a subscriber gets it after its 'subscribed', never before
         try {
-            topic.remember(event);
+            if (!topic.remember(event)) {
+                return; // a relayed copy from the lease holder got here first (decision 0028)
+            }
             if (relayed(event)) {
                 signals.ifPresent(relay -> relay.emit(logId, event));
             }
@@ -431,18 +433,30 @@ public final class RtuHub implements AutoCloseable {
             this.published = log.head();
         }
 
-        /** Records an execution event published here, so a relayed copy or an older state is not published again. */
-        private void remember(RtuEvent.Execution event) {
+        /**
+         * Records an execution event published here, so a relayed copy or an older state is not published again.
+         *
+         * @return false for a cell state no further along than one already published for that execution and cell
+         *         (this node derives {@code queued} from the execute delta, which can come after the holder's
+         *         relayed {@code running})
+         */
+        private boolean remember(RtuEvent.Execution event) {
             switch (event) {
                 case RtuEvent.CellState state -> {
                     synchronized (cellStates) {
-                        cellStates.put(state.executeSeq() + ":" + state.cellId(), state.state());
+                        String key = state.executeSeq() + ":" + state.cellId();
+                        String before = cellStates.get(key);
+                        if (before != null && rank(before) >= rank(state.state())) {
+                            return false;
+                        }
+                        cellStates.put(key, state.state());
                     }
                 }
                 case RtuEvent.KernelStatus status -> lastKernel = status;
                 default -> {
                 }
             }
+            return true;
         }
 
         /**

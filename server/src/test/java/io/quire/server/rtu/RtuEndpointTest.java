@@ -262,4 +262,28 @@ class RtuEndpointTest {
             assertThat(state.state()).isEqualTo("running");
         }
     }
+
+    @Test
+    void aCellStateBehindOneAlreadyPublished_isNotSentAgain() throws Exception {
+        // on a node without the kernel, the holder's relayed 'running' can arrive before this node's own 'queued'
+        String file = notebook("stale-state.ipynb");
+        try (RtuSocket client = RtuSocket.connect(server.port(), TOKEN)) {
+            client.send(new RtuEvent.Subscribe(file, OptionalLong.empty()));
+            RtuEvent.Subscribed subscribed = client.next(RtuEvent.Subscribed.class);
+            client.executionEvents = true;
+            client.next(RtuEvent.KernelStatus.class);
+            for (String state : List.of("running", "queued", "running", "done", "running")) {
+                server.rtu().publish(subscribed.logId(), new RtuEvent.CellState("-", 4, "c1", state,
+                        Optional.empty(), OptionalLong.empty()));
+            }
+            server.rtu().publish(subscribed.logId(), new RtuEvent.CellState("-", 5, "c1", "queued",
+                    Optional.empty(), OptionalLong.empty()));
+            List<String> seen = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                RtuEvent.CellState state = client.next(RtuEvent.CellState.class);
+                seen.add(state.executeSeq() + ":" + state.state());
+            }
+            assertThat(seen).containsExactly("4:running", "4:done", "5:queued");
+        }
+    }
 }
