@@ -69,6 +69,7 @@ public final class RtuExecution implements AutoCloseable {
         this.executions = Objects.requireNonNull(executions, "executions");
         this.controls = Objects.requireNonNull(store, "store").map(s -> new KernelControls(s, clock));
         this.leaseTtl = Objects.requireNonNull(leaseTtl, "leaseTtl");
+        hub.orderExecutionEventsOn(publisher);
         Duration interval = hub.options().pollInterval();
         this.controlPoller = controls.isEmpty() || interval.isZero() ? Optional.empty() : Optional.of(interval)
                 .map(every -> {

@@ -18,7 +18,9 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -59,6 +61,8 @@ public final class RtuHub implements AutoCloseable {
     private final LogWrites writes;
     /** Team mode: the relay of ephemeral events to and from other nodes (decision 0028). */
     private volatile Optional<RtuSignals> signals = Optional.empty();
+    /** Where relayed execution events are applied and published ({@link #orderExecutionEventsOn}). */
+    private volatile Executor executionOrder = Runnable::run;
     /** Orders a topic's first read of recent signals with the poller's reads (see {@link Topic#prime}). */
     private final ReentrantLock signalsLock = new ReentrantLock();
     private long lastHeartbeat = System.nanoTime(); // poller only
@@ -253,6 +257,18 @@ public final class RtuHub implements AutoCloseable {
         if (topic != null) {
             topic.pinned = true;
         }
+    }
+
+    /**
+     * Applies and publishes the execution events relayed from other nodes on the executor that publishes this
+     * node's own execution events, after those already handed to it: this node reports a cell {@code queued} from the
+     * execute delta it has just read (through that executor), and the holder's relayed {@code running} read in the
+     * same poll must come after it, not overtake it.
+     *
+     * @param executor the single thread that publishes this node's execution events
+     */
+    void orderExecutionEventsOn(Executor executor) {
+        executionOrder = Objects.requireNonNull(executor, "executor");
     }
 
     private void pollAll() {
@@ -495,6 +511,10 @@ public final class RtuHub implements AutoCloseable {
                         continue;
                     }
                     applied.put(signal.nodeId(), signal.seq());
+                    if (publish && signal.event() instanceof RtuEvent.Execution) {
+                        publishInOrder(signal);
+                        continue;
+                    }
                     Optional<RtuEvent.Server> event = applySignal(signal);
                     if (publish && event.isPresent()) {
                         send(event.get());
@@ -502,6 +522,22 @@ public final class RtuHub implements AutoCloseable {
                 }
             } finally {
                 lock.unlock();
+            }
+        }
+
+        private void publishInOrder(RtuSignals.Signal signal) {
+            Runnable apply = () -> {
+                lock.lock();
+                try {
+                    applySignal(signal).ifPresent(this::send);
+                } finally {
+                    lock.unlock();
+                }
+            };
+            try {
+                executionOrder.execute(apply);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("not publishing a relayed execution event of file {}: the node is stopping", log.fileId());
             }
         }
 
