@@ -6,6 +6,10 @@ Usage:
   ws-latency.py zmq N [KERNEL]                the kernel's own time with a client as light as the WebSocket one: raw
                                               pyzmq (one DEALER, one SUB) straight to a kernel jupyter_client started
   ws-latency.py ws BASE_URL TOKEN N [KERNEL]  through a server's kernel-channel WebSocket (Quire or Jupyter Server)
+  ws-latency.py wsraw BASE_URL TOKEN N [KERNEL]
+                                              the same over a minimal WebSocket client (a raw socket, frames parsed
+                                              from one buffer, messages matched by byte search as in zmq mode), so
+                                              that the client costs the same on both sides of the comparison
 Prints p50/p99/mean in ms of the time from sending execute_request to having both execute_reply and idle.
 The first WARMUP round trips (environment variable, default 20) are not counted.
 """
@@ -140,10 +144,82 @@ def ws(base, token, n, kernel_name="python3"):
                                                       headers={"Authorization": "token " + token}))
 
 
+def ws_raw(base, token, n, kernel_name="python3"):
+    import base64, re, struct
+    req = urllib.request.Request(base + "api/kernels", data=json.dumps({"name": kernel_name}).encode(),
+                                 headers={"Authorization": "token " + token, "Content-Type": "application/json"})
+    kernel_id = json.load(urllib.request.urlopen(req))["id"]
+    session = uuid.uuid4().hex
+    host, port = urllib.request.urlparse(base).hostname, urllib.request.urlparse(base).port
+    sock = socket.create_connection((host, port))
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall((f"GET /api/kernels/{kernel_id}/channels?session_id={session} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                  f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                  f"Sec-WebSocket-Version: 13\r\nAuthorization: token {token}\r\n\r\n").encode())
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        buf += sock.recv(65536)
+    head, buf = buf.split(b"\r\n\r\n", 1)
+    if not head.startswith(b"HTTP/1.1 101"):
+        raise SystemExit("upgrade refused: " + head.decode(errors="replace"))
+    reply_re = re.compile(rb'"msg_type":\s*"execute_reply"')
+    idle_re = re.compile(rb'"execution_state":\s*"idle"')
+
+    def frame(payload):  # a masked text frame; a zero mask key leaves the payload as it is
+        n = len(payload)
+        size = struct.pack("!B", 0x80 | n) if n < 126 else struct.pack("!BH", 0x80 | 126, n)
+        return b"\x81" + size + b"\0\0\0\0" + payload
+
+    try:
+        samples = []
+        for i in range(n + WARMUP):
+            msg_id = uuid.uuid4().hex
+            msg = {"header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "bench", "session": session,
+                              "date": "2026-01-01T00:00:00Z", "version": "5.3"},
+                   "parent_header": {}, "metadata": {}, "channel": "shell",
+                   "content": {"code": "1+1", "silent": False, "store_history": True, "user_expressions": {},
+                               "allow_stdin": False, "stop_on_error": True}}
+            start = time.perf_counter()
+            sock.sendall(frame(json.dumps(msg).encode()))
+            mid = msg_id.encode()
+            reply = idle = False
+            while not (reply and idle):
+                while True:  # every complete frame in the buffer
+                    if len(buf) < 2:
+                        break
+                    length, at = buf[1] & 0x7F, 2
+                    if length == 126:
+                        if len(buf) < 4:
+                            break
+                        length, at = struct.unpack("!H", buf[2:4])[0], 4
+                    elif length == 127:
+                        if len(buf) < 10:
+                            break
+                        length, at = struct.unpack("!Q", buf[2:10])[0], 10
+                    if len(buf) < at + length:
+                        break
+                    payload, buf = buf[at:at + length], buf[at + length:]
+                    if mid in payload:
+                        reply = reply or reply_re.search(payload) is not None
+                        idle = idle or idle_re.search(payload) is not None
+                if not (reply and idle):
+                    buf += sock.recv(1 << 20)
+            if i >= WARMUP:
+                samples.append(time.perf_counter() - start)
+        report(f"through {base} WebSocket (minimal client)", samples)
+    finally:
+        sock.close()
+        urllib.request.urlopen(urllib.request.Request(base + f"api/kernels/{kernel_id}", method="DELETE",
+                                                      headers={"Authorization": "token " + token}))
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "kernel":
         kernel(int(sys.argv[2]), *(sys.argv[3:4]))
     elif sys.argv[1] == "zmq":
         raw_zmq(int(sys.argv[2]), *(sys.argv[3:4]))
+    elif sys.argv[1] == "wsraw":
+        ws_raw(sys.argv[2], sys.argv[3], int(sys.argv[4]), *(sys.argv[5:6]))
     else:
         ws(sys.argv[2], sys.argv[3], int(sys.argv[4]), *(sys.argv[5:6]))

@@ -16,18 +16,25 @@ quire_pid=""
 cleanup() { [ -n "$quire_pid" ] && kill "$quire_pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 mkdir -p "$work/jupyter/kernels/echo" "$work/root"
+# PIN=1: the server on CPU 0, the kernel and the client on CPU 1 (in both measurements), as when a kernel runs in a
+# container of its own and the client on another machine: the server's work then does not steal the kernel's CPU.
+server_prefix=(); client_prefix=(); kernel_prefix=""
+if [ "${PIN:-0}" = 1 ]; then
+    server_prefix=(taskset -c 0); client_prefix=(taskset -c 1); kernel_prefix='"taskset", "-c", "1", '
+fi
 cat > "$work/jupyter/kernels/echo/kernel.json" <<JSON
-{"argv": ["/usr/bin/python3", "$PWD/core/benchmarks/scripts/echo-kernel.py", "{connection_file}"],
+{"argv": [$kernel_prefix"/usr/bin/python3", "$PWD/core/benchmarks/scripts/echo-kernel.py", "{connection_file}"],
  "display_name": "Echo (benchmark)", "language": "python"}
 JSON
 export JUPYTER_PATH=$work/jupyter
 token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-QUIRE_ACCESS_LOG_LEVEL=OFF QUIRE_TOKEN="$token" launcher/target/quire/bin/quire server --port 18897 --root "$work/root" \
+QUIRE_ACCESS_LOG_LEVEL=OFF QUIRE_TOKEN="$token" "${server_prefix[@]}" launcher/target/quire/bin/quire server --port 18897 --root "$work/root" \
     > "$work/quire.log" 2>&1 &
 quire_pid=$!
 for _ in $(seq 1 100); do curl -sf -H "Authorization: token $token" http://127.0.0.1:18897/api >/dev/null && break; sleep 0.2; done
 for round in $(seq 1 "$rounds"); do
     echo "== round $round (n=$n after $WARMUP warm-up round trips)"
-    /usr/bin/python3 core/benchmarks/scripts/ws-latency.py zmq "$n" echo 2>/dev/null
-    /usr/bin/python3 core/benchmarks/scripts/ws-latency.py ws http://127.0.0.1:18897/ "$token" "$n" echo
+    "${client_prefix[@]}" /usr/bin/python3 core/benchmarks/scripts/ws-latency.py zmq "$n" echo 2>/dev/null
+    "${client_prefix[@]}" /usr/bin/python3 core/benchmarks/scripts/ws-latency.py ws http://127.0.0.1:18897/ "$token" "$n" echo
+    "${client_prefix[@]}" /usr/bin/python3 core/benchmarks/scripts/ws-latency.py wsraw http://127.0.0.1:18897/ "$token" "$n" echo
 done

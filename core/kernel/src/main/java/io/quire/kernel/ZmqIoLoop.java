@@ -42,16 +42,9 @@ import java.util.concurrent.TimeoutException;
  *
  * The sink is called on the I/O thread and must not block.
  */
-final class ZmqIoLoop implements AutoCloseable {
+final class ZmqIoLoop implements KernelIo {
     private static final Logger LOG = LoggerFactory.getLogger(ZmqIoLoop.class);
     private static final int MAX_BATCH = 256;
-
-    /** Receives what arrives; called on the I/O thread only. */
-    interface Sink {
-        void onFrames(Channel channel, List<byte[]> frames);
-
-        void onHeartbeat(boolean alive);
-    }
 
     private sealed interface Command {
     }
@@ -155,7 +148,8 @@ final class ZmqIoLoop implements AutoCloseable {
      * @param timeout how long to wait
      * @return whether it has
      */
-    boolean awaitStdin(Duration timeout) {
+    @Override
+    public boolean awaitStdin(Duration timeout) {
         try {
             stdinConnected.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
@@ -168,7 +162,8 @@ final class ZmqIoLoop implements AutoCloseable {
     }
 
     /** Queues frames for sending; thread-safe, never blocks, never touches a socket. */
-    void send(Channel channel, List<byte[]> frames) {
+    @Override
+    public void send(Channel channel, List<byte[]> frames) {
         if (stopping) {
             throw new KernelException("client is closed");
         }
@@ -176,7 +171,8 @@ final class ZmqIoLoop implements AutoCloseable {
     }
 
     /** Forgets heartbeat history, e.g. after a kernel restart. */
-    void resetHeartbeat() {
+    @Override
+    public void resetHeartbeat() {
         if (!stopping) {
             submitted.add(new ResetHeartbeat());
         }

@@ -44,7 +44,7 @@ import java.util.function.Consumer;
  * declare the kernel gone; every tracker then fails with KernelDiedException and new requests fail at
  * once until the heartbeat resumes or the owner revives the client after a restart.
  */
-final class ZmqKernelClient implements KernelClient, ZmqIoLoop.Sink {
+final class ZmqKernelClient implements KernelClient, KernelIo.Sink {
     private static final Logger LOG = LoggerFactory.getLogger(ZmqKernelClient.class);
 
     private final ConnectionInfo info;
@@ -65,7 +65,7 @@ final class ZmqKernelClient implements KernelClient, ZmqIoLoop.Sink {
     private final LongAdder heartbeatFailures = new LongAdder();
     private final LongAdder iopubShed = new LongAdder();
     private final AtomicInteger rawListenerCount = new AtomicInteger();
-    private final ZmqIoLoop io;
+    private final KernelIo io;
 
     private ZmqKernelClient(ConnectionInfo info, KernelClientOptions options) {
         if (!info.transport().equals("tcp")) {
@@ -75,7 +75,7 @@ final class ZmqKernelClient implements KernelClient, ZmqIoLoop.Sink {
         this.options = options;
         this.wire = new Wire(info.key(), info.signatureScheme());
         this.globalCallbacks = newQueue("IOPub listeners");
-        this.io = new ZmqIoLoop(info, options.heartbeatInterval(), options.heartbeatMisses(), this);
+        this.io = KernelIo.open(info, options.heartbeatInterval(), options.heartbeatMisses(), this);
     }
 
     static ZmqKernelClient connect(ConnectionInfo info, KernelClientOptions options) {
