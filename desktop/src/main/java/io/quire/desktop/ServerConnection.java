@@ -2,7 +2,9 @@ package io.quire.desktop;
 
 import io.quire.client.QuireClient;
 import java.net.URI;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where a Quire server is and how to authenticate: the embedded one or a remote team server.
@@ -11,6 +13,8 @@ import java.util.Objects;
  * @param token   its token
  */
 public record ServerConnection(URI baseUrl, String token) {
+    private static final Map<ServerConnection, QuireClient> CLIENTS = new ConcurrentHashMap<>();
+
     /** Validates the fields. */
     public ServerConnection {
         Objects.requireNonNull(baseUrl, "baseUrl");
@@ -18,12 +22,15 @@ public record ServerConnection(URI baseUrl, String token) {
     }
 
     /**
-     * A client of the server.
+     * A client of the server: one per server and token for the whole app, because each {@link QuireClient} has its
+     * own JDK {@code HttpClient} (a selector thread and a connection pool), which every call building a new one paid
+     * for again and never shut down. {@code QuireClient} is thread-safe.
      *
-     * @return a new client
+     * @return the client
      */
     public QuireClient client() {
-        return QuireClient.builder().baseUrl(baseUrl).token(token).build();
+        return CLIENTS.computeIfAbsent(this, connection -> QuireClient.builder().baseUrl(connection.baseUrl())
+                .token(connection.token()).build());
     }
 
     @Override
