@@ -7,7 +7,6 @@ import io.quire.desktop.home.WorkspaceViewModel;
 import io.quire.desktop.instance.SingleInstance;
 import io.quire.desktop.notebook.NotebookDocument;
 import io.quire.desktop.notebook.NotebookView;
-import io.quire.client.rtu.RtuClient;
 import io.quire.client.rtu.RtuException;
 import io.quire.desktop.notebook.LiveDocument;
 import io.quire.desktop.notebook.NotebookViewModel;
@@ -265,8 +264,8 @@ public final class DesktopApp extends Application {
                 Optional<LiveDocument> live = Optional.empty();
                 String notLive = null;
                 try {
-                    live = Optional.of(LiveDocument.open(client, RtuClient.create(connection.baseUrl(),
-                            connection.token()), path, LIVE_TIMEOUT, Platform::runLater));
+                    live = Optional.of(LiveDocument.open(client, connection.rtu(), path, LIVE_TIMEOUT,
+                            Platform::runLater));
                 } catch (RtuException e) {
                     notLive = e.getMessage();
                 }

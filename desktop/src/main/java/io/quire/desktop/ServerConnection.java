@@ -1,6 +1,7 @@
 package io.quire.desktop;
 
 import io.quire.client.QuireClient;
+import io.quire.client.rtu.RtuClient;
 import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public record ServerConnection(URI baseUrl, String token) {
     private static final Map<ServerConnection, QuireClient> CLIENTS = new ConcurrentHashMap<>();
+    private static final Map<ServerConnection, RtuClient> RTU_CLIENTS = new ConcurrentHashMap<>();
 
     /** Validates the fields. */
     public ServerConnection {
@@ -31,6 +33,17 @@ public record ServerConnection(URI baseUrl, String token) {
     public QuireClient client() {
         return CLIENTS.computeIfAbsent(this, connection -> QuireClient.builder().baseUrl(connection.baseUrl())
                 .token(connection.token()).build());
+    }
+
+    /**
+     * A real-time client of the server ({@code /api/v1/rtu}): one per server and token, for the same reason as
+     * {@link #client()} (each has its own JDK {@code HttpClient}); every session it opens has its own WebSocket.
+     *
+     * @return the client
+     */
+    public RtuClient rtu() {
+        return RTU_CLIENTS.computeIfAbsent(this, connection -> RtuClient.create(connection.baseUrl(),
+                connection.token()));
     }
 
     @Override

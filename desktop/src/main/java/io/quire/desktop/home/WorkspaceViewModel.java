@@ -3,7 +3,6 @@ package io.quire.desktop.home;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quire.client.KernelSpecInfo;
-import io.quire.client.rtu.RtuClient;
 import io.quire.client.rtu.RtuException;
 import io.quire.desktop.ServerConnection;
 import io.quire.desktop.notebook.LiveDocument;
@@ -351,8 +350,8 @@ public final class WorkspaceViewModel implements AutoCloseable {
         Optional<String> notLive = Optional.empty();
         if (servers.live()) {
             try {
-                LiveDocument live = LiveDocument.open(connection.client(), RtuClient.create(connection.baseUrl(),
-                        connection.token()), path, LIVE_TIMEOUT, ui);
+                LiveDocument live = LiveDocument.open(connection.client(), connection.rtu(), path,
+                        LIVE_TIMEOUT, ui);
                 return new Loaded(connection, live.document(), Optional.of(live), Optional.empty(), locate,
                         Duration.between(from, clock.instant()));
             } catch (RtuException e) {
