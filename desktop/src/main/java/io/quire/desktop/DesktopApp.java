@@ -7,7 +7,8 @@ import io.quire.desktop.home.WorkspaceViewModel;
 import io.quire.desktop.instance.SingleInstance;
 import io.quire.desktop.notebook.NotebookDocument;
 import io.quire.desktop.notebook.NotebookView;
-import io.quire.client.rtu.RtuClient;
+import io.quire.client.rtu.RtuException;
+import io.quire.desktop.notebook.LiveDocument;
 import io.quire.desktop.notebook.NotebookViewModel;
 import io.quire.desktop.notebook.Runs;
 import io.quire.desktop.output.HtmlView;
@@ -36,6 +37,7 @@ import javafx.stage.Stage;
  */
 public final class DesktopApp extends Application {
     private static final System.Logger LOG = System.getLogger(DesktopApp.class.getName());
+    private static final java.time.Duration LIVE_TIMEOUT = java.time.Duration.ofSeconds(10);
     private static volatile Optional<SingleInstance> instance = Optional.empty();
     private static volatile boolean serverFailed;
 
@@ -185,7 +187,8 @@ public final class DesktopApp extends Application {
                 LOG.log(System.Logger.Level.INFO, line);
                 System.err.println("quire-desktop: " + line);
                 String phases = workspace.openTimes(tab).map(times -> String.format(
-                        "waiting for the server %d ms, read (server read, HTTP, JSON parse) %d ms, view model and view"
+                        "waiting for the server %d ms, read (live: subscribe and snapshot; else server read, HTTP, JSON"
+                        + " parse) %d ms, view model and view"
                         + " %d ms, ", times.locate().toMillis(), times.read().toMillis(), times.model().toMillis()))
                         .orElse("");
                 System.err.printf("quire-desktop: phases: embedded server up %d ms after launch (in parallel with the"
@@ -256,15 +259,31 @@ public final class DesktopApp extends Application {
         CompletableFuture<NotebookView> view = new CompletableFuture<>();
         Thread.ofVirtual().name("quire-open").start(() -> {
             try {
-                NotebookDocument document = NotebookDocument.load(client, path);
+                // live on servers that serve the real-time channel, read from its snapshot alone; else as a file
+                // (decisions 0026, 0030)
+                Optional<LiveDocument> live = Optional.empty();
+                String notLive = null;
+                try {
+                    live = Optional.of(LiveDocument.open(client, connection.rtu(), path, LIVE_TIMEOUT,
+                            Platform::runLater));
+                } catch (RtuException e) {
+                    notLive = e.getMessage();
+                }
+                NotebookDocument document = live.isPresent() ? live.get().document()
+                        : NotebookDocument.load(client, path);
+                Optional<LiveDocument> opened = live;
+                String reason = notLive;
                 Platform.runLater(() -> {
                     try {
                         NotebookViewModel model = NotebookViewModel.builder(client, document).ui(Platform::runLater)
                                 .runs(runs).build();
-                        // live on servers that serve the real-time channel, else as a file (decision 0026)
-                        model.goLive(RtuClient.create(connection.baseUrl(), connection.token()))
-                                .whenComplete((live, failure) -> view.complete(new NotebookView(model)));
+                        opened.ifPresent(model::goLive);
+                        if (reason != null) {
+                            model.notLive(reason);
+                        }
+                        view.complete(new NotebookView(model));
                     } catch (RuntimeException e) {
+                        opened.ifPresent(LiveDocument::close);
                         view.completeExceptionally(e);
                     }
                 });

@@ -187,6 +187,24 @@ public interface ContentsManager {
     }
 
     /**
+     * The notebook at a path as a model, for callers that need the model rather than its JSON (the real-time channel
+     * starting a file's log from it): {@link #get} and {@link Notebook#fromJson}, which a backend may do in one step
+     * (the filesystem parses the file straight into the model instead of into a model, a JSON tree and a model again).
+     *
+     * @param path the notebook's API path
+     * @return the notebook, or empty when the entry at the path is not a notebook
+     * @throws ContentsNotFoundException   if nothing exists at the path
+     * @throws ContentsBadRequestException if the notebook cannot be read
+     */
+    default Optional<Notebook> notebook(String path) {
+        ContentModel model = get(path);
+        if (model.type() != ContentType.NOTEBOOK || model.content().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Notebook.fromJson(model.content().get()));
+    }
+
+    /**
      * The notebook at a path as the JSON bytes the backend stores, when it can hand them out without parsing and
      * serialising again: a fast path for reads of unchanged notebooks. The bytes are guaranteed to be a valid
      * nbformat 4 notebook that {@link #get} would return as the same JSON data (not necessarily byte for byte).

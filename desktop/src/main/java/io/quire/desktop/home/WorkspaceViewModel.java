@@ -3,8 +3,9 @@ package io.quire.desktop.home;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quire.client.KernelSpecInfo;
-import io.quire.client.rtu.RtuClient;
+import io.quire.client.rtu.RtuException;
 import io.quire.desktop.ServerConnection;
+import io.quire.desktop.notebook.LiveDocument;
 import io.quire.desktop.notebook.NotebookDocument;
 import io.quire.desktop.notebook.NotebookViewModel;
 import io.quire.desktop.notebook.Runs;
@@ -42,6 +43,7 @@ import javafx.collections.ObservableList;
 public final class WorkspaceViewModel implements AutoCloseable {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Duration CHECK_WITHOUT_AUTOSAVE = DesktopSettings.DEFAULT_AUTOSAVE;
+    private static final Duration LIVE_TIMEOUT = Duration.ofSeconds(10);
 
     /** Where a local notebook is served: the embedded server for its folder (started when needed). */
     public interface Servers {
@@ -282,9 +284,7 @@ public final class WorkspaceViewModel implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> {
             Located located = servers.locate(absolute);
             Instant found = clock.instant();
-            NotebookDocument document = NotebookDocument.load(located.connection().client(), located.path());
-            return new Loaded(located.connection(), document, Duration.between(start, found),
-                    Duration.between(found, clock.instant()));
+            return read(located.connection(), located.path(), Duration.between(start, found), found);
         }, background).handleAsync((loaded, failure) -> added(loaded, failure, Optional.of(absolute),
                 new RecentNotebook(Optional.empty(), absolute.toString(), clock.instant())), ui)
                 .thenCompose(tab -> tab);
@@ -306,10 +306,7 @@ public final class WorkspaceViewModel implements AutoCloseable {
             return CompletableFuture.completedFuture(open.get());
         }
         Instant start = clock.instant();
-        return CompletableFuture.supplyAsync(() -> {
-            NotebookDocument document = NotebookDocument.load(connection.client(), path);
-            return new Loaded(connection, document, Duration.ZERO, Duration.between(start, clock.instant()));
-        }, background)
+        return CompletableFuture.supplyAsync(() -> read(connection, path, Duration.ZERO, start), background)
                 .handleAsync((loaded, failure) -> added(loaded, failure, Optional.empty(),
                         new RecentNotebook(Optional.of(connection.baseUrl().toString()), path, clock.instant())), ui)
                 .thenCompose(tab -> tab);
@@ -344,15 +341,40 @@ public final class WorkspaceViewModel implements AutoCloseable {
         return openRemote(connection.get(), entry.path());
     }
 
-    private record Loaded(ServerConnection connection, NotebookDocument document, Duration locate, Duration read) {
+    /**
+     * Reads a notebook on a background thread: live where the server allows, from the real-time channel's snapshot
+     * alone (decision 0030: the notebook is sent and parsed once); else, or when the channel refuses, through the
+     * contents API as a file.
+     */
+    private Loaded read(ServerConnection connection, String path, Duration locate, Instant from) {
+        Optional<String> notLive = Optional.empty();
+        if (servers.live()) {
+            try {
+                LiveDocument live = LiveDocument.open(connection.client(), connection.rtu(), path,
+                        LIVE_TIMEOUT, ui);
+                return new Loaded(connection, live.document(), Optional.of(live), Optional.empty(), locate,
+                        Duration.between(from, clock.instant()));
+            } catch (RtuException e) {
+                notLive = Optional.of(e.getMessage());
+            }
+        }
+        NotebookDocument document = NotebookDocument.load(connection.client(), path);
+        return new Loaded(connection, document, Optional.empty(), notLive, locate,
+                Duration.between(from, clock.instant()));
+    }
+
+    private record Loaded(ServerConnection connection, NotebookDocument document, Optional<LiveDocument> live,
+            Optional<String> notLive, Duration locate, Duration read) {
     }
 
     /**
      * How long opening a notebook took, by phase (for the start-up benchmark).
      *
      * @param locate finding the server of a local file (waiting for it, or starting one, when it is not running)
-     * @param read   reading it through the SDK, on a background thread: the server reads the file (parsing and
-     *               checking it on a first read) and sends it, and the SDK parses the JSON
+     * @param read   reading it through the SDK, on a background thread: live (decision 0030), subscribing on the
+     *               real-time channel (the server opens the file's log, reading the file on a first open, and sends
+     *               its snapshot; the SDK parses it) and taking the document as JSON; as a file, the server reads
+     *               the file and sends it, and the SDK parses the JSON
      * @param model  building its view model and its tab, view included, on the UI thread
      */
     public record OpenTimes(Duration locate, Duration read, Duration model) {
@@ -383,25 +405,28 @@ public final class WorkspaceViewModel implements AutoCloseable {
             throw new CompletionException(cause);
         }
         Instant start = clock.instant();
-        NotebookViewModel notebook = NotebookViewModel.builder(loaded.connection().client(), loaded.document())
-                .runs(Runs.KERNEL_CHANNELS).background(background).ui(ui).build();
-        // live on servers that serve the real-time channel, else as a file (decision 0026); the tab appears once
-        // the notebook shows the server's document, so nothing typed before is replaced by it
-        CompletableFuture<Boolean> live = servers.live()
-                ? notebook.goLive(RtuClient.create(loaded.connection().baseUrl(), loaded.connection().token()))
-                : CompletableFuture.completedFuture(false);
-        return live.handleAsync((ok, ignored) -> {
-            NotebookTab tab = new NotebookTab(notebook, loaded.connection(), local);
-            tabs.add(tab);
-            openTimes.put(tab, new OpenTimes(loaded.locate(), loaded.read(), Duration.between(start, clock.instant())));
-            select(tabs.size() - 1);
-            try {
-                recent.setAll(recentStore.add(entry));
-            } catch (RuntimeException e) {
-                message.set(e.getMessage());
-            }
-            return tab;
-        }, ui);
+        NotebookViewModel notebook;
+        try {
+            notebook = NotebookViewModel.builder(loaded.connection().client(), loaded.document())
+                    .runs(Runs.KERNEL_CHANNELS).background(background).ui(ui).build();
+        } catch (RuntimeException e) {
+            loaded.live().ifPresent(LiveDocument::close);
+            throw e;
+        }
+        // live on servers that serve the real-time channel, else as a file (decisions 0026, 0030): the notebook
+        // was read from the live session, so the tab shows the server's document and nothing typed is replaced
+        loaded.live().ifPresent(notebook::goLive);
+        loaded.notLive().ifPresent(notebook::notLive);
+        NotebookTab tab = new NotebookTab(notebook, loaded.connection(), local);
+        tabs.add(tab);
+        openTimes.put(tab, new OpenTimes(loaded.locate(), loaded.read(), Duration.between(start, clock.instant())));
+        select(tabs.size() - 1);
+        try {
+            recent.setAll(recentStore.add(entry));
+        } catch (RuntimeException e) {
+            message.set(e.getMessage());
+        }
+        return CompletableFuture.completedFuture(tab);
     }
 
     /**

@@ -458,6 +458,47 @@ public final class NotebookViewModel implements AutoCloseable {
     }
 
     /**
+     * Edits the notebook live on a session opened before the view model (decision 0030): the view model was built
+     * from {@code opened.document()}, which is the session's document at {@link LiveDocument#seq()}, so the cells
+     * are already in line with it and are compared with the session's document only when log deltas were applied in
+     * between (someone edited while the notebook was being opened) or own deltas are pending. Call it on the UI
+     * executor, the one the session's events are handled on.
+     *
+     * @param opened the document this view model was built from, with its session
+     * @return whether the notebook is live (false when it is live already on another session, which is closed)
+     * @throws IllegalArgumentException when the view model was not built from this document's file
+     */
+    public boolean goLive(LiveDocument opened) {
+        Objects.requireNonNull(opened, "opened");
+        if (!opened.document().file().id().equals(file.id())) {
+            throw new IllegalArgumentException("the live document is " + opened.document().file().path()
+                    + ", this notebook " + file.path());
+        }
+        if (live != null) {
+            opened.close();
+            return false;
+        }
+        CollabSession session = opened.session();
+        live = session;
+        opened.listen(this::onLive);
+        liveMode.set(true);
+        if (session.seq() != opened.seq() || session.hasOutstanding() || idsAdded) {
+            remotely(this::resync);
+        }
+        sendPresence();
+        return true;
+    }
+
+    /**
+     * Shows why the notebook could not be opened live (it is edited as a file).
+     *
+     * @param reason what the server or the connection said
+     */
+    public void notLive(String reason) {
+        message.set("Not live: " + Objects.requireNonNull(reason, "reason"));
+    }
+
+    /**
      * Whether the notebook is edited live on the server's real-time channel.
      *
      * @return the property

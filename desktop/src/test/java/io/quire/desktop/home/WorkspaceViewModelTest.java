@@ -29,6 +29,7 @@ class WorkspaceViewModelTest {
     private EmbeddedServer server;
     private ConfigDir config;
     private WorkspaceViewModel workspace;
+    private boolean live;
 
     @BeforeEach
     void start() throws Exception {
@@ -45,7 +46,7 @@ class WorkspaceViewModelTest {
         return new WorkspaceViewModel(new WorkspaceViewModel.Servers() {
             @Override
             public boolean live() {
-                return false; // these tests are about file mode: changes on disk, conflicts, autosave of files
+                return live; // most tests are about file mode: changes on disk, conflicts, autosave of files
             }
 
             @Override
@@ -87,6 +88,31 @@ class WorkspaceViewModelTest {
 
     private NotebookTab open(String name) throws Exception {
         return workspace.openLocal(root.resolve(name)).get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void liveOpen_showsTheServersDocument_andTypingReachesAnotherClient() throws Exception {
+        workspace.close();
+        live = true;
+        workspace = workspace();
+        var client = server.connection().client();
+        try (var other = server.connection().rtu().open(client.fileByPath("a.ipynb").id(),
+                java.time.Duration.ofSeconds(20))) {
+            other.edit(header -> new io.quire.collab.Delta.EditSource(header, "c1",
+                    io.quire.collab.TextOperation.builder().retain(5).insert("0").build()));
+            other.awaitQuiet(java.time.Duration.ofSeconds(20));
+
+            NotebookTab a = open("a.ipynb");
+            assertThat(a.notebook().liveProperty().get()).isTrue();
+            assertThat(a.notebook().messageProperty().get()).isEmpty();
+            assertThat(a.notebook().cells().getFirst().sourceProperty().get()).isEqualTo("x = 10");
+            assertThat(a.title().get()).isEqualTo("a.ipynb");
+            assertThat(workspace.openTimes(a)).isPresent();
+
+            a.notebook().cells().getFirst().sourceProperty().set("x = 100");
+            io.quire.testing.Await.until(java.time.Duration.ofSeconds(20), "the other client sees the typing",
+                    () -> other.cellJson("c1").orElseThrow().path("source").asText().equals("x = 100"));
+        }
     }
 
     @Test

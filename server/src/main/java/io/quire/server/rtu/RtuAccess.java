@@ -2,8 +2,6 @@ package io.quire.server.rtu;
 
 import io.helidon.webserver.http.ServerRequest;
 import io.quire.collab.CellIds;
-import io.quire.contents.ContentModel;
-import io.quire.contents.ContentType;
 import io.quire.contents.ContentsManager;
 import io.quire.contents.SaveRequest;
 import io.quire.notebook.Notebook;
@@ -132,13 +130,9 @@ public interface RtuAccess {
                     return Optional.empty();
                 }
                 UUID logId = UUID.nameUUIDFromBytes(("quire-fs:" + path.get()).getBytes(StandardCharsets.UTF_8));
-                return Optional.of(new File(logId, ResourceRole.OWNER, () -> {
-                    ContentModel model = contents.get(path.get());
-                    if (model.type() != ContentType.NOTEBOOK || model.content().isEmpty()) {
-                        throw new NotANotebookException("'" + path.get() + "' is not a notebook");
-                    }
-                    return CellIds.ensure(Notebook.fromJson(model.content().get()));
-                }, homes.computeIfAbsent(path.get(), p -> new FileWriteback(contents, p))));
+                return Optional.of(new File(logId, ResourceRole.OWNER, () -> CellIds.ensure(contents.notebook(path.get())
+                        .orElseThrow(() -> new NotANotebookException("'" + path.get() + "' is not a notebook"))),
+                        homes.computeIfAbsent(path.get(), p -> new FileWriteback(contents, p))));
             }
         };
     }

@@ -129,6 +129,37 @@ public final class CollabSession implements AutoCloseable {
     }
 
     /**
+     * {@link #document()} as nbformat JSON together with the seq it reflects, taken at one moment: a caller that
+     * builds its own copy of the notebook from the JSON (such as an editor opening a notebook from the session alone,
+     * without reading the file first) compares {@link #seq()} with {@link JsonCopy#seq()} later to learn whether
+     * log deltas were applied in between, and only then has to compare documents.
+     *
+     * @return the copy
+     * @throws IllegalStateException before the session has a document
+     */
+    public synchronized JsonCopy jsonCopy() {
+        ClientDocument doc = requireDocument();
+        return new JsonCopy(doc.seq(), doc.hasOutstanding(), doc.document().toJson());
+    }
+
+    /**
+     * The session's document as JSON at one moment ({@link #jsonCopy()}).
+     *
+     * @param seq         the seq of the last log delta applied then
+     * @param outstanding whether own deltas were in flight or buffered then
+     * @param notebook    {@link #document()} then, as nbformat JSON (the caller's own tree)
+     */
+    public record JsonCopy(long seq, boolean outstanding, ObjectNode notebook) {
+        /** Validates the fields. */
+        public JsonCopy {
+            if (seq < 0) {
+                throw new IllegalArgumentException("seq must not be negative, got " + seq);
+            }
+            Objects.requireNonNull(notebook, "notebook");
+        }
+    }
+
+    /**
      * Inserts a cell given as nbformat JSON ({@link #edit} with {@link Delta.InsertCell}).
      *
      * @param index where the cell goes, 0 to the number of cells
@@ -474,7 +505,8 @@ public final class CollabSession implements AutoCloseable {
                 : OptionalLong.of(document.seq())));
     }
 
-    private void handle(Connection source, String text) {
+    /** Reads an event on the connection's thread, so a large one (a snapshot) is not parsed on the executor's. */
+    private void received(Connection source, String text) {
         RtuEvent.Server event;
         try {
             event = RtuCodec.readServer(text);
@@ -485,6 +517,10 @@ public final class CollabSession implements AutoCloseable {
             }
             return;
         }
+        events.execute(() -> handle(source, event));
+    }
+
+    private void handle(Connection source, RtuEvent.Server event) {
         synchronized (this) {
             if (source != connection) {
                 return;
@@ -593,7 +629,7 @@ public final class CollabSession implements AutoCloseable {
             if (last) {
                 String text = partial.toString();
                 partial.setLength(0);
-                events.execute(() -> handle(this, text));
+                received(this, text);
             }
             webSocket.request(1);
             return null;

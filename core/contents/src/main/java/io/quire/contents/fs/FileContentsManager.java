@@ -241,6 +241,32 @@ public final class FileContentsManager implements ContentsManager {
     }
 
     @Override
+    public Optional<Notebook> notebook(String path) {
+        String api = check(path);
+        Path file = resolve(api);
+        BasicFileAttributes attributes = io(api, () -> Files.readAttributes(file, BasicFileAttributes.class));
+        if (!attributes.isRegularFile() || !api.endsWith(".ipynb")) {
+            return Optional.empty(); // what get() serves as a directory or a plain file
+        }
+        Optional<JsonNode> cached = notebooks.get(file, attributes);
+        if (cached.isPresent()) {
+            return Optional.of(Notebook.fromJson(cached.get()));
+        }
+        byte[] bytes = read(api, file);
+        Notebook notebook;
+        try {
+            notebook = Notebook.read(bytes);
+        } catch (NotebookFormatException e) {
+            throw new ContentsBadRequestException(api, "unreadable notebook '" + api + "': " + e.getMessage(), e);
+        }
+        // remembered as get() would: a small notebook with its tree, a large one as verified only (its bytes can be
+        // served as they are), so a content read after this one does not parse the file again
+        notebooks.put(file, attributes, notebooks.keepsTree(bytes.length) ? notebook.toJson() : null,
+                NotebookCache.storedAsRead(notebook), bytes.length);
+        return Optional.of(notebook);
+    }
+
+    @Override
     public boolean exists(String path) {
         String api = check(path);
         return Files.exists(resolve(api));
@@ -285,7 +311,7 @@ public final class FileContentsManager implements ContentsManager {
         if (getOptions.content() && content.isEmpty()) {
             try {
                 JsonNode parsed = Notebook.read(bytes).toJson();
-                notebooks.put(file, attributes, parsed, bytes.length);
+                notebooks.put(file, attributes, parsed, NotebookCache.storedAsRead(parsed), bytes.length);
                 content = Optional.of(parsed);
             } catch (NotebookFormatException e) {
                 throw new ContentsBadRequestException(api, "unreadable notebook '" + api + "': " + e.getMessage(), e);

@@ -62,14 +62,40 @@ final class NotebookCache {
                 && Objects.equals(entry.stamp(), Stamp.of(attributes));
     }
 
-    synchronized void put(Path file, BasicFileAttributes attributes, JsonNode notebook, long bytes) {
+    /** Whether a notebook of this many bytes is kept with its tree ({@link #put} drops the tree of larger ones). */
+    boolean keepsTree(long bytes) {
+        return bytes <= maxBytes / 4;
+    }
+
+    /** Whether a notebook read from a file is stored as it is read: nbformat 4, not upgraded from v3. */
+    static boolean storedAsRead(JsonNode notebook) {
+        return notebook.path("nbformat").asInt() == 4 && notebook.path("nbformat_minor").asInt(-1) >= 0
+                && !notebook.path("metadata").has("orig_nbformat");
+    }
+
+    /** {@link #storedAsRead(JsonNode)} for a model. */
+    static boolean storedAsRead(io.quire.notebook.Notebook notebook) {
+        return notebook.nbformat() == 4 && notebook.nbformatMinor() >= 0 && !notebook.metadata().has("orig_nbformat");
+    }
+
+    /** Remembers a file as read and checked, with its tree. */
+    void put(Path file, BasicFileAttributes attributes, JsonNode notebook, long bytes) {
+        put(file, attributes, notebook, storedAsRead(notebook), bytes);
+    }
+
+    /**
+     * Remembers a file as read and checked.
+     *
+     * @param notebook     its tree, or null when the caller has none (it must then be too large to keep one)
+     * @param storedAsRead whether its bytes are what reading returns ({@link #storedAsRead(JsonNode)})
+     */
+    synchronized void put(Path file, BasicFileAttributes attributes, JsonNode notebook, boolean storedAsRead,
+            long bytes) {
         if (attributes.fileKey() == null) {
             return;
         }
         remove(file);
-        boolean storedAsRead = notebook.path("nbformat").asInt() == 4 && notebook.path("nbformat_minor").asInt(-1) >= 0
-                && !notebook.path("metadata").has("orig_nbformat");
-        boolean keepTree = bytes <= maxBytes / 4;
+        boolean keepTree = keepsTree(bytes) && notebook != null;
         long counted = keepTree ? bytes : TREELESS_BYTES;
         entries.put(file, new Entry(Stamp.of(attributes), keepTree ? notebook : null, counted, storedAsRead));
         totalBytes += counted;

@@ -69,4 +69,51 @@ class NotebookCacheTest {
         assertThat(contents.storedNotebookJson("big.ipynb")).hasValueSatisfying(bytes ->
                 assertThat(bytes).hasSize(notebook(big).length()));
     }
+
+    @Test
+    void notebook_isTheModelOfWhatGetReturns() throws Exception {
+        FileContentsManager contents = FileContentsManager.create(root);
+        Files.writeString(root.resolve("n.ipynb"), notebook("one"));
+        var model = contents.notebook("n.ipynb").orElseThrow();
+        assertThat(model).isEqualTo(io.quire.notebook.Notebook.fromJson(
+                contents.get("n.ipynb", GetOptions.defaults()).content().orElseThrow()));
+        assertThat(model.cells()).hasSize(1);
+    }
+
+    @Test
+    void notebook_ofALargeNotebook_leavesItVerified_soTheNextReadSendsItsBytes() throws Exception {
+        FileContentsManager contents = FileContentsManager.create(root);
+        String big = "x".repeat(17 * 1024 * 1024);
+        Files.writeString(root.resolve("big.ipynb"), notebook(big));
+
+        assertThat(contents.notebook("big.ipynb")).isPresent();
+
+        assertThat(contents.storedNotebookJson("big.ipynb")).hasValueSatisfying(bytes ->
+                assertThat(bytes).hasSize(notebook(big).length()));
+    }
+
+    @Test
+    void notebook_seesAnExternalRewrite_afterASmallNotebookWasCached() throws Exception {
+        FileContentsManager contents = FileContentsManager.create(root);
+        Path file = Files.writeString(root.resolve("n.ipynb"), notebook("one"));
+        assertThat(contents.notebook("n.ipynb").orElseThrow().toJson().toString()).contains("one");
+        Files.writeString(file, notebook("two"));
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+        assertThat(contents.notebook("n.ipynb").orElseThrow().toJson().toString()).contains("two");
+    }
+
+    @Test
+    void notebook_ofAPlainFileOrAFolder_isEmpty_andOfABrokenNotebook_aBadRequest() throws Exception {
+        FileContentsManager contents = FileContentsManager.create(root);
+        Files.writeString(root.resolve("notes.txt"), "text");
+        Files.createDirectories(root.resolve("folder.ipynb"));
+        Files.writeString(root.resolve("broken.ipynb"), "{\"cells\": 3}");
+        assertThat(contents.notebook("notes.txt")).isEmpty();
+        assertThat(contents.notebook("folder.ipynb")).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> contents.notebook("broken.ipynb"))
+                .isInstanceOf(io.quire.contents.ContentsBadRequestException.class)
+                .hasMessageContaining("broken.ipynb");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> contents.notebook("missing.ipynb"))
+                .isInstanceOf(io.quire.contents.ContentsNotFoundException.class);
+    }
 }
