@@ -165,6 +165,21 @@ public interface KernelClient extends AutoCloseable {
     Registration onAnyMessage(RawMessageListener listener);
 
     /**
+     * Registers a listener called directly on the client's receiving thread for every verified incoming message,
+     * before the queued listeners of {@link #onAnyMessage}: no hand-off to another thread, which is what a relay of
+     * the kernel's messages to other sockets needs (the server's kernel WebSocket). It is called one message at a
+     * time, in arrival order per channel. It must return quickly and never block — the kernel's next messages wait
+     * while it runs — and nothing is shed for it; an exception it throws is logged and the message still goes to the
+     * other listeners. Implementations without a receiving thread of their own queue it like {@link #onAnyMessage}.
+     *
+     * @param listener the listener
+     * @return removes it
+     */
+    default Registration onAnyMessageDirect(RawMessageListener listener) {
+        return onAnyMessage(listener);
+    }
+
+    /**
      * Registers a listener for every IOPub message. Listeners share one serial queue, bounded as for
      * {@link #onAnyMessage}.
      *

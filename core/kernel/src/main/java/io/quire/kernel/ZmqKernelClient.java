@@ -66,6 +66,7 @@ final class ZmqKernelClient implements KernelClient, KernelIo.Sink {
     private final LongAdder iopubShed = new LongAdder();
     private final AtomicInteger rawListenerCount = new AtomicInteger();
     private final KernelIo io;
+    private final List<RawMessageListener> directListeners = new CopyOnWriteArrayList<>();
 
     private ZmqKernelClient(ConnectionInfo info, KernelClientOptions options) {
         if (!info.transport().equals("tcp")) {
@@ -397,6 +398,13 @@ final class ZmqKernelClient implements KernelClient, KernelIo.Sink {
             }
             case Wire.Valid(Message message, RawMessage raw) -> {
                 received.increment();
+                for (RawMessageListener direct : directListeners) {
+                    try {
+                        direct.onMessage(channel, raw);
+                    } catch (RuntimeException e) {
+                        LOG.error("a direct listener of kernel {} failed on a {} message", describe(), channel, e);
+                    }
+                }
                 for (RawSubscriber subscriber : rawListeners) {
                     Runnable call = () -> subscriber.listener.onMessage(channel, raw);
                     if (channel == Channel.IOPUB) {
@@ -448,6 +456,14 @@ final class ZmqKernelClient implements KernelClient, KernelIo.Sink {
         RawSubscriber subscriber = new RawSubscriber(listener, newQueue("onAnyMessage listener #" + rawListenerCount.incrementAndGet()));
         rawListeners.add(subscriber);
         return () -> rawListeners.remove(subscriber);
+    }
+
+    @Override
+    public Registration onAnyMessageDirect(RawMessageListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        RawMessageListener wrapped = listener::onMessage; // identity per registration
+        directListeners.add(wrapped);
+        return () -> directListeners.remove(wrapped);
     }
 
     /** One onAnyMessage listener and its own serial queue (identity semantics: one per registration). */

@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -218,6 +220,34 @@ class RawPassThroughTest {
                 .extracting(s -> s.message().content().path("text").asText())
                 .containsExactly("1\n", "2\n", "3\n", "4\n");
         assertThat(seen).hasSize(before);
+    }
+
+    @Test
+    void onAnyMessageDirect_runsOnTheReceivingThreadInOrder_andAFailingOneHarmsNoOtherListener() {
+        KernelClient client = readyClient();
+        List<Seen> direct = new CopyOnWriteArrayList<>();
+        Set<Boolean> virtual = ConcurrentHashMap.newKeySet();
+        client.onAnyMessageDirect((channel, message) -> {
+            throw new IllegalStateException("a broken direct listener");
+        });
+        Registration registration = client.onAnyMessageDirect((channel, message) -> {
+            virtual.add(Thread.currentThread().isVirtual());
+            direct.add(new Seen(channel, message));
+        });
+        List<Seen> queued = record(client);
+        RawMessage request = execute("print:1\nprint:2\nprint:3", false);
+
+        client.send(Channel.SHELL, request);
+        Await.until(TIMEOUT, "idle and reply on the queued listener", () -> idleSeen(queued, request)
+                && parentedTo(queued, request).stream().anyMatch(s -> s.message().msgType().equals("execute_reply")));
+        assertThat(idleSeen(direct, request)).isTrue();
+        assertThat(parentedTo(direct, request)).filteredOn(s -> s.message().msgType().equals("stream"))
+                .extracting(s -> s.message().content().path("text").asText()).containsExactly("1\n", "2\n", "3\n");
+        assertThat(virtual).as("called on the client's own receiving thread").containsExactly(false);
+        registration.close();
+        int before = direct.size();
+        client.execute(ExecuteRequest.of("print:after"), new RecordingListener()).await(TIMEOUT);
+        assertThat(direct).hasSize(before);
     }
 
     @Test

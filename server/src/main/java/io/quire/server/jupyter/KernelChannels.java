@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * clients and a kernel, as Jupyter Server does.
  *
  * <p>Design. All WebSocket connections of one kernel share the kernel's one ZeroMQ client, through one <em>relay</em>
- * per kernel that listens to it ({@link KernelClient#onAnyMessage}) and dispatches under its lock: IOPub to every
+ * per kernel that listens to it ({@link KernelClient#onAnyMessageDirect}, on the kernel client's receiving thread:
+ * dispatching only enqueues) and dispatches under its lock: IOPub to every
  * connection (and to every buffering session); shell, control and stdin messages only to the session whose request
  * they answer (by parent {@code msg_id}, remembered per session). A client's messages are signed and sent unchanged
  * (its header, and so its {@code session} and {@code msg_id}, kept). Both wire formats are served: JSON text frames,
@@ -346,7 +347,7 @@ public final class KernelChannels {
                     registration.close();
                 }
                 client = current;
-                registration = current.onAnyMessage(this::dispatch);
+                registration = current.onAnyMessageDirect(this::dispatch); // dispatch only enqueues
             } finally {
                 lock.unlock();
             }
