@@ -1,6 +1,8 @@
 package io.quire.server.rtu;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -81,6 +83,48 @@ final class EventQueue {
             String next = events.pollFirst();
             bytes -= next.length();
             return Optional.of(next);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The next event and those queued right behind it, waiting for the first: at most {@code maxEvents} events and,
+     * beyond the first, at most {@code maxChars} characters in all; an event for which {@code alone} holds is only ever
+     * taken by itself.
+     *
+     * @param maxEvents the most events to take
+     * @param maxChars  the most characters to take beyond the first event
+     * @param alone     events that must be written on their own (e.g. a ping)
+     * @return the events in order, empty when the queue is closed and empty
+     * @throws InterruptedException when interrupted while waiting
+     */
+    List<String> takeBatch(int maxEvents, long maxChars, java.util.function.Predicate<String> alone)
+            throws InterruptedException {
+        lock.lock();
+        try {
+            while (events.isEmpty()) {
+                if (closed) {
+                    return List.of();
+                }
+                changed.await(1, TimeUnit.MINUTES);
+            }
+            String first = events.pollFirst();
+            bytes -= first.length();
+            if (alone.test(first) || events.isEmpty()) {
+                return List.of(first);
+            }
+            List<String> batch = new ArrayList<>();
+            batch.add(first);
+            long chars = 0;
+            while (batch.size() < maxEvents && !events.isEmpty() && !alone.test(events.peekFirst())
+                    && chars + events.peekFirst().length() <= maxChars) {
+                String next = events.pollFirst();
+                bytes -= next.length();
+                chars += next.length();
+                batch.add(next);
+            }
+            return batch;
         } finally {
             lock.unlock();
         }

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The real-time channel WebSocket, {@code /api/v1/rtu}: clients subscribe to notebooks, send deltas and presence, and
  * receive every delta of the files they subscribed to (their own included), acks, refusals and others' presence.
- * Events are {@link RtuEvent}s, one JSON object per text frame ({@link RtuCodec}).
+ * Events are {@link RtuEvent}s, one JSON object per text frame ({@link RtuCodec}); a client that connects with
+ * {@code ?batch=true} may also get a JSON array of events in one frame, in order, when several wait for it at once
+ * (no event is held back to make a batch; decision 0032).
  *
  * <p>Authentication happens on the upgrade, as for the kernel channels (HTTP filters do not see upgrades): the token
  * from {@code Authorization: token|Bearer} or {@code ?token=}, checked by {@link RtuAccess}; a refused upgrade gets an
@@ -57,6 +59,10 @@ public final class RtuEndpoint {
     private final RtuAccess access;
     /** Queued in place of an event: the writer sends a ping frame (so pings, too, are written by the writer only). */
     private static final String PING = new String("ping"); // compared by identity
+    /** The most events in one batch frame. */
+    static final int MAX_BATCH_EVENTS = 256;
+    /** The most characters in one batch frame beyond its first event. */
+    static final long MAX_BATCH_CHARS = 256 * 1024;
 
     private final Optional<RtuExecution> execution;
     private final AtomicInteger open = new AtomicInteger();
@@ -159,6 +165,8 @@ public final class RtuEndpoint {
         private volatile EventQueue queue;
         private volatile WsSession session;
         private volatile long lastHeard = System.nanoTime();
+        /** The client asked for batches ({@code ?batch=true}): events queued together go out as one JSON array. */
+        private volatile boolean batching;
 
         @Override
         public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
@@ -168,6 +176,8 @@ public final class RtuEndpoint {
                     .orElse("");
             user = access.authenticate(presented).orElseThrow(() -> new WsUpgradeException(
                     "missing or invalid token"));
+            batching = prologue.query().first("batch").asOptional().map(value -> value.equals("true")
+                    || value.equals("1")).orElse(false);
             return Optional.empty();
         }
 
@@ -188,14 +198,17 @@ public final class RtuEndpoint {
         private void write() {
             try {
                 while (true) {
-                    Optional<String> next = queue.take();
+                    List<String> next = batching ? queue.takeBatch(MAX_BATCH_EVENTS, MAX_BATCH_CHARS,
+                            event -> event == PING) : queue.take().map(List::of).orElse(List.of());
                     if (next.isEmpty()) {
                         return;
                     }
-                    if (next.get() == PING) {
+                    if (next.getFirst() == PING) {
                         session.ping(BufferData.empty());
+                    } else if (next.size() == 1) {
+                        session.send(next.getFirst(), true);
                     } else {
-                        session.send(next.get(), true);
+                        session.send("[" + String.join(",", next) + "]", true);
                     }
                 }
             } catch (InterruptedException e) {

@@ -7,7 +7,9 @@ import io.quire.collab.Delta;
 import io.quire.collab.DeltaHeader;
 import io.quire.collab.ExecuteTarget;
 import io.quire.collab.TextOperation;
+import io.quire.collab.rtu.RtuCodec;
 import io.quire.collab.rtu.RtuEvent;
+import io.quire.testing.Await;
 import io.quire.kernel.FakeKernelProvisioner;
 import io.quire.server.QuireServer;
 import io.quire.server.ServerConfig;
@@ -284,6 +286,63 @@ class RtuEndpointTest {
                 seen.add(state.executeSeq() + ":" + state.state());
             }
             assertThat(seen).containsExactly("4:running", "4:done", "5:queued");
+        }
+    }
+
+    /** Collects whole text frames of a plain JDK WebSocket. */
+    private static final class Frames implements java.net.http.WebSocket.Listener {
+        final List<String> texts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket socket, CharSequence data,
+                boolean last) {
+            partial.append(data);
+            if (last) {
+                texts.add(partial.toString());
+                partial.setLength(0);
+            }
+            socket.request(1);
+            return null;
+        }
+
+        List<Long> deltaSeqs() {
+            return texts.stream().flatMap(text -> RtuCodec.readServerFrame(text).stream())
+                    .filter(RtuEvent.DeltaEvent.class::isInstance)
+                    .map(event -> ((RtuEvent.DeltaEvent) event).delta().seq()).toList();
+        }
+    }
+
+    @Test
+    void aClientAskingForBatches_getsEveryEventInOrder_andAPlainClientOneEventPerFrame() throws Exception {
+        String file = notebook("batches.ipynb");
+        Frames batched = new Frames();
+        Frames plain = new Frames();
+        java.net.URI uri = RtuSocket.uri(server.port());
+        java.net.http.WebSocket batchSocket = RtuSocket.HTTP.newWebSocketBuilder()
+                .header("Authorization", "token " + TOKEN)
+                .buildAsync(java.net.URI.create(uri + "?batch=true"), batched).join();
+        java.net.http.WebSocket plainSocket = RtuSocket.HTTP.newWebSocketBuilder()
+                .header("Authorization", "token " + TOKEN).buildAsync(uri, plain).join();
+        try (RtuSocket author = RtuSocket.connect(server.port(), TOKEN)) {
+            String subscribe = RtuCodec.write(new RtuEvent.Subscribe(file, OptionalLong.empty()));
+            batchSocket.sendText(subscribe, true).join();
+            plainSocket.sendText(subscribe, true).join();
+            author.send(new RtuEvent.Subscribe(file, OptionalLong.empty()));
+            RtuEvent.Subscribed subscribed = author.next(RtuEvent.Subscribed.class);
+            Await.until(RtuSocket.WAIT, "both subscribed", () -> batched.texts.size() >= 1 && plain.texts.size() >= 1);
+            for (int i = 0; i < 30; i++) {
+                author.send(new RtuEvent.SendDelta(file, edit(subscribed, i, 5 + i, "x")));
+            }
+            List<Long> expected = java.util.stream.LongStream.rangeClosed(1, 30).boxed().toList();
+            Await.until(RtuSocket.WAIT, "30 deltas on both", () -> batched.deltaSeqs().size() >= 30
+                    && plain.deltaSeqs().size() >= 30);
+            assertThat(batched.deltaSeqs()).containsExactlyElementsOf(expected);
+            assertThat(plain.deltaSeqs()).containsExactlyElementsOf(expected);
+            assertThat(plain.texts).allMatch(text -> text.startsWith("{"));
+        } finally {
+            batchSocket.abort();
+            plainSocket.abort();
         }
     }
 }

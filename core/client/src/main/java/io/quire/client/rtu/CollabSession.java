@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quire.notebook.Cell;
 import io.quire.notebook.Notebook;
 import io.quire.notebook.Output;
+import java.net.URI;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
@@ -425,7 +426,7 @@ public final class CollabSession implements AutoCloseable {
             fresh.socket = via.http().newWebSocketBuilder()
                     .header("Authorization", "token " + via.token())
                     .connectTimeout(CONNECT_TIMEOUT)
-                    .buildAsync(via.endpoint(), fresh)
+                    .buildAsync(URI.create(via.endpoint() + "?batch=true"), fresh) // several events per frame
                     .get(CONNECT_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             dropped(fresh);
@@ -507,9 +508,9 @@ public final class CollabSession implements AutoCloseable {
 
     /** Reads an event on the connection's thread, so a large one (a snapshot) is not parsed on the executor's. */
     private void received(Connection source, String text) {
-        RtuEvent.Server event;
+        List<RtuEvent.Server> received;
         try {
-            event = RtuCodec.readServer(text);
+            received = RtuCodec.readServerFrame(text); // one event, or a batch (the client connects with ?batch=true)
         } catch (RtuFormatException e) {
             synchronized (this) {
                 errors.add(new RtuEvent.Error("bad_event", "the server sent an event this client cannot read: "
@@ -517,7 +518,7 @@ public final class CollabSession implements AutoCloseable {
             }
             return;
         }
-        events.execute(() -> handle(source, event));
+        events.execute(() -> received.forEach(event -> handle(source, event)));
     }
 
     private void handle(Connection source, RtuEvent.Server event) {

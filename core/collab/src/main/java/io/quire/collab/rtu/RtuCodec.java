@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quire.collab.DeltaCodec;
 import io.quire.collab.DeltaFormatException;
@@ -128,7 +129,47 @@ public final class RtuCodec {
      * @throws RtuFormatException if it is not a valid server event
      */
     public static RtuEvent.Server readServer(String json) {
-        Reader in = new Reader(parse(json), SERVER_FIELDS, "server");
+        return readServer(parse(json));
+    }
+
+    /**
+     * Reads what one text frame from the server holds: one event, or a batch of events as a JSON array (sent to a
+     * client that connected with {@code ?batch=true} when several were waiting for it at once).
+     *
+     * @param json one JSON object, or an array of them
+     * @return the events, in order
+     * @throws RtuFormatException if it is neither a valid server event nor an array of them
+     */
+    public static List<RtuEvent.Server> readServerFrame(String json) {
+        if (json == null) {
+            throw new RtuFormatException("an event must be a JSON object, got nothing", null);
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new RtuFormatException("a frame must be one JSON object or an array of them: "
+                    + e.getOriginalMessage(), e);
+        }
+        if (node instanceof ObjectNode object) {
+            return List.of(readServer(object));
+        }
+        if (!(node instanceof ArrayNode array) || array.isEmpty()) {
+            throw new RtuFormatException("a frame must be one JSON object or a non-empty array of them, got "
+                    + kind(node), null);
+        }
+        List<RtuEvent.Server> events = new ArrayList<>(array.size());
+        for (JsonNode element : array) {
+            if (!(element instanceof ObjectNode object)) {
+                throw new RtuFormatException("a batch must hold JSON objects, got " + kind(element), null);
+            }
+            events.add(readServer(object));
+        }
+        return events;
+    }
+
+    private static RtuEvent.Server readServer(ObjectNode json) {
+        Reader in = new Reader(json, SERVER_FIELDS, "server");
         try {
             return switch (in.type) {
                 case "subscribed" -> new RtuEvent.Subscribed(in.text("file_id"), in.uuid("log_id"),

@@ -72,6 +72,25 @@ class RtuCodecTest {
     }
 
     @Test
+    void aFrame_holdsOneEventOrABatchInOrder() {
+        RtuEvent.Server ack = new RtuEvent.Ack("f_a", UUID.randomUUID(), 7);
+        RtuEvent.Server pong = new RtuEvent.Pong();
+        RtuEvent.Server left = new RtuEvent.PresenceLeft("f_a", "u", "c");
+        assertThat(RtuCodec.readServerFrame(RtuCodec.write(ack))).containsExactly(ack);
+        String batch = "[" + RtuCodec.write(ack) + ", " + RtuCodec.write(pong) + "," + RtuCodec.write(left) + "]";
+        assertThat(RtuCodec.readServerFrame(batch)).containsExactly(ack, pong, left);
+
+        assertThatThrownBy(() -> RtuCodec.readServerFrame("[]")).isInstanceOf(RtuFormatException.class)
+                .hasMessageContaining("non-empty array");
+        assertThatThrownBy(() -> RtuCodec.readServerFrame("[" + RtuCodec.write(ack) + ", 3]"))
+                .isInstanceOf(RtuFormatException.class).hasMessageContaining("got number");
+        assertThatThrownBy(() -> RtuCodec.readServerFrame("[{\"type\": \"nope\"}]"))
+                .isInstanceOf(RtuFormatException.class).hasMessageContaining("nope");
+        assertThatThrownBy(() -> RtuCodec.readServerFrame("[1,")).isInstanceOf(RtuFormatException.class);
+        assertThatThrownBy(() -> RtuCodec.readServerFrame(null)).isInstanceOf(RtuFormatException.class);
+    }
+
+    @Test
     void reading_isStrict_andNamesTheProblem() {
         assertRefused("", "got nothing");
         assertRefused("{} {}", "one JSON object");
