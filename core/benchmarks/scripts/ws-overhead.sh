@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What Quire's kernel-channel WebSocket adds to a `1+1` round trip, measured with a kernel that answers at once
 # (echo-kernel.py), so that the kernel's own time and its run-to-run swings (several ms for ipykernel here) do not hide
-# the server's share. Both clients are ws-latency.py: raw pyzmq to the kernel, websocket-client (TCP_NODELAY) to Quire.
+# the server's share. The clients are ws-latency.py: raw pyzmq to the kernel; to Quire, websocket-client (TCP_NODELAY)
+# and a minimal WebSocket client (wsraw) as light as the raw pyzmq one.
 #
 # Usage: core/benchmarks/scripts/ws-overhead.sh [round-trips] [rounds]   (defaults 2000 and 3; WARMUP=500 by default)
 # Needs a built tree (./mvnw -q package -DskipTests), python3-zmq, python3-jupyter-client, python3-websocket.
