@@ -36,7 +36,7 @@ root, n = sys.argv[1], int(sys.argv[2])
 cells = [{"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {}, "outputs": [],
           "source": f"# cell {i}\n"} for i in range(n)]
 nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-for name in ("latency", "throughput", "idle"):
+for name in ("latency", "light", "throughput", "idle"):
     json.dump(nb, open(f"{root}/{name}.ipynb", "w"))
 PY
 file_id() { printf 'f_%s' "$(printf '%s' "$1" | base64 -w0 | tr '+/' '-_' | tr -d '=')"; }
@@ -51,7 +51,7 @@ for _ in $(seq 1 150); do curl -sf -H "Authorization: token $token" "http://127.
 curl -sf -H "Authorization: token $token" "http://127.0.0.1:$port/api" >/dev/null || { cat "$work/quire.log"; exit 1; }
 # the java process (bin/quire execs it)
 jpid=$(pgrep -P "$server_pid" java || echo "$server_pid")
-bench_mode() { local mode=$1; shift; "${pin_bench[@]}" "$jdk/java" -Xss512k -cp "$jar" io.quire.benchmarks.RtuBench "$mode" \
+bench_mode() { local mode=$1; shift; "${pin_bench[@]}" "$jdk/java" -Xss512k ${BENCH_JAVA_OPTS:-} -cp "$jar" io.quire.benchmarks.RtuBench "$mode" \
     "http://127.0.0.1:$port" "$token" "$@"; }
 heap_used_kib() {
     "$jdk/jcmd" "$jpid" GC.run >/dev/null
@@ -60,6 +60,8 @@ heap_used_kib() {
 
 echo "== latency: $clients clients x $rate deltas/s for $seconds s"
 bench_mode latency "$(file_id latency.ipynb)" "$clients" "$rate" "$seconds"
+echo "== latency, light clients (no documents in the load generator): $clients clients x $rate deltas/s for $seconds s"
+bench_mode latency-light "$(file_id light.ipynb)" "$clients" "$rate" "$seconds"
 echo "== throughput: $writers clients, closed loop, $seconds s"
 bench_mode throughput "$(file_id throughput.ipynb)" "$writers" "$seconds"
 echo "== idle: $idle subscribed connections"

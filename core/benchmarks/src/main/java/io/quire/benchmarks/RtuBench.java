@@ -32,6 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       the delta's {@code ack} at its author; an edit made while the author's previous delta is in flight waits in
  *       the SDK's buffer, and that wait counts) and the fan-out latency (from {@code edit} to the delta's arrival at
  *       each other session), p50/p99/max, and the deltas sequenced per second.</li>
+ *   <li>{@code latency-light BASE TOKEN FILE_ID CLIENTS RATE SECONDS}: the same load from clients that parse every
+ *       event they receive but keep no document ({@link LightClients}), so that on a small machine the load
+ *       generator's own work (100 documents applying 500 deltas/s each) does not decide the result.</li>
  *   <li>{@code throughput BASE TOKEN FILE_ID CLIENTS SECONDS}: CLIENTS sessions each sending its next delta as soon
  *       as the previous one is acknowledged (closed loop), for SECONDS; reports the deltas per second the file
  *       absorbed.</li>
@@ -56,6 +59,7 @@ public final class RtuBench {
     public static void main(String[] args) throws Exception {
         if (args.length < 6) {
             System.err.println("usage: RtuBench latency BASE TOKEN FILE_ID CLIENTS RATE SECONDS\n"
+                    + "       RtuBench latency-light BASE TOKEN FILE_ID CLIENTS RATE SECONDS\n"
                     + "       RtuBench throughput BASE TOKEN FILE_ID CLIENTS SECONDS\n"
                     + "       RtuBench idle BASE TOKEN FILE_ID CONNECTIONS HOLD_SECONDS");
             System.exit(2);
@@ -67,6 +71,8 @@ public final class RtuBench {
         switch (args[0]) {
             case "latency" -> latency(client, fileId, clients, Double.parseDouble(args[5]),
                     Integer.parseInt(args[6]));
+            case "latency-light" -> LightClients.latency(client.endpoint(), args[2], fileId, clients,
+                    Double.parseDouble(args[5]), Integer.parseInt(args[6]));
             case "throughput" -> throughput(client, fileId, clients, Integer.parseInt(args[5]));
             case "idle" -> idle(client, fileId, clients, Integer.parseInt(args[5]));
             default -> throw new IllegalArgumentException("unknown mode '" + args[0]
@@ -216,7 +222,7 @@ public final class RtuBench {
         return new Delta.EditSource(header, cellId, TextOperation.builder().retain(length).insert(text).build());
     }
 
-    private static void report(String what, ConcurrentLinkedQueue<Long> samples) {
+    static void report(String what, ConcurrentLinkedQueue<Long> samples) {
         long[] sorted = samples.stream().mapToLong(Long::longValue).sorted().toArray();
         if (sorted.length == 0) {
             System.out.println(what + ": no samples");
