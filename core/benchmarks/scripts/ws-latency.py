@@ -108,6 +108,15 @@ def raw_zmq(n, kernel_name="python3"):
         km.shutdown_kernel(now=True)
 
 
+def execute_message(msg_id, session):
+    """A `1+1` execute_request in the kernel WebSocket's JSON protocol."""
+    return {"header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "bench", "session": session,
+                       "date": "2026-01-01T00:00:00Z", "version": "5.3"},
+            "parent_header": {}, "metadata": {}, "channel": "shell",
+            "content": {"code": "1+1", "silent": False, "store_history": True, "user_expressions": {},
+                        "allow_stdin": False, "stop_on_error": True}}
+
+
 def ws(base, token, n, kernel_name="python3"):
     import websocket
     req = urllib.request.Request(base + "api/kernels", data=json.dumps({"name": kernel_name}).encode(),
@@ -121,11 +130,7 @@ def ws(base, token, n, kernel_name="python3"):
         samples = []
         for i in range(n + WARMUP):
             msg_id = uuid.uuid4().hex
-            msg = {"header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "bench", "session": session,
-                              "date": "2026-01-01T00:00:00Z", "version": "5.3"},
-                   "parent_header": {}, "metadata": {}, "channel": "shell",
-                   "content": {"code": "1+1", "silent": False, "store_history": True, "user_expressions": {},
-                               "allow_stdin": False, "stop_on_error": True}}
+            msg = execute_message(msg_id, session)
             start = time.perf_counter()
             conn.send(json.dumps(msg))
             reply = idle = False
@@ -175,11 +180,7 @@ def ws_raw(base, token, n, kernel_name="python3"):
         samples = []
         for i in range(n + WARMUP):
             msg_id = uuid.uuid4().hex
-            msg = {"header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "bench", "session": session,
-                              "date": "2026-01-01T00:00:00Z", "version": "5.3"},
-                   "parent_header": {}, "metadata": {}, "channel": "shell",
-                   "content": {"code": "1+1", "silent": False, "store_history": True, "user_expressions": {},
-                               "allow_stdin": False, "stop_on_error": True}}
+            msg = execute_message(msg_id, session)
             start = time.perf_counter()
             sock.sendall(frame(json.dumps(msg).encode()))
             mid = msg_id.encode()

@@ -3,6 +3,10 @@ package io.quire.kernel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /*
  * The five sockets of one kernel connection, whichever implementation carries them (decision 0030):
@@ -34,6 +38,19 @@ interface KernelIo extends AutoCloseable {
 
     @Override
     void close();
+
+    /** Waits for a future to complete normally, at most {@code timeout}; false when it did not. */
+    static boolean await(CompletableFuture<?> future, Duration timeout) {
+        try {
+            future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
 
     static KernelIo open(ConnectionInfo info, Duration heartbeatInterval, int heartbeatMisses, Sink sink) {
         String transport = System.getProperty(TRANSPORT_PROPERTY, "zmtp").toLowerCase(Locale.ROOT);

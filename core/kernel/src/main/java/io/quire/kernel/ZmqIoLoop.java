@@ -17,10 +17,8 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /*
  * Owns the five ZeroMQ sockets of one kernel connection.
@@ -73,21 +71,16 @@ final class ZmqIoLoop implements KernelIo {
     private final ConcurrentLinkedQueue<Command> forIo = new ConcurrentLinkedQueue<>();
     private final Sink sink;
     private final long heartbeatNanos;
-    private final int heartbeatMisses;
     private final Thread ioThread;
     private final Thread wakerThread;
     private volatile boolean stopping;
 
-    // heartbeat state, I/O thread only
-    private boolean everAnswered;
-    private boolean reportedDead;
-    private int misses;
-    private boolean awaitingPong;
+    private final HeartbeatState heartbeat;
 
     ZmqIoLoop(ConnectionInfo info, Duration heartbeatInterval, int heartbeatMisses, Sink sink) {
         this.sink = sink;
         this.heartbeatNanos = heartbeatInterval.toNanos();
-        this.heartbeatMisses = heartbeatMisses;
+        this.heartbeat = new HeartbeatState(heartbeatMisses);
         byte[] identity = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
         String wakeEndpoint = "inproc://quire-wake-" + UUID.randomUUID();
         try {
@@ -150,15 +143,7 @@ final class ZmqIoLoop implements KernelIo {
      */
     @Override
     public boolean awaitStdin(Duration timeout) {
-        try {
-            stdinConnected.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException | ExecutionException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return KernelIo.await(stdinConnected, timeout);
     }
 
     /** Queues frames for sending; thread-safe, never blocks, never touches a socket. */
@@ -259,12 +244,7 @@ final class ZmqIoLoop implements KernelIo {
                 while ((command = forIo.poll()) != null) {
                     switch (command) {
                         case Send send -> sendFrames(sockets.get(send.channel()), send.frames());
-                        case ResetHeartbeat ignored -> {
-                            everAnswered = false;
-                            reportedDead = false;
-                            misses = 0;
-                            awaitingPong = false;
-                        }
+                        case ResetHeartbeat ignored -> heartbeat.reset();
                         case Stop ignored -> running = false;
                     }
                 }
@@ -333,23 +313,14 @@ final class ZmqIoLoop implements KernelIo {
     }
 
     private void beat() {
-        if (awaitingPong && everAnswered) {
-            misses++;
-            if (misses >= heartbeatMisses && !reportedDead) {
-                reportedDead = true;
-                sink.onHeartbeat(false);
-            }
+        if (heartbeat.beat()) {
+            sink.onHeartbeat(false);
         }
-        awaitingPong = true;
         sockets.get(Channel.HEARTBEAT).send("ping".getBytes(StandardCharsets.US_ASCII), ZMQ.DONTWAIT);
     }
 
     private void pong() {
-        awaitingPong = false;
-        everAnswered = true;
-        misses = 0;
-        if (reportedDead) {
-            reportedDead = false;
+        if (heartbeat.pong()) {
             sink.onHeartbeat(true);
         }
     }

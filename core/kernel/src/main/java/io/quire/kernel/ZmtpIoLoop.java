@@ -19,12 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /*
@@ -67,22 +65,17 @@ final class ZmtpIoLoop implements KernelIo {
     private final ReentrantLock sinkLock = new ReentrantLock();
     private final Map<Channel, Link> links = new EnumMap<>(Channel.class);
     private final CompletableFuture<Void> stdinConnected = new CompletableFuture<>();
-    private final int heartbeatMisses;
     private final ScheduledFuture<?> heartbeat;
     private volatile boolean closed;
 
-    // heartbeat state, guarded by this
-    private boolean everAnswered;
-    private boolean reportedDead;
-    private int misses;
-    private boolean awaitingPong;
+    private final HeartbeatState beats;
 
     ZmtpIoLoop(ConnectionInfo info, Duration heartbeatInterval, int heartbeatMisses, Sink sink) {
         if (!info.transport().equals("tcp")) {
             throw new KernelProtocolException("only the tcp transport is supported, not '" + info.transport() + "'");
         }
         this.sink = sink;
-        this.heartbeatMisses = heartbeatMisses;
+        this.beats = new HeartbeatState(heartbeatMisses);
         byte[] identity = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
         String name = info.kernelName().isEmpty() ? info.ip() + ":" + info.shellPort() : info.kernelName();
         for (Channel channel : Channel.values()) {
@@ -111,24 +104,13 @@ final class ZmtpIoLoop implements KernelIo {
     }
 
     @Override
-    public synchronized void resetHeartbeat() {
-        everAnswered = false;
-        reportedDead = false;
-        misses = 0;
-        awaitingPong = false;
+    public void resetHeartbeat() {
+        beats.reset();
     }
 
     @Override
     public boolean awaitStdin(Duration timeout) {
-        try {
-            stdinConnected.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException | ExecutionException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return KernelIo.await(stdinConnected, timeout);
     }
 
     @Override
@@ -145,36 +127,17 @@ final class ZmtpIoLoop implements KernelIo {
     }
 
     private void beat() {
-        boolean dead = false;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            if (awaitingPong && everAnswered) {
-                misses++;
-                if (misses >= heartbeatMisses && !reportedDead) {
-                    reportedDead = true;
-                    dead = true;
-                }
-            }
-            awaitingPong = true;
+        if (closed) {
+            return;
         }
-        if (dead) {
+        if (beats.beat()) {
             deliverHeartbeat(false);
         }
         links.get(Channel.HEARTBEAT).send(PING);
     }
 
     private void pong() {
-        boolean revived;
-        synchronized (this) {
-            awaitingPong = false;
-            everAnswered = true;
-            misses = 0;
-            revived = reportedDead;
-            reportedDead = false;
-        }
-        if (revived) {
+        if (beats.pong()) {
             deliverHeartbeat(true);
         }
     }

@@ -17,16 +17,29 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 /**
- * Quire's ZMTP client against real ZeroMQ peers (JeroMQ playing the kernel): the ZeroMQ behaviours a kernel
- * connection relies on — connecting before the kernel binds, queuing until then, identities for the ROUTER,
- * subscribing again after a kernel restart, frames of every size — and a port that does not speak ZMTP.
+ * Both kernel transports — Quire's ZMTP client and the JeroMQ fallback — against real ZeroMQ peers (JeroMQ playing
+ * the kernel): the ZeroMQ behaviours a kernel connection relies on — connecting before the kernel binds, queuing
+ * until then, identities for the ROUTER, subscribing again after a kernel restart, frames of every size, the
+ * heartbeat — and a port that does not speak ZMTP.
  */
 class ZmtpIoLoopTest {
+    /** The transports, as {@link KernelIo#open} makes them. */
+    enum Transport {
+        ZMTP, JEROMQ;
+
+        KernelIo open(ConnectionInfo info, Duration heartbeat, int misses, KernelIo.Sink sink) {
+            return this == ZMTP ? new ZmtpIoLoop(info, heartbeat, misses, sink)
+                    : new ZmqIoLoop(info, heartbeat, misses, sink);
+        }
+    }
+
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final ZContext kernel = new ZContext(1);
@@ -95,10 +108,11 @@ class ZmtpIoLoopTest {
         return Arrays.stream(texts).map(text -> text.getBytes(StandardCharsets.UTF_8)).toList();
     }
 
-    @Test
-    void aMessageSentBeforeTheKernelBinds_arrivesOnceItDoes_andTheReplyComesBackToThisIdentity() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aMessageSentBeforeTheKernelBinds_arrivesOnceItDoes_andTheReplyComesBackToThisIdentity(Transport transport) throws Exception {
         ConnectionInfo info = freshInfo();
-        try (ZmtpIoLoop io = new ZmtpIoLoop(info, Duration.ofSeconds(1), 3, sink)) {
+        try (KernelIo io = transport.open(info, Duration.ofSeconds(1), 3, sink)) {
             io.send(Channel.SHELL, frames("<IDS|MSG>", "sig", "early"));
             Thread.sleep(300); // several reconnect attempts against a closed port
             ZMQ.Socket shell = bind(SocketType.ROUTER, info.shellPort());
@@ -124,10 +138,11 @@ class ZmtpIoLoopTest {
         }
     }
 
-    @Test
-    void iopub_isSubscribedAgainWhenTheKernelRestartsOnTheSamePort() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void iopub_isSubscribedAgainWhenTheKernelRestartsOnTheSamePort(Transport transport) throws Exception {
         ConnectionInfo info = freshInfo();
-        try (ZmtpIoLoop io = new ZmtpIoLoop(info, Duration.ofSeconds(1), 3, sink)) {
+        try (KernelIo io = transport.open(info, Duration.ofSeconds(1), 3, sink)) {
             ZMQ.Socket first = bind(SocketType.PUB, info.iopubPort());
             publishUntilReceived(first, "before");
             first.close();
@@ -145,8 +160,9 @@ class ZmtpIoLoopTest {
         });
     }
 
-    @Test
-    void framesOfEverySize_crossIntactBothWays() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void framesOfEverySize_crossIntactBothWays(Transport transport) throws Exception {
         ConnectionInfo info = freshInfo();
         ZMQ.Socket shell = bind(SocketType.ROUTER, info.shellPort());
         byte[] small = new byte[255];
@@ -157,7 +173,7 @@ class ZmtpIoLoopTest {
         }
         Arrays.fill(small, (byte) 's');
         Arrays.fill(medium, (byte) 'm');
-        try (ZmtpIoLoop io = new ZmtpIoLoop(info, Duration.ofSeconds(1), 3, sink)) {
+        try (KernelIo io = transport.open(info, Duration.ofSeconds(1), 3, sink)) {
             io.send(Channel.SHELL, List.of(new byte[0], small, medium, large));
             List<byte[]> request = receive(shell, WAIT);
             assertThat(request).hasSize(5);
@@ -175,8 +191,9 @@ class ZmtpIoLoopTest {
         }
     }
 
-    @Test
-    void theHeartbeat_isAnsweredByAKernelsRep_andAMissingAnswerIsReported() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void theHeartbeat_isAnsweredByAKernelsRep_andAMissingAnswerIsReported(Transport transport) throws Exception {
         ConnectionInfo info = freshInfo();
         ZMQ.Socket hb = bind(SocketType.REP, info.hbPort());
         AtomicInteger answered = new AtomicInteger();
@@ -190,7 +207,7 @@ class ZmtpIoLoopTest {
                 }
             }
         });
-        try (ZmtpIoLoop io = new ZmtpIoLoop(info, Duration.ofMillis(50), 2, sink)) {
+        try (KernelIo io = transport.open(info, Duration.ofMillis(50), 2, sink)) {
             echo.join(WAIT);
             assertThat(answered).hasValue(5);
             // the kernel stops answering (it is hung): two missed beats later it is reported dead
@@ -199,8 +216,9 @@ class ZmtpIoLoopTest {
         }
     }
 
-    @Test
-    void aPortThatDoesNotSpeakZmtp_isRetried_andCloseStaysPrompt() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aPortThatDoesNotSpeakZmtp_isRetried_andCloseStaysPrompt(Transport transport) throws Exception {
         ConnectionInfo info = freshInfo();
         AtomicInteger connections = new AtomicInteger();
         try (ServerSocket http = new ServerSocket(info.shellPort(), 10, InetAddress.getLoopbackAddress())) {
@@ -216,7 +234,7 @@ class ZmtpIoLoopTest {
                     }
                 }
             });
-            ZmtpIoLoop io = new ZmtpIoLoop(info, Duration.ofSeconds(1), 3, sink);
+            KernelIo io = transport.open(info, Duration.ofSeconds(1), 3, sink);
             io.send(Channel.SHELL, frames("never delivered"));
             Await.until(WAIT, "several attempts", () -> connections.get() >= 3);
             long start = System.nanoTime();
