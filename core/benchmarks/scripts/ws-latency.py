@@ -108,6 +108,17 @@ def raw_zmq(n, kernel_name="python3"):
         km.shutdown_kernel(now=True)
 
 
+def start_kernel(base, token, kernel_name):
+    req = urllib.request.Request(base + "api/kernels", data=json.dumps({"name": kernel_name}).encode(),
+                                 headers={"Authorization": "token " + token, "Content-Type": "application/json"})
+    return json.load(urllib.request.urlopen(req))["id"]
+
+
+def delete_kernel(base, token, kernel_id):
+    urllib.request.urlopen(urllib.request.Request(base + f"api/kernels/{kernel_id}", method="DELETE",
+                                                  headers={"Authorization": "token " + token}))
+
+
 def execute_message(msg_id, session):
     """A `1+1` execute_request in the kernel WebSocket's JSON protocol."""
     return {"header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "bench", "session": session,
@@ -119,9 +130,7 @@ def execute_message(msg_id, session):
 
 def ws(base, token, n, kernel_name="python3"):
     import websocket
-    req = urllib.request.Request(base + "api/kernels", data=json.dumps({"name": kernel_name}).encode(),
-                                 headers={"Authorization": "token " + token, "Content-Type": "application/json"})
-    kernel_id = json.load(urllib.request.urlopen(req))["id"]
+    kernel_id = start_kernel(base, token, kernel_name)
     session = uuid.uuid4().hex
     url = base.replace("http", "ws", 1) + f"api/kernels/{kernel_id}/channels?session_id={session}"
     conn = websocket.create_connection(url, header=["Authorization: token " + token],
@@ -145,15 +154,12 @@ def ws(base, token, n, kernel_name="python3"):
         report(f"through {base} WebSocket", samples)
     finally:
         conn.close()
-        urllib.request.urlopen(urllib.request.Request(base + f"api/kernels/{kernel_id}", method="DELETE",
-                                                      headers={"Authorization": "token " + token}))
+        delete_kernel(base, token, kernel_id)
 
 
 def ws_raw(base, token, n, kernel_name="python3"):
     import base64, re, struct
-    req = urllib.request.Request(base + "api/kernels", data=json.dumps({"name": kernel_name}).encode(),
-                                 headers={"Authorization": "token " + token, "Content-Type": "application/json"})
-    kernel_id = json.load(urllib.request.urlopen(req))["id"]
+    kernel_id = start_kernel(base, token, kernel_name)
     session = uuid.uuid4().hex
     host, port = urllib.request.urlparse(base).hostname, urllib.request.urlparse(base).port
     sock = socket.create_connection((host, port))
@@ -211,8 +217,7 @@ def ws_raw(base, token, n, kernel_name="python3"):
         report(f"through {base} WebSocket (minimal client)", samples)
     finally:
         sock.close()
-        urllib.request.urlopen(urllib.request.Request(base + f"api/kernels/{kernel_id}", method="DELETE",
-                                                      headers={"Authorization": "token " + token}))
+        delete_kernel(base, token, kernel_id)
 
 
 if __name__ == "__main__":

@@ -204,13 +204,7 @@ final class LightClients {
                 }
             }, ThreadLocalRandom.current().nextLong(periodNanos), periodNanos, TimeUnit.NANOSECONDS);
         }
-        Thread.sleep(Math.min(5_000, seconds * 200L)); // warm-up
-        measuring.set(1);
-        long measuredFrom = System.nanoTime();
-        long seqFrom = clients.getFirst().seq();
-        Thread.sleep(seconds * 1_000L);
-        long measuredFor = System.nanoTime() - measuredFrom;
-        long seqTo = clients.getFirst().seq();
+        RtuBench.Window window = RtuBench.window(seconds, measuring, () -> clients.getFirst().seq());
         typists.shutdownNow();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline && !clients.stream().allMatch(Client::quiet)) {
@@ -222,8 +216,8 @@ final class LightClients {
         System.out.printf(Locale.ROOT, "deltas sent in the window: %d (%d keystrokes expected: %d clients x %.1f/s x "
                 + "%d s; keystrokes typed while a delta is in flight go out together)%n", sent.size(), keystrokes,
                 count, rate, seconds);
-        System.out.printf(Locale.ROOT, "sequenced: %.0f deltas/s (log %d -> %d)%n",
-                (seqTo - seqFrom) / (measuredFor / 1e9), seqFrom, seqTo);
+        System.out.printf(Locale.ROOT, "sequenced: %.0f deltas/s (log %d -> %d)%n", window.perSecond(),
+                window.seqFrom(), window.seqTo());
         RtuBench.report("ack latency", acks);
         RtuBench.report("fan-out latency", fanOut);
         for (Client client : clients) {

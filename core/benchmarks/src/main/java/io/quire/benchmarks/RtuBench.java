@@ -136,13 +136,7 @@ public final class RtuBench {
                 }
             }, offset, periodNanos, TimeUnit.NANOSECONDS);
         }
-        Thread.sleep(Math.min(5_000, seconds * 200L)); // warm-up
-        measuring.set(1);
-        long measuredFrom = System.nanoTime();
-        long seqFrom = sessions.getFirst().seq();
-        Thread.sleep(seconds * 1_000L);
-        long measuredFor = System.nanoTime() - measuredFrom;
-        long seqTo = sessions.getFirst().seq();
+        Window window = window(seconds, measuring, () -> sessions.getFirst().seq());
         typists.shutdownNow();
         for (CollabSession session : sessions) {
             session.awaitQuiet(WAIT);
@@ -151,8 +145,8 @@ public final class RtuBench {
         measuring.set(2);
         System.out.printf(Locale.ROOT, "deltas made in the window: %d (%d clients x %.1f/s x %d s expected)%n",
                 sent.size(), count, rate, seconds);
-        System.out.printf(Locale.ROOT, "sequenced: %.0f deltas/s (log %d -> %d)%n",
-                (seqTo - seqFrom) / (measuredFor / 1e9), startSeq, seqTo);
+        System.out.printf(Locale.ROOT, "sequenced: %.0f deltas/s (log %d -> %d)%n", window.perSecond(), startSeq,
+                window.seqTo());
         report("ack latency", acks);
         report("fan-out latency", fanOut);
         sessions.forEach(CollabSession::close);
@@ -220,6 +214,25 @@ public final class RtuBench {
         int length = document.cell(document.indexOf(cellId).orElseThrow()).source().text().length();
         String text = length % 60 == 59 ? "\n" : "x";
         return new Delta.EditSource(header, cellId, TextOperation.builder().retain(length).insert(text).build());
+    }
+
+    /** The measured part of a latency run: the log's seq at its ends, and its length. */
+    record Window(long seqFrom, long seqTo, long nanos) {
+        double perSecond() {
+            return (seqTo - seqFrom) / (nanos / 1e9);
+        }
+    }
+
+    /** Warms up (a fifth of the time, at most 5 s), then measures for {@code seconds}. */
+    static Window window(int seconds, AtomicLong measuring, java.util.function.LongSupplier seq)
+            throws InterruptedException {
+        Thread.sleep(Math.min(5_000, seconds * 200L));
+        measuring.set(1);
+        long from = System.nanoTime();
+        long seqFrom = seq.getAsLong();
+        Thread.sleep(seconds * 1_000L);
+        long nanos = System.nanoTime() - from;
+        return new Window(seqFrom, seq.getAsLong(), nanos);
     }
 
     static void report(String what, ConcurrentLinkedQueue<Long> samples) {
