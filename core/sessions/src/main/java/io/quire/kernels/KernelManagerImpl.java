@@ -216,7 +216,11 @@ final class KernelManagerImpl implements KernelManager {
         LaunchRequest launch = new LaunchRequest(request.cwd(), request.env(), Optional.empty(), request.owner(),
                 request.size());
         LOG.info("starting kernel {} ({})", id, spec.name());
-        entry.ticket = slots.request(false, () -> granted(entry, spec, launch));
+        StartSlots.Ticket ticket = slots.request(false, () -> granted(entry, spec, launch));
+        entry.ticket = ticket;
+        if (entry.removed.get()) {
+            cancelWaiting(entry, ticket); // shut down before its ticket was there to cancel
+        }
         await(entry);
         return entry.snapshot();
     }
@@ -482,13 +486,21 @@ final class KernelManagerImpl implements KernelManager {
         shutdown(entry);
     }
 
+    /** Cancels the start of a kernel still waiting for capacity; false when it is no longer waiting. */
+    private boolean cancelWaiting(Entry entry, StartSlots.Ticket ticket) {
+        if (!slots.cancel(ticket)) {
+            return false;
+        }
+        entry.ready.completeExceptionally(new KernelLaunchException("kernel " + entry.id + " (" + entry.name
+                + ") was shut down while waiting for capacity"));
+        LOG.info("kernel {} ({}) shut down while waiting for capacity", entry.id, entry.name);
+        return true;
+    }
+
     private void shutdown(Entry entry) {
         entry.removed.set(true);
         StartSlots.Ticket ticket = entry.ticket;
-        if (ticket != null && slots.cancel(ticket)) {
-            entry.ready.completeExceptionally(new KernelLaunchException("kernel " + entry.id + " (" + entry.name
-                    + ") was shut down while waiting for capacity"));
-            LOG.info("kernel {} ({}) shut down while waiting for capacity", entry.id, entry.name);
+        if (ticket != null && cancelWaiting(entry, ticket)) {
             return;
         }
         RunningKernel kernel;
