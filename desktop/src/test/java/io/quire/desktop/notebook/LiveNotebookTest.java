@@ -11,7 +11,6 @@ import io.quire.client.rtu.RtuClient;
 import io.quire.collab.Delta;
 import io.quire.collab.TextOperation;
 import io.quire.collab.rtu.RtuEvent;
-import io.quire.desktop.EmbeddedServer;
 import io.quire.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,8 +36,8 @@ class LiveNotebookTest {
 
     @TempDir
     Path dir;
-    private EmbeddedServer server;
-    private final ExecutorService uiThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-ui"));
+    private ExecutorService uiThread;
+    private LiveServer live;
     private NotebookViewModel notebook;
     private CollabSession other;
     private final List<RtuEvent.Server> otherEvents = new CopyOnWriteArrayList<>();
@@ -47,9 +45,7 @@ class LiveNotebookTest {
 
     @BeforeEach
     void open() throws Exception {
-        Path root = Files.createDirectories(dir.resolve("root"));
-        file = root.resolve("live.ipynb");
-        Files.writeString(file, """
+        live = new LiveServer(dir, """
                 {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
                  "cells": [
                   {"id": "c1", "cell_type": "code", "source": "hello world", "metadata": {}, "execution_count": null,
@@ -59,9 +55,10 @@ class LiveNotebookTest {
                    "outputs": []}
                  ]}
                 """);
-        server = EmbeddedServer.start(root);
-        QuireClient client = server.connection().client();
-        RtuClient rtu = RtuClient.create(server.connection().baseUrl(), server.connection().token());
+        file = live.file;
+        uiThread = live.ui();
+        QuireClient client = live.client;
+        RtuClient rtu = live.rtu;
         NotebookDocument document = NotebookDocument.load(client, "live.ipynb");
         notebook = onUi(() -> NotebookViewModel.builder(client, document).ui(uiThread).build());
         assertThat(notebook.goLive(rtu).get(30, TimeUnit.SECONDS)).isTrue();
@@ -70,27 +67,14 @@ class LiveNotebookTest {
 
     @AfterEach
     void close() throws Exception {
-        if (other != null) {
-            other.close();
-        }
-        if (notebook != null) {
-            onUi(() -> {
-                notebook.close();
-                return null;
-            });
-        }
-        uiThread.shutdownNow();
-        if (server != null) {
-            server.close();
+        if (live != null) {
+            live.close(notebook, other);
         }
     }
 
     /** Runs on the view model's thread (directly when already there). */
     private <T> T onUi(Callable<T> action) throws Exception {
-        if (Thread.currentThread().getName().equals("test-ui")) {
-            return action.call();
-        }
-        return uiThread.submit(action).get(30, TimeUnit.SECONDS);
+        return live.onUi(action);
     }
 
     private CellViewModel cell(String id) throws Exception {
