@@ -90,6 +90,24 @@ class ZmtpIoLoopTest {
         return socket;
     }
 
+    /** Binds once the port is free again (a closed socket releases its port asynchronously). */
+    private ZMQ.Socket bindWhenFree(SocketType type, int port) {
+        ZMQ.Socket[] bound = new ZMQ.Socket[1];
+        Await.until(WAIT, "port " + port + " free to bind", () -> {
+            ZMQ.Socket socket = kernel.createSocket(type);
+            socket.setLinger(0);
+            try {
+                socket.bind("tcp://127.0.0.1:" + port);
+                bound[0] = socket;
+                return true;
+            } catch (org.zeromq.ZMQException e) {
+                kernel.destroySocket(socket);
+                return false;
+            }
+        });
+        return bound[0];
+    }
+
     private static List<byte[]> receive(ZMQ.Socket socket, Duration timeout) {
         socket.setReceiveTimeOut((int) timeout.toMillis());
         byte[] first = socket.recv();
@@ -114,8 +132,21 @@ class ZmtpIoLoopTest {
         ConnectionInfo info = freshInfo();
         try (KernelIo io = transport.open(info, Duration.ofSeconds(1), 3, sink)) {
             io.send(Channel.SHELL, frames("<IDS|MSG>", "sig", "early"));
-            Thread.sleep(300); // several reconnect attempts against a closed port
-            ZMQ.Socket shell = bind(SocketType.ROUTER, info.shellPort());
+            // something that is not the kernel yet takes the port and hangs up on every connection
+            AtomicInteger attempts = new AtomicInteger();
+            try (ServerSocket early = new ServerSocket(info.shellPort(), 10, InetAddress.getLoopbackAddress())) {
+                Thread.ofPlatform().daemon().start(() -> {
+                    while (!early.isClosed()) {
+                        try (Socket refused = early.accept()) {
+                            attempts.incrementAndGet();
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                });
+                Await.until(WAIT, "two connection attempts before the kernel binds", () -> attempts.get() >= 2);
+            }
+            ZMQ.Socket shell = bindWhenFree(SocketType.ROUTER, info.shellPort());
 
             List<byte[]> request = receive(shell, WAIT);
             assertThat(request).hasSize(4);
@@ -146,8 +177,7 @@ class ZmtpIoLoopTest {
             ZMQ.Socket first = bind(SocketType.PUB, info.iopubPort());
             publishUntilReceived(first, "before");
             first.close();
-            Thread.sleep(200); // the client sees the connection end and starts reconnecting
-            ZMQ.Socket second = bind(SocketType.PUB, info.iopubPort());
+            ZMQ.Socket second = bindWhenFree(SocketType.PUB, info.iopubPort());
             publishUntilReceived(second, "after");
         }
     }
