@@ -122,6 +122,39 @@ public final class QuireClient {
     }
 
     /**
+     * Reads a notebook's metadata and only its first cells, with how many cells it has: the server reads no further
+     * into the file than it must, so this is quick even for a notebook of many megabytes.
+     *
+     * @param id    the notebook's file id
+     * @param cells how many of its first cells to read (0 to 10,000)
+     * @return the head
+     * @throws IllegalArgumentException when {@code cells} is out of range
+     * @throws QuireApiException        404 if there is no such file, 400 for a file that is not a notebook or one
+     *                                  the server cannot read
+     */
+    public NotebookHead notebookHead(String id, int cells) {
+        if (cells < 0 || cells > 10_000) {
+            throw new IllegalArgumentException("cells must be from 0 to 10,000, got " + cells);
+        }
+        HttpResponse<byte[]> response = exchange("GET", V1 + "files/" + segment(id) + "/content?cells=" + cells,
+                Optional.empty());
+        String what = "GET " + response.request().uri().getRawPath();
+        String total = response.headers().firstValue("Quire-Cells-Total")
+                .orElseThrow(() -> new QuireException(what + " answered without Quire-Cells-Total"));
+        try {
+            JsonNode json = Wire.JSON.readTree(response.body());
+            if (!(json instanceof ObjectNode notebook) || !notebook.path("cells").isArray()) {
+                throw new QuireException(what + " answered without a notebook");
+            }
+            return new NotebookHead(notebook, Integer.parseInt(total));
+        } catch (IOException e) {
+            throw new QuireException(what + " answered with a body that is not JSON: " + e.getMessage(), e);
+        } catch (NumberFormatException e) {
+            throw new QuireException(what + " answered Quire-Cells-Total '" + total + "'", e);
+        }
+    }
+
+    /**
      * Replaces a notebook's content. The server validates it and writes it atomically.
      *
      * @param id       the notebook's file id

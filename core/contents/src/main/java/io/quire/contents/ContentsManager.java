@@ -205,6 +205,21 @@ public interface ContentsManager {
     }
 
     /**
+     * The first cells of the notebook at a path and how many it has (decision 0035): what an editor shows while the
+     * rest of a large notebook is on its way. By default the whole notebook is read ({@link #notebook}); a backend
+     * that stores the JSON may read only as far as the head and count the rest.
+     *
+     * @param path  the notebook's API path
+     * @param cells how many cells to return at most (at least 0)
+     * @return the head, or empty when the entry at the path is not a notebook
+     * @throws ContentsNotFoundException   if nothing exists at the path
+     * @throws ContentsBadRequestException if the notebook cannot be read
+     */
+    default Optional<io.quire.notebook.NotebookHead> notebookHead(String path, int cells) {
+        return notebook(path).map(notebook -> io.quire.notebook.NotebookHead.of(notebook, cells));
+    }
+
+    /**
      * The notebook at a path as the JSON bytes the backend stores, when it can hand them out without parsing and
      * serialising again: a fast path for reads of unchanged notebooks. The bytes are guaranteed to be a valid
      * nbformat 4 notebook that {@link #get} would return as the same JSON data (not necessarily byte for byte).

@@ -51,6 +51,10 @@ final class NotebookCodec {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
+    /** Reads one value out of a document parsed piece by piece (the head read). */
+    private static final com.fasterxml.jackson.databind.ObjectReader VALUE_READER = MAPPER.reader()
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private static final Set<String> NOTEBOOK_FIELDS = Set.of("nbformat", "nbformat_minor", "metadata", "cells");
     private static final Set<String> CODE_FIELDS =
             Set.of("id", "cell_type", "source", "metadata", "execution_count", "outputs");
@@ -419,6 +423,70 @@ final class NotebookCodec {
         writer.tree(tree);
         writer.finish();
         return writer;
+    }
+
+    /**
+     * Reads the notebook's fields and its first {@code limit} cells; the other cells are skipped token by token
+     * (strings are not decoded) and counted. Empty when the document is not an object with a {@code cells} array
+     * and {@code nbformat} 4.
+     */
+    static Optional<NotebookHead> readHead(byte[] bytes, int limit) {
+        try {
+            return readHead(MAPPER.createParser(bytes), limit);
+        } catch (IOException e) {
+            throw new NotebookFormatException("$", "not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #readHead(byte[], int)} from a stream, which is read as far as the end of the notebook's object. */
+    static Optional<NotebookHead> readHead(java.io.InputStream in, int limit) throws IOException {
+        JsonParser parser;
+        try {
+            parser = MAPPER.createParser(in);
+        } catch (JsonProcessingException e) {
+            throw new NotebookFormatException("$", "not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        return readHead(parser, limit);
+    }
+
+    private static Optional<NotebookHead> readHead(JsonParser source, int limit) throws IOException {
+        ObjectNode root = Json.FACTORY.objectNode();
+        int total = 0;
+        boolean sawCells = false;
+        try (JsonParser parser = source) {
+            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                com.fasterxml.jackson.core.JsonToken value = parser.nextToken();
+                if (name.equals("cells") && value == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                    sawCells = true;
+                    ArrayNode cells = root.putArray("cells");
+                    while (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                        if (total < limit) {
+                            cells.add((JsonNode) VALUE_READER.readTree(parser));
+                        } else {
+                            parser.skipChildren();
+                        }
+                        total++;
+                    }
+                } else {
+                    root.set(name, (JsonNode) VALUE_READER.readTree(parser));
+                }
+            }
+        } catch (JsonProcessingException e) {
+            var location = e.getLocation();
+            String where = location == null ? ""
+                    : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+            throw new NotebookFormatException("$", "not valid JSON" + where + ": " + e.getOriginalMessage(), e);
+        } catch (java.io.CharConversionException e) {
+            throw new NotebookFormatException("$", "not valid JSON: " + e.getMessage(), e);
+        }
+        if (!sawCells || root.path("nbformat").asInt(0) != 4) {
+            return Optional.empty();
+        }
+        return Optional.of(new NotebookHead(Notebook.fromJson(root), total));
     }
 
     /** For tests and tools: parse JSON with the same settings as notebooks. */

@@ -66,6 +66,43 @@ final class FilesService {
         }
     }
 
+    /** The most cells a head read returns. */
+    static final int MAX_HEAD_CELLS = 10_000;
+
+    /**
+     * {@code GET /api/v1/files/{id}/content?cells=N}: a notebook's metadata and its first N cells, with the number of
+     * cells it has in {@code Quire-Cells-Total} (decision 0035: an editor shows them while the rest is on its way).
+     */
+    void contentHead(ServerRequest request, ServerResponse response) {
+        String text = request.query().first("cells").asOptional().orElse("");
+        int cells;
+        try {
+            cells = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            cells = -1;
+        }
+        if (cells < 0 || cells > MAX_HEAD_CELLS) {
+            throw ApiException.badRequest("'cells' must be a whole number from 0 to " + MAX_HEAD_CELLS + ", got '"
+                    + text + "'");
+        }
+        String id = id(request);
+        ContentsManager contents = resolver.apply(request);
+        ContentModel model = require(contents, id, GetOptions.metadataOnly());
+        if (model.type() != ContentType.NOTEBOOK) {
+            throw ApiException.badRequest("file " + id + " is a " + model.type().wireName()
+                    + "; only a notebook has cells to read with 'cells'");
+        }
+        io.quire.notebook.NotebookHead head;
+        try {
+            head = contents.notebookHead(model.path(), cells).orElseThrow(() -> ApiException.badRequest("file " + id
+                    + " is not a notebook"));
+        } catch (ContentsNotFoundException e) {
+            throw noFile(id);
+        }
+        response.header("Quire-Cells-Total", Integer.toString(head.totalCells()));
+        JsonBodies.ok(response, head.notebook().toJson());
+    }
+
     /**
      * The fast path for an unchanged notebook, as the Jupyter contents API has it: the stored bytes as they are, when
      * the backend knows them to be the notebook a read would return (for the filesystem: read and checked before,

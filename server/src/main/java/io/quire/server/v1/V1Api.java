@@ -158,7 +158,13 @@ public final class V1Api implements AutoCloseable {
         if (asOf && request.query().contains("at")) {
             throw ApiException.badRequest("give either 'as_of' (saved versions) or 'at' (the delta log), not both");
         }
-        if (request.query().contains("at")) {
+        if (request.query().contains("cells")) {
+            if (asOf || request.query().contains("at")) {
+                throw ApiException.badRequest("'cells' reads the current notebook's first cells; it cannot be given"
+                        + " with 'as_of' or 'at'");
+            }
+            files.contentHead(request, response);
+        } else if (request.query().contains("at")) {
             files.contentAt(request, response);
         } else if (asOf) {
             versions.contentAsOf(request, response);

@@ -109,6 +109,48 @@ class V1ApiTest {
     }
 
     @Test
+    void notebookHead_isTheFirstCellsOfTheNotebook_withItsCellCount() {
+        String path = server.writeNotebook("head.ipynb", FAKE, "print:a", "print:b", "print:c", "print:d");
+        String id = quire.fileByPath(path).id();
+        JsonNode whole = quire.notebook(id);
+
+        io.quire.client.NotebookHead head = quire.notebookHead(id, 2);
+        io.quire.client.NotebookHead all = quire.notebookHead(id, 10);
+
+        assertThat(head.totalCells()).isEqualTo(4);
+        assertThat(head.complete()).isFalse();
+        assertThat(head.notebook().path("cells")).containsExactly(whole.path("cells").get(0), whole.path("cells").get(1));
+        assertThat(head.notebook().path("metadata")).isEqualTo(whole.path("metadata"));
+        assertThat(all.complete()).isTrue();
+        assertThat((JsonNode) all.notebook()).isEqualTo(whole);
+    }
+
+    @Test
+    void notebookHead_refusesBadCounts_otherFiles_andUnknownIds() throws Exception {
+        String path = server.writeNotebook("head.ipynb", FAKE, "print:a");
+        String id = quire.fileByPath(path).id();
+        Files.writeString(server.root.resolve("plain.txt"), "text");
+        String plain = quire.fileByPath("plain.txt").id();
+        HttpClient http = HttpClient.newHttpClient();
+
+        for (String query : new String[] {"cells=-1", "cells=x", "cells=10001", "cells=2&at=2026-01-01T00:00:00Z"}) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                            server.url().resolve("api/v1/files/" + id + "/content?" + query))
+                    .header("Authorization", "token " + V1TestServer.TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(query).isEqualTo(400);
+            assertThat(JSON.readTree(response.body()).path("message").asText()).as(query).contains("cells");
+        }
+        assertThatThrownBy(() -> quire.notebookHead(plain, 1)).isInstanceOfSatisfying(QuireApiException.class,
+                e -> assertThat(e.status()).isEqualTo(400));
+        assertThatThrownBy(() -> quire.notebookHead("f_nope", 1)).isInstanceOfSatisfying(QuireApiException.class,
+                e -> assertThat(e.status()).isEqualTo(404));
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(
+                server.url().resolve("api/v1/files/" + id + "/content?cells=1")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void kernelSpecs_listTheFakeKernel() {
         assertThat(quire.kernelSpecs()).extracting(KernelSpecInfo::name, KernelSpecInfo::language)
                 .contains(org.assertj.core.groups.Tuple.tuple(FAKE, "python"));

@@ -18,6 +18,7 @@ import io.quire.contents.spi.ApiPaths;
 import io.quire.contents.spi.ContentNames;
 import io.quire.contents.spi.FileEncodings;
 import io.quire.notebook.Notebook;
+import io.quire.notebook.NotebookHead;
 import io.quire.notebook.NotebookFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -264,6 +265,36 @@ public final class FileContentsManager implements ContentsManager {
         notebooks.put(file, attributes, notebooks.keepsTree(bytes.length) ? notebook.toJson() : null,
                 NotebookCache.storedAsRead(notebook), bytes.length);
         return Optional.of(notebook);
+    }
+
+    @Override
+    public Optional<NotebookHead> notebookHead(String path, int cells) {
+        String api = check(path);
+        Path file = resolve(api);
+        BasicFileAttributes attributes = io(api, () -> Files.readAttributes(file, BasicFileAttributes.class));
+        if (!attributes.isRegularFile() || !api.endsWith(".ipynb")) {
+            return Optional.empty();
+        }
+        Optional<JsonNode> cached = notebooks.get(file, attributes);
+        if (cached.isPresent()) {
+            return Optional.of(NotebookHead.of(Notebook.fromJson(cached.get()), cells));
+        }
+        // the head alone, streamed: the rest of the file is skipped, not parsed or held, and nothing is cached (a
+        // head is not a read)
+        try {
+            Optional<NotebookHead> head = io(api, () -> {
+                try (var in = Files.newInputStream(file)) {
+                    return NotebookHead.read(in, cells);
+                }
+            });
+            if (head.isPresent()) {
+                return head;
+            }
+            // nbformat 3: read whole, upgraded
+            return Optional.of(NotebookHead.of(Notebook.read(read(api, file)), cells));
+        } catch (NotebookFormatException e) {
+            throw new ContentsBadRequestException(api, "unreadable notebook '" + api + "': " + e.getMessage(), e);
+        }
     }
 
     @Override
