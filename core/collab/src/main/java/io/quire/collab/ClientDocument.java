@@ -240,6 +240,9 @@ public final class ClientDocument {
 
     /** @return the logged delta transformed against every outstanding one (null if it could not be) */
     private Delta transformOutstanding(Notebook before, Delta logged) {
+        if (outstanding.isEmpty()) {
+            return logged;
+        }
         Notebook doc = before;
         Delta other = logged;
         List<Pending> transformed = new ArrayList<>();
@@ -271,6 +274,10 @@ public final class ClientDocument {
 
     /** Local = confirmed + outstanding; a delta that no longer applies is dropped (kept only if in flight). */
     private void rebuild() {
+        if (outstanding.isEmpty()) {
+            local = confirmed; // the common case of a reader: nothing to replay
+            return;
+        }
         Notebook doc = confirmed;
         List<Pending> kept = new ArrayList<>();
         for (Pending pending : outstanding) {

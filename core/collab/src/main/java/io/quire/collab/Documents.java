@@ -85,40 +85,40 @@ final class Documents {
      * @throws DeltaRejectedException if the delta does not fit the document
      */
     static Applied apply(Notebook notebook, Delta delta) {
-        List<Cell> cells = new ArrayList<>(notebook.cells());
+        // every case derives the next notebook from this one (Notebook.withCell & co.): one copy of the cell
+        // references, no copy of the cells or the metadata, and the id index carried over when no cell moved
+        int size = notebook.cells().size();
         return switch (delta) {
             case Delta.InsertCell insert -> {
-                if (insert.index() > cells.size()) {
+                if (insert.index() > size) {
                     throw new DeltaRejectedException(RejectReason.INDEX_OUT_OF_RANGE, "cannot insert cell '"
-                            + insert.cellId() + "' at index " + insert.index() + ": the document has " + cells.size()
+                            + insert.cellId() + "' at index " + insert.index() + ": the document has " + size
                             + " cells");
                 }
                 if (notebook.indexOf(insert.cellId()).isPresent()) {
                     throw new DeltaRejectedException(RejectReason.DUPLICATE_CELL_ID, "the document already has a "
                             + "cell '" + insert.cellId() + "'");
                 }
-                cells.add(insert.index(), insert.cell());
-                yield new Applied(notebook.withCells(cells), new IndexEffect.Inserted(insert.index()));
+                yield new Applied(notebook.withCellInserted(insert.index(), insert.cell()),
+                        new IndexEffect.Inserted(insert.index()));
             }
             case Delta.DeleteCell delete -> {
                 int index = indexOf(notebook, delete.cellId());
-                cells.remove(index);
-                yield new Applied(notebook.withCells(cells), new IndexEffect.Removed(index, delete.cellId()));
+                yield new Applied(notebook.withoutCell(index), new IndexEffect.Removed(index, delete.cellId()));
             }
             case Delta.MoveCell move -> {
                 int from = indexOf(notebook, move.cellId());
-                if (move.newIndex() >= cells.size()) {
+                if (move.newIndex() >= size) {
                     throw new DeltaRejectedException(RejectReason.INDEX_OUT_OF_RANGE, "cannot move cell '"
-                            + move.cellId() + "' to index " + move.newIndex() + ": the document has " + cells.size()
+                            + move.cellId() + "' to index " + move.newIndex() + ": the document has " + size
                             + " cells");
                 }
-                cells.add(move.newIndex(), cells.remove(from));
-                yield new Applied(notebook.withCells(cells), from == move.newIndex() ? new IndexEffect.None()
-                        : new IndexEffect.Moved(from, move.newIndex(), move.cellId()));
+                yield new Applied(notebook.withCellMoved(from, move.newIndex()), from == move.newIndex()
+                        ? new IndexEffect.None() : new IndexEffect.Moved(from, move.newIndex(), move.cellId()));
             }
             case Delta.EditSource edit -> {
                 int index = indexOf(notebook, edit.cellId());
-                Cell cell = cells.get(index);
+                Cell cell = notebook.cell(index);
                 MultilineText source = cell.source();
                 String edited;
                 try {
@@ -128,21 +128,18 @@ final class Documents {
                             + edit.cellId() + "' does not fit its source: " + e.getMessage());
                 }
                 MultilineText newSource = source.asList() ? MultilineText.of(edited) : MultilineText.single(edited);
-                cells.set(index, cell.withSource(newSource));
-                yield changed(notebook, cells);
+                yield changed(notebook, index, cell.withSource(newSource));
             }
             case Delta.SetCellType type -> {
                 int index = indexOf(notebook, type.cellId());
-                cells.set(index, convert(cells.get(index), type.cellType()));
-                yield changed(notebook, cells);
+                yield changed(notebook, index, convert(notebook.cell(index), type.cellType()));
             }
             case Delta.SetCellMetadata set -> {
                 int index = indexOf(notebook, set.cellId());
-                Cell cell = cells.get(index);
+                Cell cell = notebook.cell(index);
                 ObjectNode metadata = cell.metadata();
                 setPath(metadata, set.path(), set.value(), "cell '" + set.cellId() + "'");
-                cells.set(index, cell.withMetadata(metadata));
-                yield changed(notebook, cells);
+                yield changed(notebook, index, cell.withMetadata(metadata));
             }
             case Delta.SetNotebookMetadata set -> {
                 ObjectNode metadata = notebook.metadata();
@@ -151,26 +148,23 @@ final class Documents {
             }
             case Delta.AppendOutputs append -> {
                 int index = indexOf(notebook, append.cellId());
-                CodeCell code = codeCell(cells.get(index), append.cellId());
+                CodeCell code = codeCell(notebook.cell(index), append.cellId());
                 List<Output> outputs = new ArrayList<>(code.outputs());
                 outputs.addAll(append.outputs());
-                cells.set(index, code.withOutputs(outputs));
-                yield changed(notebook, cells);
+                yield changed(notebook, index, code.withOutputs(outputs));
             }
             case Delta.ReplaceOutputs replace -> {
                 int index = indexOf(notebook, replace.cellId());
-                CodeCell code = codeCell(cells.get(index), replace.cellId()).withOutputs(replace.outputs());
+                CodeCell code = codeCell(notebook.cell(index), replace.cellId()).withOutputs(replace.outputs());
                 if (replace.executionCount().isPresent()) {
                     code = code.withExecutionCount(replace.executionCount());
                 }
-                cells.set(index, code);
-                yield changed(notebook, cells);
+                yield changed(notebook, index, code);
             }
             case Delta.ClearOutputs clear -> {
                 int index = indexOf(notebook, clear.cellId());
-                CodeCell code = codeCell(cells.get(index), clear.cellId());
-                cells.set(index, code.withOutputs(List.of()).withExecutionCount(Optional.empty()));
-                yield changed(notebook, cells);
+                CodeCell code = codeCell(notebook.cell(index), clear.cellId());
+                yield changed(notebook, index, code.withOutputs(List.of()).withExecutionCount(Optional.empty()));
             }
             case Delta.ExecuteRequest execute -> {
                 execute.target().resolve(notebook); // refuses targets that name missing cells
@@ -179,8 +173,9 @@ final class Documents {
         };
     }
 
-    private static Applied changed(Notebook notebook, List<Cell> cells) {
-        return new Applied(notebook.withCells(cells), new IndexEffect.None());
+    /** The notebook with one cell replaced; the cell keeps its id (the id index carries over). */
+    private static Applied changed(Notebook notebook, int index, Cell cell) {
+        return new Applied(notebook.withCell(index, cell), new IndexEffect.None());
     }
 
     private static CodeCell codeCell(Cell cell, String cellId) {

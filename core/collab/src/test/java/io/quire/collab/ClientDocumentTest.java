@@ -20,7 +20,11 @@ import org.junit.jupiter.api.Test;
 class ClientDocumentTest {
 
     private static DeltaLog server() {
-        return DeltaLog.open(FILE, DeltaStores.inMemory(), Fixtures.notebook(), DeltaLog.Config.defaults());
+        return server(Fixtures.notebook());
+    }
+
+    private static DeltaLog server(Notebook initial) {
+        return DeltaLog.open(FILE, DeltaStores.inMemory(), initial, DeltaLog.Config.defaults());
     }
 
     private static Delta edit(ClientDocument doc, String cellId, int at, String text) {
@@ -143,12 +147,40 @@ class ClientDocumentTest {
     @Test
     void randomConcurrentChanges_converge() {
         for (long seed = 1; seed <= 40; seed++) {
-            converge(new Random(seed), 4, 60);
+            converge(new Random(seed), 4, 60, Fixtures.notebook(), 2);
         }
     }
 
-    private static void converge(Random random, int clients, int steps) {
-        DeltaLog log = server();
+    /**
+     * Issue 7: the same on a notebook long enough for cells to be found through the id table, changes anywhere in
+     * it; every copy must find each cell where a scan of its cells does.
+     */
+    @Test
+    void randomConcurrentChanges_onALongerNotebook_converge_andFindCellsAsAScan() {
+        List<Cell> cells = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            cells.add(CodeCell.of(Optional.of("c" + i), "cell " + i + "\n"));
+        }
+        Notebook initial = Notebook.empty().withCells(cells);
+        for (long seed = 1; seed <= 20; seed++) {
+            List<ClientDocument> docs = converge(new Random(seed), 3, 80, initial, Integer.MAX_VALUE);
+            for (ClientDocument doc : docs) {
+                for (Notebook notebook : List.of(doc.document(), doc.confirmed())) {
+                    List<String> ids = Fixtures.ids(notebook);
+                    for (int round = 0; round < 2; round++) {
+                        for (int i = 0; i < ids.size(); i++) {
+                            assertThat(notebook.indexOf(ids.get(i))).contains(ids.indexOf(ids.get(i)));
+                        }
+                        assertThat(notebook.indexOf("c-missing")).isEmpty();
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<ClientDocument> converge(Random random, int clients, int steps, Notebook initial,
+            int pickFrom) {
+        DeltaLog log = server(initial);
         List<ClientDocument> docs = new ArrayList<>();
         List<ArrayDeque<Object>> inboxes = new ArrayList<>(); // SequencedDelta or a rejected UUID, in order
         ArrayDeque<Object[]> network = new ArrayDeque<>(); // {client index, delta}
@@ -162,7 +194,7 @@ class ClientDocumentTest {
             int action = random.nextInt(10);
             boolean stillWorking = step < steps * clients;
             if (action < 4 && stillWorking) {
-                doc.edit(randomDelta(doc, random));
+                doc.edit(randomDelta(doc, random, pickFrom));
             } else if (action < 6) {
                 doc.takeNext().ifPresent(delta -> network.add(new Object[] {i, delta}));
             } else if (action < 8 && !network.isEmpty()) {
@@ -188,6 +220,7 @@ class ClientDocumentTest {
             assertThat(doc.seq()).isEqualTo(log.head());
             assertThat(doc.document()).isEqualTo(log.document());
         }
+        return docs;
     }
 
     private static boolean quiet(List<ClientDocument> docs, List<ArrayDeque<Object>> inboxes,
@@ -196,7 +229,8 @@ class ClientDocumentTest {
                 && docs.stream().noneMatch(ClientDocument::hasOutstanding);
     }
 
-    private static Delta randomDelta(ClientDocument doc, Random random) {
+    /** A random change of one of the first {@code pickFrom} cells, or a new cell. */
+    private static Delta randomDelta(ClientDocument doc, Random random, int pickFrom) {
         Notebook notebook = doc.document();
         List<Cell> cells = notebook.cells();
         int n = cells.size();
@@ -205,7 +239,7 @@ class ClientDocumentTest {
             return new Delta.InsertCell(doc.newHeader(), random.nextInt(n + 1),
                     CodeCell.of(Optional.of("k" + UUID.randomUUID().toString().substring(0, 8)), "new"));
         }
-        String cellId = cells.get(random.nextInt(Math.min(n, 2))).id().orElseThrow();
+        String cellId = cells.get(random.nextInt(Math.min(n, pickFrom))).id().orElseThrow();
         if (kind == 1 && n > 2) {
             return new Delta.DeleteCell(doc.newHeader(), cellId);
         }

@@ -61,17 +61,18 @@ public record CodeCell(
 
     @Override
     public CodeCell withSource(MultilineText source) {
-        return new CodeCell(id, source, metadata, executionCount, outputs, extra);
+        return Json.owned(() -> new CodeCell(id, source, metadata, executionCount, outputs, extra));
     }
 
     @Override
     public CodeCell withMetadata(ObjectNode metadata) {
-        return new CodeCell(id, source, metadata, executionCount, outputs, extra);
+        ObjectNode copy = Json.copy(metadata);
+        return Json.owned(() -> new CodeCell(id, source, copy, executionCount, outputs, extra));
     }
 
     @Override
     public CodeCell withId(Optional<String> id) {
-        return new CodeCell(id, source, metadata, executionCount, outputs, extra);
+        return Json.owned(() -> new CodeCell(id, source, metadata, executionCount, outputs, extra));
     }
 
     /**
@@ -81,7 +82,8 @@ public record CodeCell(
      * @return the changed cell
      */
     public CodeCell withOutputs(List<Output> outputs) {
-        return new CodeCell(id, source, metadata, executionCount, outputs, extra);
+        List<Output> copy = List.copyOf(outputs);
+        return Json.owned(() -> new CodeCell(id, source, metadata, executionCount, copy, extra));
     }
 
     /**
@@ -91,6 +93,6 @@ public record CodeCell(
      * @return the changed cell
      */
     public CodeCell withExecutionCount(Optional<Integer> executionCount) {
-        return new CodeCell(id, source, metadata, executionCount, outputs, extra);
+        return Json.owned(() -> new CodeCell(id, source, metadata, executionCount, outputs, extra));
     }
 }

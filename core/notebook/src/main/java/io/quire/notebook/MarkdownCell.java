@@ -62,16 +62,17 @@ public record MarkdownCell(
 
     @Override
     public MarkdownCell withSource(MultilineText source) {
-        return new MarkdownCell(id, source, metadata, attachments, extra);
+        return Json.owned(() -> new MarkdownCell(id, source, metadata, attachments, extra));
     }
 
     @Override
     public MarkdownCell withMetadata(ObjectNode metadata) {
-        return new MarkdownCell(id, source, metadata, attachments, extra);
+        ObjectNode copy = Json.copy(metadata);
+        return Json.owned(() -> new MarkdownCell(id, source, copy, attachments, extra));
     }
 
     @Override
     public MarkdownCell withId(Optional<String> id) {
-        return new MarkdownCell(id, source, metadata, attachments, extra);
+        return Json.owned(() -> new MarkdownCell(id, source, metadata, attachments, extra));
     }
 }

@@ -32,7 +32,12 @@ public record Notebook(int nbformat, int nbformatMinor, ObjectNode metadata, Lis
     /** The newest nbformat minor version Quire writes for new notebooks. */
     public static final int CURRENT_MINOR = 5;
 
-    /** Validates and copies the fields. */
+    /**
+     * Validates and copies the fields. The cells are kept in an unmodifiable list that finds a cell by id without a
+     * pass over all cells (see {@link #indexOf}).
+     *
+     * @throws NullPointerException if {@code cells} or one of them is null
+     */
     public Notebook {
         if (nbformat != 4) {
             throw new IllegalArgumentException("nbformat must be 4, got " + nbformat);
@@ -41,7 +46,7 @@ public record Notebook(int nbformat, int nbformatMinor, ObjectNode metadata, Lis
             throw new IllegalArgumentException("nbformat_minor must not be negative, got " + nbformatMinor);
         }
         metadata = Json.copy(metadata);
-        cells = List.copyOf(cells);
+        cells = CellList.copyOf(cells);
         extra = Json.copy(extra);
     }
 
@@ -169,13 +174,64 @@ public record Notebook(int nbformat, int nbformatMinor, ObjectNode metadata, Lis
     }
 
     /**
-     * This notebook with other cells.
+     * This notebook with other cells. Only the cells are new: the notebook's metadata is shared, not copied again.
      *
      * @param cells the new cells
      * @return the changed notebook
+     * @throws NullPointerException if {@code cells} or one of them is null
      */
     public Notebook withCells(List<Cell> cells) {
-        return new Notebook(nbformat, nbformatMinor, metadata, cells, extra);
+        return derive(CellList.copyOf(cells));
+    }
+
+    /**
+     * This notebook with the cell at a position replaced (a changed source, outputs or metadata). Costs a copy of the
+     * cell references, not of the cells or the metadata; when the new cell has the old one's id, finding cells by id
+     * stays as fast as on this notebook.
+     *
+     * @param index the position
+     * @param cell  the new cell
+     * @return the changed notebook
+     * @throws IndexOutOfBoundsException if there is no cell at {@code index}
+     */
+    public Notebook withCell(int index, Cell cell) {
+        return derive(cellList().with(index, cell));
+    }
+
+    /**
+     * This notebook with a cell inserted.
+     *
+     * @param index the position the new cell will have, 0 to the number of cells
+     * @param cell  the new cell
+     * @return the changed notebook
+     * @throws IndexOutOfBoundsException if {@code index} is negative or greater than the number of cells
+     */
+    public Notebook withCellInserted(int index, Cell cell) {
+        return derive(cellList().inserted(index, cell));
+    }
+
+    /**
+     * This notebook without the cell at a position.
+     *
+     * @param index the position
+     * @return the changed notebook
+     * @throws IndexOutOfBoundsException if there is no cell at {@code index}
+     */
+    public Notebook withoutCell(int index) {
+        return derive(cellList().removed(index));
+    }
+
+    /**
+     * This notebook with a cell moved, as removing it and inserting it again at {@code to}.
+     *
+     * @param from the cell's position
+     * @param to   its position after the move
+     * @return the changed notebook ({@code this} when the positions are equal)
+     * @throws IndexOutOfBoundsException if either position has no cell
+     */
+    public Notebook withCellMoved(int from, int to) {
+        CellList moved = cellList().moved(from, to);
+        return moved == cells ? this : derive(moved);
     }
 
     /**
@@ -185,7 +241,8 @@ public record Notebook(int nbformat, int nbformatMinor, ObjectNode metadata, Lis
      * @return the changed notebook
      */
     public Notebook withMetadata(ObjectNode metadata) {
-        return new Notebook(nbformat, nbformatMinor, metadata, cells, extra);
+        ObjectNode copy = Json.copy(metadata);
+        return Json.owned(() -> new Notebook(nbformat, nbformatMinor, copy, cells, extra));
     }
 
     /**
@@ -228,19 +285,26 @@ public record Notebook(int nbformat, int nbformatMinor, ObjectNode metadata, Lis
     }
 
     /**
-     * The position of the cell with an id.
+     * The position of the cell with an id. When several cells have the id, the first one's. From the second lookup on
+     * a notebook this costs a hash lookup, not a pass over the cells; the index is built once and carried over to the
+     * notebooks derived by {@link #withCell} that keep the cell's id.
      *
      * @param id the cell id
-     * @return the index, or empty if no cell has that id
+     * @return the index, or empty if no cell has that id (cells without an id are never found)
      */
     public Optional<Integer> indexOf(String id) {
         Objects.requireNonNull(id, "id");
-        for (int i = 0; i < cells.size(); i++) {
-            if (cells.get(i).id().filter(id::equals).isPresent()) {
-                return Optional.of(i);
-            }
-        }
-        return Optional.empty();
+        int index = cellList().indexOfId(id);
+        return index < 0 ? Optional.empty() : Optional.of(index);
+    }
+
+    private CellList cellList() {
+        return (CellList) cells; // set by the constructor
+    }
+
+    /** A notebook with this one's fields and other cells; the metadata and extra fields are shared, not copied. */
+    private Notebook derive(CellList newCells) {
+        return Json.owned(() -> new Notebook(nbformat, nbformatMinor, metadata, newCells, extra));
     }
 
     private static Optional<String> textAt(JsonNode node) {

@@ -62,16 +62,17 @@ public record RawCell(
 
     @Override
     public RawCell withSource(MultilineText source) {
-        return new RawCell(id, source, metadata, attachments, extra);
+        return Json.owned(() -> new RawCell(id, source, metadata, attachments, extra));
     }
 
     @Override
     public RawCell withMetadata(ObjectNode metadata) {
-        return new RawCell(id, source, metadata, attachments, extra);
+        ObjectNode copy = Json.copy(metadata);
+        return Json.owned(() -> new RawCell(id, source, copy, attachments, extra));
     }
 
     @Override
     public RawCell withId(Optional<String> id) {
-        return new RawCell(id, source, metadata, attachments, extra);
+        return Json.owned(() -> new RawCell(id, source, metadata, attachments, extra));
     }
 }
