@@ -17,6 +17,7 @@ import io.quire.server.ServerConfig;
 import io.quire.server.kernels.KernelBackend;
 import io.quire.server.team.TeamAdmin;
 import io.quire.server.v1.FileIds;
+import io.quire.store.ResourceRole;
 import io.quire.store.Store;
 import io.quire.store.StoreConfig;
 import io.quire.testing.Await;
@@ -110,8 +111,9 @@ class RtuRestoreTest {
     /** The log seq of a file's newest version (-1 when it has none). */
     private static long headLogSeq(QuireServer server, String token, String file) {
         try {
-            return JSON.readTree(send(server, token, "GET", file + "/versions", null).body()).get(0).get("log_seq")
-                    .asLong(-1);
+            JsonNode logSeq = JSON.readTree(send(server, token, "GET", file + "/versions", null).body()).get(0)
+                    .get("log_seq");
+            return logSeq.isNull() ? -1 : logSeq.asLong();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -187,6 +189,28 @@ class RtuRestoreTest {
         }
     }
 
+    @Test
+    void checkpointRestore_ofALiveNotebook_toSomethingThatIsNotANotebook_isRefused_andTheFileKeepsTheLog()
+            throws Exception {
+        try (QuireServer server = singleUser()) {
+            Path path = write("broken.ipynb", NOTEBOOK);
+            assertThat(send(server, TOKEN, "POST", "/api/contents/broken.ipynb/checkpoints", "").statusCode())
+                    .isEqualTo(201);
+            Files.writeString(dir.resolve("root/.ipynb_checkpoints/broken-checkpoint.ipynb"), "{not json");
+            try (CollabSession live = open(server, TOKEN, "broken.ipynb", event -> { })) {
+                editLive(live);
+
+                HttpResponse<String> restored = send(server, TOKEN, "POST",
+                        "/api/contents/broken.ipynb/checkpoints/checkpoint", "");
+
+                assertThat(restored.statusCode()).as(restored.body()).isEqualTo(400);
+                assertThat(JSON.readTree(restored.body()).get("code").asText()).isEqualTo("not_a_notebook");
+                assertThat(restored.body()).contains("broken.ipynb");
+                assertThat(onDisk(path).toJson()).isEqualTo(live.document().toJson());
+            }
+        }
+    }
+
     /** Regression guard, not a change: files no log follows are restored by the contents backend as before. */
     @Test
     void checkpointRestore_ofATextFile_andOfANotebookWithoutALog_isUnchanged() throws Exception {
@@ -226,6 +250,9 @@ class RtuRestoreTest {
                 String first = versions.get(versions.size() - 1).get("id").asText();
                 List<RtuEvent.Server> events = new CopyOnWriteArrayList<>();
                 try (CollabSession live = open(server, token, "t.ipynb", events::add)) {
+                    // the listener hears 'subscribed' right after the session applied it
+                    Await.until(WAIT, "the subscribed event", () -> events.stream()
+                            .anyMatch(RtuEvent.Subscribed.class::isInstance));
                     String user = events.stream().filter(RtuEvent.Subscribed.class::isInstance)
                             .map(e -> ((RtuEvent.Subscribed) e).user()).findFirst().orElseThrow();
                     editLive(live);
@@ -260,6 +287,40 @@ class RtuRestoreTest {
                             () -> live.document().toJson().equals(restoredNotebook()));
                     Await.until(WAIT, "the head version written from the log",
                             () -> headLogSeq(server, token, file) == live.seq());
+                }
+            }
+        }
+    }
+
+    /** Regression guard, not a change: who may restore is still the store's decision, and a refusal leaves no delta. */
+    @Test
+    void teamMode_viewersRestore_ofALiveNotebook_isRefusedAsBefore_withoutDeltas() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("quire").toAbsolutePath() + ";DB_CLOSE_DELAY=-1";
+        try (Store store = Store.open(StoreConfig.builder(url).build())) {
+            TeamAdmin.Bootstrap org = new TeamAdmin(store, Clock.systemUTC()).initOrganisation("Org", "o@x.example");
+            String token = org.token().secret();
+            String viewer = TeamServers.member(store, org.organisation().id(), org.project(), "v@x.example",
+                    Optional.of(ResourceRole.VIEWER));
+            try (QuireServer server = TeamServers.start(store, dir, "a", Map.of("rtu-write-after", "0.2"))) {
+                TeamServers.save(server, token, "v.ipynb", NOTEBOOK);
+                String file = "/api/v1/files/" + FileIds.of("v.ipynb");
+                JsonNode versions = JSON.readTree(send(server, token, "GET", file + "/versions", null).body());
+                String first = versions.get(versions.size() - 1).get("id").asText();
+                try (CollabSession live = open(server, token, "v.ipynb", event -> { })) {
+                    editLive(live);
+                    long seq = live.seq();
+
+                    HttpResponse<String> version = send(server, viewer, "POST", file + "/versions/" + first
+                            + "/restore", null);
+                    HttpResponse<String> checkpoint = send(server, viewer, "POST",
+                            "/api/contents/v.ipynb/checkpoints/" + first, "");
+
+                    assertThat(version.statusCode()).as(version.body()).isEqualTo(403);
+                    assertThat(checkpoint.statusCode()).as(checkpoint.body()).isEqualTo(403);
+                    live.edit(h -> new Delta.EditSource(h, "c1", TextOperation.builder().retain(11).insert("!")
+                            .build()));
+                    live.awaitQuiet(WAIT);
+                    assertThat(live.seq()).isEqualTo(seq + 1); // nothing came in between
                 }
             }
         }
