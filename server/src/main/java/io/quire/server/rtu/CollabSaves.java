@@ -49,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * {@code LogWrites}), and the home refuses a seq it already holds or an older one, so the file is never written from
  * an older state after a newer one. Deltas submitted over the channel meanwhile are simply part of the state written.
  *
+ * <p>Restores (Jupyter checkpoint restore, v1 version restore) of a live notebook go through the log too
+ * ({@link #restore}, decision 0034): the restored notebook replaces the log's document as deltas by the caller, rather
+ * than being merged with the edits made since.
+ *
  * <p>Also reads the document of a live notebook as of a past time from its log ({@link #at}).
  */
 public final class CollabSaves implements NotebookSaves, NotebookHistory, NotebookRestores {
