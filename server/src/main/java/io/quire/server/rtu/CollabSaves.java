@@ -158,29 +158,31 @@ public final class CollabSaves implements NotebookSaves, NotebookHistory, Notebo
             T result = restore.run();
             home.changedOutside(); // the backend wrote the home itself
             Optional<Notebook> restored;
+            String why = "it is not a notebook";
             try {
                 restored = restore.restored(result);
             } catch (ContentsBadRequestException e) {
                 restored = Optional.empty();
+                why = e.getMessage();
             }
-            SaveMerge.Restore applied = null;
-            if (restored.isPresent()) {
-                applied = SaveMerge.restore(live.log(), author, restored.get());
-                hub.pump(logId);
-                if (!applied.exact()) {
-                    LOG.warn("restore of {} into log {}: others kept editing through {} rounds; the log's document at"
-                            + " seq {} differs from the restored notebook by their edits", path, logId,
-                            applied.rounds(), applied.seq());
-                }
+            if (restored.isEmpty()) { // cannot become deltas: the home gets the live document back
+                DeltaLog.State state = live.log().state();
+                home.write(state.notebook(), state.seq(), Optional.of(author));
+                hub.writes().wrote(logId, state.seq());
+                throw new ApiException(400, "not_a_notebook", "the restored content of '" + path + "' cannot"
+                        + " replace the live document of a notebook being edited (" + why + "); the file keeps its"
+                        + " live document");
+            }
+            SaveMerge.Restore applied = SaveMerge.restore(live.log(), author, restored.get());
+            hub.pump(logId);
+            if (!applied.exact()) {
+                LOG.warn("restore of {} into log {}: others kept editing through {} rounds; the log's document at"
+                        + " seq {} differs from the restored notebook by their edits", path, logId, applied.rounds(),
+                        applied.seq());
             }
             DeltaLog.State state = live.log().state();
             home.write(state.notebook(), state.seq(), Optional.of(author));
             hub.writes().wrote(logId, state.seq());
-            if (applied == null) {
-                throw new ApiException(400, "not_a_notebook", "the restored content of '" + path + "' is not a"
-                        + " notebook, so it cannot replace the live document of a notebook being edited; the file"
-                        + " keeps its live document");
-            }
             LOG.debug("restore of {} applied to log {}: {} deltas in {} rounds, written at seq {}", path, logId,
                     applied.deltas(), applied.rounds(), state.seq());
             return result;
