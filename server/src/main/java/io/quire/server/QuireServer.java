@@ -225,7 +225,8 @@ public final class QuireServer implements AutoCloseable {
         RtuEndpoint rtuEndpoint = new RtuEndpoint(rtu, rtuAccess, Optional.of(rtuExecution));
         CollabSaves collabSaves = new CollabSaves(rtu, rtuAccess);
         V1Api.Builder v1Builder = V1Api.builder(contents, kernels, registry).root(config.root()).version(version)
-                .scope(scope).notebookSaves(collabSaves).notebookHistory(collabSaves);
+                .scope(scope).notebookSaves(collabSaves).notebookHistory(collabSaves)
+                .notebookRestores(collabSaves);
         team.ifPresent(t -> v1Builder.auth(t.login(), t.logout()));
         V1Api v1 = v1Builder
                 .kernelNotices(KernelNotices.of(channels::restarting, channels::restarted, channels::shutDown)).build();

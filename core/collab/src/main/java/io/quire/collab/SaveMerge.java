@@ -47,6 +47,106 @@ public final class SaveMerge {
     }
 
     /**
+     * The outcome of a restore ({@link #restore}).
+     *
+     * @param seq      the log's seq after the restore
+     * @param document the log's document at that seq
+     * @param deltas   how many deltas the restore submitted (0: the log's document was the restored one already)
+     * @param rounds   how many rounds it took (each a merge based on the head of the moment)
+     * @param exact    whether the document at {@code seq} equals the restored notebook in every cell and in the
+     *                 notebook's metadata; false only when others kept editing through every round
+     */
+    public record Restore(long seq, Notebook document, int deltas, int rounds, boolean exact) {
+        /** Validates the fields. */
+        public Restore {
+            Objects.requireNonNull(document, "document");
+        }
+    }
+
+    /** How many merge rounds a restore makes at most before it gives up on others' concurrent edits. */
+    static final int RESTORE_ROUNDS = 8;
+
+    /** The fields of a cell that deltas can change; any other difference needs the cell replaced. */
+    private static final Set<String> DELTA_FIELDS = Set.of("id", "cell_type", "source", "metadata", "outputs",
+            "execution_count");
+
+    /**
+     * Makes a log's document equal to a notebook, as a restore asks ("make it like this"): unlike {@link #merge},
+     * edits made since the version being restored are not kept. Each round merges the notebook as a save based on the
+     * head of the moment, so the deltas are the difference from the head; an edit someone sequences meanwhile is
+     * transformed through them and the next round takes it out again. A cell whose only differences are fields no
+     * delta changes (attachments, fields nbformat does not define, a type deltas cannot set) is deleted and inserted
+     * again as restored. Stops when nothing differs, or after {@value #RESTORE_ROUNDS} rounds.
+     *
+     * <p>The notebook's own top-level fields other than metadata ({@code nbformat}, {@code nbformat_minor}, fields
+     * nbformat does not define) are not part of the log's deltas and stay as the log has them.
+     *
+     * @param log      the file's log
+     * @param author   who restores (the deltas' author)
+     * @param restored the notebook to restore; cells without an id get one
+     * @return the outcome
+     * @throws SequenceConflictException if other writers kept appending first
+     */
+    public static Restore restore(DeltaLog log, String author, Notebook restored) {
+        Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(author, "author");
+        Notebook target = CellIds.ensure(Objects.requireNonNull(restored, "restored"));
+        int submitted = 0;
+        int rounds = 0;
+        while (true) {
+            log.refresh(); // on a shared store, other nodes' deltas first
+            DeltaLog.State state = log.state();
+            Set<String> replaced = cellsToReplace(state.notebook(), target);
+            if (replaced.isEmpty() && NotebookDiff.diff(state.notebook(), target,
+                    () -> new DeltaHeader(java.util.UUID.randomUUID(), log.fileId(), author, state.seq())).isEmpty()) {
+                return new Restore(state.seq(), state.notebook(), submitted, rounds, true);
+            }
+            if (rounds == RESTORE_ROUNDS) {
+                return new Restore(state.seq(), state.notebook(), submitted, rounds, false);
+            }
+            rounds++;
+            if (!replaced.isEmpty()) {
+                Notebook without = target.withCells(target.cells().stream()
+                        .filter(cell -> !replaced.contains(cell.id().orElseThrow())).toList());
+                submitted += merge(log, author, OptionalLong.of(state.seq()), state.seq(), without).deltas();
+            }
+            long head = log.head();
+            submitted += merge(log, author, OptionalLong.of(head), head, target).deltas();
+        }
+    }
+
+    /**
+     * The ids of the cells in both documents that differ in a field deltas do not change, or whose type deltas
+     * cannot set.
+     */
+    private static Set<String> cellsToReplace(Notebook current, Notebook target) {
+        Set<String> replaced = new HashSet<>();
+        for (Cell wanted : target.cells()) {
+            String id = wanted.id().orElseThrow();
+            Optional<Integer> index = current.indexOf(id);
+            if (index.isEmpty()) {
+                continue;
+            }
+            Cell cell = current.cell(index.get());
+            boolean typeFixable = cell.cellType().equals(wanted.cellType())
+                    || Delta.CELL_TYPES.contains(wanted.cellType()) && Delta.CELL_TYPES.contains(cell.cellType());
+            if (!typeFixable || !otherFields(cell).equals(otherFields(wanted))) {
+                replaced.add(id);
+            }
+        }
+        return replaced;
+    }
+
+    /** A cell's JSON without the fields deltas change. */
+    private static com.fasterxml.jackson.databind.JsonNode otherFields(Cell cell) {
+        Notebook single = Notebook.empty().withCells(List.of(cell));
+        com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode) single
+                .toJson().get("cells").get(0);
+        json.remove(DELTA_FIELDS);
+        return json;
+    }
+
+    /**
      * Merges a saved document into a log.
      *
      * @param log      the file's log

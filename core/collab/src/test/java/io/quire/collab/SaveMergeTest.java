@@ -15,6 +15,7 @@ import io.quire.notebook.MarkdownCell;
 import io.quire.notebook.MultilineText;
 import io.quire.notebook.Notebook;
 import io.quire.notebook.StreamOutput;
+import io.quire.collab.spi.DeltaStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -152,6 +153,76 @@ class SaveMergeTest {
 
         assertThat(log.document().cells()).hasSize(4);
         assertThat(log.document().cell(3).id()).isPresent();
+    }
+
+    @Test
+    void restore_undoesEveryEditSince_andTheDocumentEqualsTheRestoredNotebook() {
+        Notebook old = log.document();
+        log.submit(new Delta.EditSource(header("bob", 0), "c", insertAt("print(x)", 8, " # bob")));
+        log.submit(new Delta.InsertCell(header("bob", 1), 0, CodeCell.of(Optional.of("n"), "new")));
+        log.submit(new Delta.DeleteCell(header("bob", 2), "b"));
+        log.submit(new Delta.MoveCell(header("bob", 3), "c", 0));
+
+        SaveMerge.Restore restore = SaveMerge.restore(log, "ann", old);
+
+        assertThat(restore.exact()).isTrue();
+        assertThat(restore.rounds()).isEqualTo(1);
+        assertThat(log.document().toJson()).isEqualTo(old.toJson());
+        assertThat(restore.document().toJson()).isEqualTo(old.toJson());
+        assertThat(restore.seq()).isEqualTo(log.head()).isEqualTo(4 + restore.deltas());
+        assertThat(log.deltasAfter(4)).allSatisfy(d -> assertThat(d.delta().header().author()).isEqualTo("ann"));
+    }
+
+    @Test
+    void restore_ofTheCurrentDocument_submitsNothing() {
+        SaveMerge.Restore restore = SaveMerge.restore(log, "ann", log.document());
+
+        assertThat(restore.exact()).isTrue();
+        assertThat(restore.deltas()).isZero();
+        assertThat(log.head()).isZero();
+    }
+
+    @Test
+    void restore_replacesACellThatDiffersOnlyInFieldsNoDeltaChanges() {
+        Notebook old = log.document();
+        List<Cell> cells = new ArrayList<>(old.cells());
+        com.fasterxml.jackson.databind.node.ObjectNode attachments = JsonNodeFactory.instance.objectNode();
+        attachments.putObject("a.png").put("image/png", "iVBORw0KGgo=");
+        cells.set(1, new MarkdownCell(Optional.of("b"), MultilineText.of("# Title ![a](attachment:a.png)"),
+                JsonNodeFactory.instance.objectNode(), Optional.of(attachments), JsonNodeFactory.instance.objectNode()));
+        Notebook restored = old.withCells(cells);
+
+        SaveMerge.Restore restore = SaveMerge.restore(log, "ann", restored);
+
+        assertThat(restore.exact()).isTrue();
+        assertThat(log.document().toJson()).isEqualTo(restored.toJson());
+        assertThat(ids(log.document())).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void restore_takesOutEditsSequencedWhileItRuns() {
+        Notebook old = notebook();
+        // another node on the same store types into cell c as soon as the restore's first delta is logged
+        DeltaStore shared = DeltaStores.inMemory();
+        DeltaLog node = DeltaLog.open(FILE, shared, notebook(), DeltaLog.Config.defaults());
+        node.submit(new Delta.EditSource(header("bob", 0), "a", insertAt("x = 1\n", 6, "y = 2\n")));
+        DeltaLog other = DeltaLog.open(FILE, shared, notebook(), DeltaLog.Config.defaults());
+        java.util.concurrent.atomic.AtomicBoolean typed = new java.util.concurrent.atomic.AtomicBoolean();
+        node.addListener(delta -> {
+            if (delta.delta().header().author().equals("ann") && typed.compareAndSet(false, true)) {
+                other.refresh();
+                other.submit(new Delta.EditSource(header("bob", other.head()), "c",
+                        insertAt("print(x)", 0, "# typing\n")));
+            }
+        });
+
+        SaveMerge.Restore restore = SaveMerge.restore(node, "ann", old);
+
+        assertThat(typed).isTrue();
+        assertThat(restore.exact()).isTrue();
+        assertThat(restore.rounds()).isEqualTo(2);
+        node.refresh();
+        assertThat(node.document().toJson()).isEqualTo(old.toJson());
     }
 
     /** Metadata fixtures. */

@@ -15,11 +15,17 @@ import io.quire.contents.ContentType;
 import io.quire.contents.ContentsManager;
 import io.quire.contents.GetOptions;
 import io.quire.contents.SaveRequest;
+import io.quire.notebook.Notebook;
 import io.quire.server.http.ApiException;
 import io.quire.server.http.JsonBodies;
 import io.quire.server.rtu.CollabSaves;
+import io.quire.server.v1.NotebookRestores;
+import io.quire.store.VersionContent;
+import io.quire.store.VersionId;
+import io.quire.store.contents.DatabaseContentsManager;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -264,6 +270,35 @@ public final class ContentsService {
         return encoded.toString();
     }
 
+    /**
+     * Restores a checkpoint; of a notebook edited live, through its log (decision 0034), reading the restored
+     * notebook back by its version id on the database store (a checkpoint is a named version there), else from the
+     * file.
+     */
+    private void restoreCheckpoint(ContentsManager contents, ServerRequest request, String path, String id) {
+        if (collab.isEmpty()) {
+            contents.restoreCheckpoint(path, id);
+            return;
+        }
+        collab.get().restore(request, contents, path, new NotebookRestores.Restore<Boolean>() {
+            @Override
+            public Boolean run() {
+                contents.restoreCheckpoint(path, id);
+                return true;
+            }
+
+            @Override
+            public Optional<Notebook> restored(Boolean result) {
+                if (contents instanceof DatabaseContentsManager database) {
+                    VersionContent content = database.readVersion(path, new VersionId(UUID.fromString(id)));
+                    return content instanceof VersionContent.NotebookBody body ? Optional.of(body.notebook())
+                            : Optional.empty();
+                }
+                return contents.notebook(path);
+            }
+        });
+    }
+
     private void checkpoints(ContentsManager contents, ServerRequest request, ServerResponse response, Target target, Method method) {
         String path = target.path();
         if (target.checkpoint().isEmpty()) {
@@ -283,7 +318,7 @@ public final class ContentsService {
         }
         String id = target.checkpoint().get();
         if (method == Method.POST) {
-            contents.restoreCheckpoint(path, id);
+            restoreCheckpoint(contents, request, path, id);
         } else if (method == Method.DELETE) {
             contents.deleteCheckpoint(path, id);
         } else {

@@ -5,6 +5,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.quire.collab.DeltaLog;
 import io.quire.collab.SaveMerge;
 import io.quire.contents.ContentModel;
+import io.quire.contents.ContentsBadRequestException;
 import io.quire.contents.ContentType;
 import io.quire.contents.ContentsManager;
 import io.quire.contents.GetOptions;
@@ -14,6 +15,7 @@ import io.quire.server.http.ApiException;
 import io.quire.server.v1.FileIds;
 import io.quire.server.v1.NotebookHistory;
 import io.quire.server.v1.NotebookHistory.Historical;
+import io.quire.server.v1.NotebookRestores;
 import io.quire.server.v1.NotebookSaves;
 import io.quire.store.ResourceRole;
 import java.time.Instant;
@@ -47,9 +49,13 @@ import org.slf4j.LoggerFactory;
  * {@code LogWrites}), and the home refuses a seq it already holds or an older one, so the file is never written from
  * an older state after a newer one. Deltas submitted over the channel meanwhile are simply part of the state written.
  *
+ * <p>Restores (Jupyter checkpoint restore, v1 version restore) of a live notebook go through the log too
+ * ({@link #restore}, decision 0034): the restored notebook replaces the log's document as deltas by the caller, rather
+ * than being merged with the edits made since.
+ *
  * <p>Also reads the document of a live notebook as of a past time from its log ({@link #at}).
  */
-public final class CollabSaves implements NotebookSaves, NotebookHistory {
+public final class CollabSaves implements NotebookSaves, NotebookHistory, NotebookRestores {
     private static final Logger LOG = LoggerFactory.getLogger(CollabSaves.class);
 
     private final RtuHub hub;
@@ -80,26 +86,16 @@ public final class CollabSaves implements NotebookSaves, NotebookHistory {
     @Override
     public Optional<ContentModel> save(ServerRequest request, ContentsManager contents, String path,
             JsonNode notebook, Optional<Instant> lastModified) {
-        Optional<RtuAccess.User> user = access.user(request);
-        if (user.isEmpty() || !contents.exists(path)) {
+        Optional<Live> found = live(request, contents, path);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
-        ContentModel current = contents.get(path, GetOptions.metadataOnly());
-        if (current.type() != ContentType.NOTEBOOK) {
-            return Optional.empty();
-        }
-        Optional<RtuAccess.File> file = access.open(user.get(), FileIds.of(path));
-        if (file.isEmpty() || !file.get().role().atLeast(ResourceRole.EDITOR)) {
-            // not an editor: the contents backend decides (and refuses what it must) without touching the log
-            return Optional.empty();
-        }
-        UUID logId = file.get().logId();
-        Optional<DeltaLog> live = hub.liveLog(file.get());
-        if (live.isEmpty()) {
-            return Optional.empty();
-        }
+        Live live = found.get();
+        UUID logId = live.file().logId();
+        ContentModel current = live.current();
+        String author = live.user().author();
         Notebook saved = new SaveRequest.NotebookContent(notebook).parse(path);
-        Writeback home = file.get().writeback();
+        Writeback home = live.file().writeback();
         ReentrantLock lock = hub.writes().lock(logId);
         lock.lock();
         try {
@@ -113,10 +109,10 @@ public final class CollabSaves implements NotebookSaves, NotebookHistory {
                     && hub.logStart(logId).filter(start -> !read.isAfter(start)).isPresent()) {
                 base = OptionalLong.of(0); // the file has not changed since the log started from it
             }
-            SaveMerge.Result merged = SaveMerge.merge(live.get(), user.get().author(), base, 0, saved);
+            SaveMerge.Result merged = SaveMerge.merge(live.log(), author, base, 0, saved);
             hub.pump(logId);
-            DeltaLog.State state = live.get().state();
-            home.write(state.notebook(), state.seq(), Optional.of(user.get().author()));
+            DeltaLog.State state = live.log().state();
+            home.write(state.notebook(), state.seq(), Optional.of(author));
             hub.writes().wrote(logId, state.seq());
             ContentModel written = contents.get(path, GetOptions.metadataOnly());
             LOG.debug("save of {} merged into log {}: {} deltas ({} dropped) on base {}, written at seq {}", path,
@@ -125,6 +121,99 @@ public final class CollabSaves implements NotebookSaves, NotebookHistory {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Restores a file through the contents backend and, if it is a notebook edited live, applies the restored notebook
+     * to its log (decision 0034): as a save based on the head that keeps none of the edits made since, so the log's
+     * document becomes the restored notebook ({@link SaveMerge#restore}), the deltas reach every subscriber, attributed
+     * to the caller, and the file is then written from the log, so file and log agree. Only editors and owners go
+     * through the log; for anyone else, for files that are not notebooks and for notebooks without a log, the
+     * backend's restore is all that happens (it checks the permissions in every case).
+     *
+     * <p>The backend restores first, under the file's write lock, so a restore it refuses leaves no deltas and the
+     * answer is exactly the backend's. A restored content that is not a notebook (a checkpoint edited on disk into
+     * something else) cannot become deltas: the file is written back from the log and the restore is refused.
+     *
+     * @param request  the request (whose user is the author of the deltas)
+     * @param contents the caller's contents
+     * @param path     the file's path
+     * @param restore  the backend's restore and how to read what it restored
+     * @return what the backend's restore answered
+     * @throws ApiException 400 {@code not_a_notebook} when a live notebook's restored content is not a notebook
+     */
+    @Override
+    public <T> T restore(ServerRequest request, ContentsManager contents, String path, Restore<T> restore) {
+        Optional<Live> found = live(request, contents, path);
+        if (found.isEmpty()) {
+            return restore.run();
+        }
+        Live live = found.get();
+        UUID logId = live.file().logId();
+        String author = live.user().author();
+        Writeback home = live.file().writeback();
+        ReentrantLock lock = hub.writes().lock(logId);
+        lock.lock();
+        try {
+            T result = restore.run();
+            home.changedOutside(); // the backend wrote the home itself
+            Optional<Notebook> restored;
+            String why = "it is not a notebook";
+            try {
+                restored = restore.restored(result);
+            } catch (ContentsBadRequestException e) {
+                restored = Optional.empty();
+                why = e.getMessage();
+            }
+            if (restored.isEmpty()) { // cannot become deltas: the home gets the live document back
+                DeltaLog.State state = live.log().state();
+                home.write(state.notebook(), state.seq(), Optional.of(author));
+                hub.writes().wrote(logId, state.seq());
+                throw new ApiException(400, "not_a_notebook", "the restored content of '" + path + "' cannot"
+                        + " replace the live document of a notebook being edited (" + why + "); the file keeps its"
+                        + " live document");
+            }
+            SaveMerge.Restore applied = SaveMerge.restore(live.log(), author, restored.get());
+            hub.pump(logId);
+            if (!applied.exact()) {
+                LOG.warn("restore of {} into log {}: others kept editing through {} rounds; the log's document at"
+                        + " seq {} differs from the restored notebook by their edits", path, logId, applied.rounds(),
+                        applied.seq());
+            }
+            DeltaLog.State state = live.log().state();
+            home.write(state.notebook(), state.seq(), Optional.of(author));
+            hub.writes().wrote(logId, state.seq());
+            LOG.debug("restore of {} applied to log {}: {} deltas in {} rounds, written at seq {}", path, logId,
+                    applied.deltas(), applied.rounds(), state.seq());
+            return result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A notebook edited live that the caller may edit, with what it needs to go through the log. */
+    private record Live(RtuAccess.User user, RtuAccess.File file, DeltaLog log, ContentModel current) {
+    }
+
+    /**
+     * The notebook at a path if it is edited live and the request's user may edit it; empty when the contents
+     * backend alone should handle the request (no user, no such file, not a notebook, no log, not an editor: the
+     * backend then refuses what it must without the log being touched).
+     */
+    private Optional<Live> live(ServerRequest request, ContentsManager contents, String path) {
+        Optional<RtuAccess.User> user = access.user(request);
+        if (user.isEmpty() || !contents.exists(path)) {
+            return Optional.empty();
+        }
+        ContentModel current = contents.get(path, GetOptions.metadataOnly());
+        if (current.type() != ContentType.NOTEBOOK) {
+            return Optional.empty();
+        }
+        Optional<RtuAccess.File> file = access.open(user.get(), FileIds.of(path));
+        if (file.isEmpty() || !file.get().role().atLeast(ResourceRole.EDITOR)) {
+            return Optional.empty();
+        }
+        return hub.liveLog(file.get()).map(log -> new Live(user.get(), file.get(), log, current));
     }
 
     /**

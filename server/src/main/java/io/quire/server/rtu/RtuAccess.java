@@ -233,6 +233,11 @@ public interface RtuAccess {
         }
 
         @Override
+        public void changedOutside() {
+            written = Optional.empty();
+        }
+
+        @Override
         public Optional<Instant> write(Notebook document, long seq, Optional<String> author) {
             if (written.isPresent() && written.get() >= seq) {
                 return Optional.empty();

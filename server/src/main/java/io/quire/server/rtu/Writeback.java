@@ -43,4 +43,13 @@ public interface Writeback {
      *         or later)
      */
     Optional<Instant> write(Notebook document, long seq, Optional<String> author);
+
+    /**
+     * Tells the home it was written outside the log (a restore wrote it directly, decision 0034), so the next
+     * {@link #write} must not be skipped because the home held that seq before. A home where each seq is written
+     * once across nodes (a database version that records it) keeps refusing a seq it holds: the version the restore
+     * added stays the current one until the log moves. Default: nothing to forget.
+     */
+    default void changedOutside() {
+    }
 }

@@ -62,7 +62,7 @@ public final class V1Api implements AutoCloseable {
                 builder.sessions.orElseGet(() -> SessionManager.create(builder.kernels, SessionStore.inMemory(),
                         builder.root, builder.clock))));
         this.files = new FilesService(scope::contents, builder.notebookSaves, builder.notebookHistory);
-        this.versions = new VersionsService(scope::contents);
+        this.versions = new VersionsService(scope::contents, builder.notebookRestores);
         Function<Optional<KernelOwner>, KernelStarter> starters = builder.starter
                 .<Function<Optional<KernelOwner>, KernelStarter>>map(starter -> owner -> starter)
                 .orElseGet(() -> owner -> new ManagedKernelStarter(builder.kernels, owner));
@@ -201,6 +201,7 @@ public final class V1Api implements AutoCloseable {
         private Optional<RequestScope> scope = Optional.empty();
         private NotebookSaves notebookSaves = NotebookSaves.NONE;
         private NotebookHistory notebookHistory = NotebookHistory.NONE;
+        private NotebookRestores notebookRestores = NotebookRestores.NONE;
         private Optional<Handler> login = Optional.empty();
         private Optional<Handler> logout = Optional.empty();
 
@@ -352,6 +353,19 @@ public final class V1Api implements AutoCloseable {
          */
         public Builder notebookHistory(NotebookHistory value) {
             this.notebookHistory = Objects.requireNonNull(value, "notebookHistory");
+            return this;
+        }
+
+        /**
+         * Where {@code POST /api/v1/files/{id}/versions/{version}/restore} applies the restored notebook to the
+         * file's delta log when the file is edited live (decision 0034). Default: {@link NotebookRestores#NONE}
+         * (the contents backend only).
+         *
+         * @param value the restore path
+         * @return this builder
+         */
+        public Builder notebookRestores(NotebookRestores value) {
+            this.notebookRestores = Objects.requireNonNull(value, "notebookRestores");
             return this;
         }
 

@@ -10,6 +10,7 @@ import io.quire.contents.ContentsManager;
 import io.quire.contents.ContentsNotFoundException;
 import io.quire.contents.GetOptions;
 import io.quire.contents.spi.MimeTypes;
+import io.quire.notebook.Notebook;
 import io.quire.server.http.ApiException;
 import io.quire.server.http.JsonBodies;
 import io.quire.store.Version;
@@ -42,9 +43,11 @@ import java.util.function.Supplier;
  */
 final class VersionsService {
     private final Function<ServerRequest, ContentsManager> resolver;
+    private final NotebookRestores restores;
 
-    VersionsService(Function<ServerRequest, ContentsManager> resolver) {
+    VersionsService(Function<ServerRequest, ContentsManager> resolver, NotebookRestores restores) {
         this.resolver = resolver;
+        this.restores = restores;
     }
 
     /** {@code GET /api/v1/files/{id}/versions}: newest first. */
@@ -81,11 +84,27 @@ final class VersionsService {
         JsonBodies.ok(response, json(diff));
     }
 
-    /** {@code POST /api/v1/files/{id}/versions/{version}/restore}: 201 with the new version. */
+    /**
+     * {@code POST /api/v1/files/{id}/versions/{version}/restore}: 201 with the new version. Of a notebook edited live,
+     * the restored notebook also becomes deltas of its log ({@link NotebookRestores}, decision 0034).
+     */
     void restore(ServerRequest request, ServerResponse response) {
         Target target = target(request);
         VersionId id = versionId(request);
-        Version restored = versionCall(target, id, () -> target.contents().restoreVersion(target.path(), id));
+        Version restored = restores.restore(request, target.contents(), target.path(),
+                new NotebookRestores.Restore<Version>() {
+                    @Override
+                    public Version run() {
+                        return versionCall(target, id, () -> target.contents().restoreVersion(target.path(), id));
+                    }
+
+                    @Override
+                    public Optional<Notebook> restored(Version version) {
+                        VersionContent content = target.contents().readVersion(target.path(), version.id());
+                        return content instanceof VersionContent.NotebookBody body ? Optional.of(body.notebook())
+                                : Optional.empty();
+                    }
+                });
         JsonBodies.send(response, Status.CREATED_201, json(target.fileId(), restored));
     }
 
