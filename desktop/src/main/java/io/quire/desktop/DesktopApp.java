@@ -181,7 +181,7 @@ public final class DesktopApp extends Application {
             long shown = System.nanoTime();
             view.viewOf(tab).ifPresent(notebookView -> FirstScreen.measure(scene, notebookView, cells -> {
                 long now = System.nanoTime();
-                String line = String.format("opened %s (%d cells): first screen %d ms after open, %d ms after launch",
+                String line = String.format("opened %s (%d cells read): first screen %d ms after open, %d ms after launch",
                         tab.notebook().file().path(), cells, (now - started) / 1_000_000,
                         (now - launched) / 1_000_000);
                 LOG.log(System.Logger.Level.INFO, line);
@@ -194,9 +194,25 @@ public final class DesktopApp extends Application {
                 System.err.printf("quire-desktop: phases: embedded server up %d ms after launch (in parallel with the"
                         + " window), %sfirst layout %d ms%n", (serverStarted - launched) / 1_000_000, phases,
                         (now - shown) / 1_000_000);
-                if (options.exitAfterFirstScreen()) {
-                    System.err.println("quire-desktop: " + HeapUse.afterGc());
-                    Platform.exit();
+                // a large notebook shows its first cells first (decision 0035): then say when the rest is there
+                Runnable whole = () -> {
+                    String status = tab.notebook().messageProperty().get();
+                    System.err.printf("quire-desktop: whole notebook (%d cells, %s) %d ms after open%s%n",
+                            tab.notebook().cells().size(), tab.notebook().liveProperty().get() ? "live" : "file",
+                            (System.nanoTime() - started) / 1_000_000, status.isEmpty() ? "" : ": " + status);
+                    if (options.exitAfterFirstScreen()) {
+                        System.err.println("quire-desktop: " + HeapUse.afterGc());
+                        Platform.exit();
+                    }
+                };
+                if (tab.notebook().openingProperty().get()) {
+                    tab.notebook().openingProperty().addListener((property, was, opening) -> {
+                        if (!opening) {
+                            whole.run();
+                        }
+                    });
+                } else {
+                    whole.run();
                 }
             }));
         });

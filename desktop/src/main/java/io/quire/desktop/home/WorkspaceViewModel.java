@@ -94,6 +94,12 @@ public final class WorkspaceViewModel implements AutoCloseable {
         }
     }
 
+    /**
+     * How many cells a notebook shows first while the rest is read (decision 0035): more than a screen holds, so
+     * scrolling at once finds cells, few enough to read in milliseconds.
+     */
+    static final int HEAD_CELLS = 24;
+
     private final Servers servers;
     private final RecentNotebooks recentStore;
     private final RemoteServers remotes;
@@ -349,22 +355,77 @@ public final class WorkspaceViewModel implements AutoCloseable {
     private Loaded read(ServerConnection connection, String path, Duration locate, Instant from) {
         Optional<String> notLive = Optional.empty();
         if (servers.live()) {
+            // a large notebook shows its first cells at once, read-only, and the rest follows (decision 0035)
+            Optional<Loaded> head = head(connection, path, locate, from);
+            if (head.isPresent()) {
+                return head.get();
+            }
             try {
                 LiveDocument live = LiveDocument.open(connection.client(), connection.rtu(), path,
                         LIVE_TIMEOUT, ui);
                 return new Loaded(connection, live.document(), Optional.of(live), Optional.empty(), locate,
-                        Duration.between(from, clock.instant()));
+                        Duration.between(from, clock.instant()), Optional.empty());
             } catch (RtuException e) {
                 notLive = Optional.of(e.getMessage());
             }
         }
         NotebookDocument document = NotebookDocument.load(connection.client(), path);
         return new Loaded(connection, document, Optional.empty(), notLive, locate,
-                Duration.between(from, clock.instant()));
+                Duration.between(from, clock.instant()), Optional.empty());
     }
 
+    /**
+     * Reads the first {@link #HEAD_CELLS} cells of a notebook that has more (decision 0035); empty for a smaller one,
+     * which opens whole at once, and for a server that cannot read a head.
+     */
+    private Optional<Loaded> head(ServerConnection connection, String path, Duration locate, Instant from) {
+        io.quire.client.FileInfo file = connection.client().fileByPath(path);
+        if (file.type() != io.quire.client.FileType.NOTEBOOK) {
+            throw new IllegalArgumentException(path + " is not a notebook (it is a " + file.type() + ")");
+        }
+        io.quire.client.NotebookHead head;
+        try {
+            head = connection.client().notebookHead(file.id(), HEAD_CELLS);
+        } catch (io.quire.client.QuireApiException e) {
+            if (e.status() == 404) {
+                throw e;
+            }
+            return Optional.empty(); // a notebook the server cannot read in part: the whole read says what is wrong
+        } catch (io.quire.client.QuireException e) {
+            return Optional.empty(); // a server without head reads
+        }
+        if (head.complete()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Loaded(connection, new NotebookDocument(file, head.notebook()), Optional.empty(),
+                Optional.empty(), locate, Duration.between(from, clock.instant()), Optional.of(head.totalCells())));
+    }
+
+    /**
+     * The whole notebook after its head: live from the real-time channel's snapshot, else read as a file. Blocking:
+     * on the background executor.
+     */
+    private Loaded rest(ServerConnection connection, io.quire.client.FileInfo file) {
+        Instant from = clock.instant();
+        try {
+            // the first cells are on screen already: wait longer than a first open would (a loaded machine)
+            LiveDocument live = LiveDocument.open(connection.rtu(), file, LIVE_TIMEOUT.multipliedBy(3), ui);
+            return new Loaded(connection, live.document(), Optional.of(live), Optional.empty(), Duration.ZERO,
+                    Duration.between(from, clock.instant()), Optional.empty());
+        } catch (RtuException e) {
+            NotebookDocument document = NotebookDocument.load(connection.client(), file.path());
+            return new Loaded(connection, document, Optional.empty(), Optional.of(e.getMessage()), Duration.ZERO,
+                    Duration.between(from, clock.instant()), Optional.empty());
+        }
+    }
+
+    /**
+     * A notebook read for a tab.
+     *
+     * @param head the number of cells of the whole notebook when the document holds only its first cells
+     */
     private record Loaded(ServerConnection connection, NotebookDocument document, Optional<LiveDocument> live,
-            Optional<String> notLive, Duration locate, Duration read) {
+            Optional<String> notLive, Duration locate, Duration read, Optional<Integer> head) {
     }
 
     /**
@@ -407,8 +468,10 @@ public final class WorkspaceViewModel implements AutoCloseable {
         Instant start = clock.instant();
         NotebookViewModel notebook;
         try {
-            notebook = NotebookViewModel.builder(loaded.connection().client(), loaded.document())
-                    .runs(Runs.KERNEL_CHANNELS).background(background).ui(ui).build();
+            NotebookViewModel.Builder builder = NotebookViewModel.builder(loaded.connection().client(),
+                    loaded.document()).runs(Runs.KERNEL_CHANNELS).background(background).ui(ui);
+            loaded.head().ifPresent(builder::head);
+            notebook = builder.build();
         } catch (RuntimeException e) {
             loaded.live().ifPresent(LiveDocument::close);
             throw e;
@@ -419,6 +482,23 @@ public final class WorkspaceViewModel implements AutoCloseable {
         loaded.notLive().ifPresent(notebook::notLive);
         NotebookTab tab = new NotebookTab(notebook, loaded.connection(), local);
         tabs.add(tab);
+        if (loaded.head().isPresent()) {
+            NotebookViewModel opening = notebook;
+            CompletableFuture.supplyAsync(() -> rest(loaded.connection(), loaded.document().file()), background)
+                    .whenCompleteAsync((rest, restFailure) -> {
+                        if (restFailure != null) {
+                            message.set("Cannot open the rest of " + entry.path() + ": "
+                                    + cause(restFailure).getMessage());
+                            return;
+                        }
+                        if (!tabs.contains(tab)) {
+                            rest.live().ifPresent(LiveDocument::close); // closed while opening
+                            return;
+                        }
+                        rest.live().ifPresentOrElse(opening::goLive, () -> opening.completeFrom(rest.document()));
+                        rest.notLive().ifPresent(opening::notLive);
+                    }, ui);
+        }
         openTimes.put(tab, new OpenTimes(loaded.locate(), loaded.read(), Duration.between(start, clock.instant())));
         select(tabs.size() - 1);
         try {

@@ -59,6 +59,7 @@ final class CellView extends ListCell<CellViewModel> {
         this.notebook = notebook;
         this.renders = renders;
         editor.language(notebook.language());
+        editor.editableProperty().bind(notebook.openingProperty().not()); // read-only until the rest arrives
         prompt.getStyleClass().add("cell-prompt");
         state.getStyleClass().add("cell-state");
         VBox gutter = new VBox(2, prompt, state);

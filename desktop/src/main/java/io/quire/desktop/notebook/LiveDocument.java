@@ -56,9 +56,29 @@ public final class LiveDocument implements AutoCloseable {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(ui, "ui");
-        FileInfo file = client.fileByPath(path);
+        return open(rtu, client.fileByPath(path), timeout, ui);
+    }
+
+    /**
+     * Subscribes to a notebook found before on the real-time channel and takes the session's document. Blocking:
+     * call it on a background thread, never on the UI executor's.
+     *
+     * @param rtu     the server's real-time client
+     * @param file    the notebook's file resource
+     * @param timeout how long to wait for the subscription
+     * @param ui      where the session's events are handled (the editor's UI executor)
+     * @return the opened document
+     * @throws IllegalArgumentException         when the file is not a notebook
+     * @throws io.quire.client.rtu.RtuException when the server has no real-time channel, refuses the file, or does
+     *                                          not answer in time
+     */
+    public static LiveDocument open(RtuClient rtu, FileInfo file, Duration timeout, Executor ui) {
+        Objects.requireNonNull(rtu, "rtu");
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(ui, "ui");
         if (file.type() != FileType.NOTEBOOK) {
-            throw new IllegalArgumentException(path + " is not a notebook (it is a " + file.type() + ")");
+            throw new IllegalArgumentException(file.path() + " is not a notebook (it is a " + file.type() + ")");
         }
         Relay relay = new Relay();
         CollabSession session = rtu.open(file.id(), timeout, relay, ui);

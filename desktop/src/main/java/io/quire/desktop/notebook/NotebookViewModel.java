@@ -1,6 +1,7 @@
 package io.quire.desktop.notebook;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quire.client.CellStatus;
@@ -118,6 +119,10 @@ public final class NotebookViewModel implements AutoCloseable {
     private final ObservableList<Collaborator> readOnlyCollaborators =
             FXCollections.unmodifiableObservableList(collaborators);
     private final SimpleBooleanProperty liveMode = new SimpleBooleanProperty(false);
+    /** True while the view model holds only the notebook's first cells (decision 0035); nothing can be changed then. */
+    private final SimpleBooleanProperty opening = new SimpleBooleanProperty(false);
+    /** How many cells the whole notebook has while {@link #opening}. */
+    private int totalCells;
 
     private record Deleted(int index, CellViewModel cell) {
     }
@@ -135,6 +140,98 @@ public final class NotebookViewModel implements AutoCloseable {
         this.ids = builder.ids;
         this.kernel = new KernelViewModel(client, file.id(), background, ui);
         readCells();
+        builder.totalCells.ifPresent(total -> {
+            if (total > cells.size()) {
+                totalCells = total;
+                opening.set(true);
+                dirty.set(false);
+                message.set(String.format("Opening: %,d of %,d cells", cells.size(), total));
+            }
+        });
+    }
+
+    /**
+     * Whether the notebook is still opening: it was built from its first cells ({@link Builder#head}) and the rest
+     * has not arrived ({@link #goLive(LiveDocument)} or {@link #completeFrom}). Nothing can be changed meanwhile:
+     * editors are read-only, commands that change cells, runs and saves are refused with a message.
+     *
+     * @return the property
+     */
+    public ReadOnlyBooleanProperty openingProperty() {
+        return opening;
+    }
+
+    /**
+     * Completes a notebook that is still opening from the whole document read as a file (when the real-time channel
+     * refused it): the cells shown stay (brought in line with the document), the rest are added after them.
+     *
+     * @param whole the whole notebook, read from the same file
+     * @throws IllegalArgumentException when the document is another file's
+     */
+    public void completeFrom(NotebookDocument whole) {
+        Objects.requireNonNull(whole, "whole");
+        if (!whole.file().id().equals(file.id())) {
+            throw new IllegalArgumentException("the document is " + whole.file().path() + ", this notebook "
+                    + file.path());
+        }
+        if (opening.get()) {
+            complete(whole.notebook());
+            dirty.set(idsAdded);
+            opening.set(false);
+        }
+    }
+
+    /**
+     * Brings the first cells in line with the whole notebook and adds the others in one change (the list's rows on
+     * screen stay where they are); the caller then ends {@link #opening}. When the cells shown are not the document's first (no ids in the file, or the
+     * file changed in between), every cell is read again.
+     */
+    private void complete(ObjectNode whole) {
+        JsonNode all = whole.path("cells");
+        boolean sameHead = all.size() >= cells.size();
+        for (int i = 0; sameHead && i < cells.size(); i++) {
+            sameHead = cells.get(i).id().equals(all.get(i).path("id").asText(""));
+        }
+        boolean was = remote;
+        remote = true;
+        try {
+            notebook = whole;
+            if (sameHead) {
+                for (int i = 0; i < cells.size(); i++) {
+                    if (all.get(i) instanceof ObjectNode json) {
+                        refreshContent(cells.get(i), json);
+                    }
+                }
+                List<CellViewModel> rest = new ArrayList<>();
+                for (int i = cells.size(); i < all.size(); i++) {
+                    if (all.get(i) instanceof ObjectNode json) {
+                        String id = json.path("id").asText("");
+                        if (id.isEmpty()) {
+                            id = ids.get();
+                            idsAdded = true;
+                        }
+                        CellViewModel.read(json, id).ifPresent(rest::add);
+                    }
+                }
+                rest.forEach(this::watch);
+                cells.addAll(rest);
+            } else {
+                readCells();
+            }
+        } finally {
+            remote = was;
+        }
+        totalCells = 0;
+        message.set("");
+    }
+
+    /** Whether a change must be refused because the notebook is still opening (the message says so). */
+    private boolean stillOpening() {
+        if (opening.get()) {
+            message.set(String.format("Still opening (%,d of %,d cells): wait a moment", cells.size(), totalCells));
+            return true;
+        }
+        return false;
     }
 
     private void readCells() {
@@ -318,6 +415,13 @@ public final class NotebookViewModel implements AutoCloseable {
     public void perform(NotebookCommand command) {
         Objects.requireNonNull(command, "command");
         int index = selected.get();
+        boolean readOnly = switch (command) {
+            case EDIT, LEAVE_EDIT, COPY, SELECT_PREVIOUS, SELECT_NEXT -> true;
+            default -> false;
+        };
+        if (!readOnly && stillOpening()) {
+            return;
+        }
         switch (command) {
             case RUN_AND_ADVANCE -> {
                 run(selectedCell());
@@ -377,6 +481,9 @@ public final class NotebookViewModel implements AutoCloseable {
      * @param to   its new index; out-of-range values do nothing
      */
     public void move(int from, int to) {
+        if (stillOpening()) {
+            return;
+        }
         if (from < 0 || from >= cells.size() || to < 0 || to >= cells.size() || from == to) {
             return;
         }
@@ -478,6 +585,11 @@ public final class NotebookViewModel implements AutoCloseable {
             opened.close();
             return false;
         }
+        boolean wasOpening = opening.get();
+        if (wasOpening) {
+            complete(opened.document().notebook());
+            dirty.set(false);
+        }
         CollabSession session = opened.session();
         live = session;
         opened.listen(this::onLive);
@@ -485,6 +597,7 @@ public final class NotebookViewModel implements AutoCloseable {
         if (session.seq() != opened.seq() || session.hasOutstanding() || idsAdded) {
             remotely(this::resync);
         }
+        opening.set(false); // last: who waits for the whole notebook finds it live
         sendPresence();
         return true;
     }
@@ -666,24 +779,25 @@ public final class NotebookViewModel implements AutoCloseable {
 
     /** Brings one cell's type, source (with its caret), outputs and count in line with the session's document. */
     private void refreshContent(CellViewModel cell) {
-        Optional<ObjectNode> json = live.cellJson(cell.id());
-        if (json.isEmpty()) {
-            return;
-        }
-        CellType.fromWire(json.get().path("cell_type").asText()).ifPresent(type -> {
+        live.cellJson(cell.id()).ifPresent(json -> refreshContent(cell, json));
+    }
+
+    /** Brings one cell's type, source (with its caret), outputs and count in line with its JSON. */
+    private void refreshContent(CellViewModel cell, ObjectNode json) {
+        CellType.fromWire(json.path("cell_type").asText()).ifPresent(type -> {
             if (cell.typeProperty().get() != type) {
                 cell.typeProperty().set(type);
             }
         });
-        remoteText(cell, CellViewModel.text(json.get().path("source")), Optional.empty());
+        remoteText(cell, CellViewModel.text(json.path("source")), Optional.empty());
         List<ObjectNode> outputs = new ArrayList<>();
-        json.get().path("outputs").forEach(output -> {
+        json.path("outputs").forEach(output -> {
             if (output instanceof ObjectNode object) {
                 outputs.add(object);
             }
         });
         cell.setOutputs(outputs);
-        var count = json.get().path("execution_count");
+        var count = json.path("execution_count");
         cell.setExecutionCount(count.isInt() ? Optional.of(count.intValue()) : Optional.empty());
     }
 
@@ -792,6 +906,9 @@ public final class NotebookViewModel implements AutoCloseable {
      *         shown in {@link #messageProperty()})
      */
     public CompletableFuture<Void> save(boolean force) {
+        if (stillOpening()) {
+            return CompletableFuture.completedFuture(null);
+        }
         if (live != null) {
             return saveLive();
         }
@@ -861,7 +978,7 @@ public final class NotebookViewModel implements AutoCloseable {
      * @return completes with whether the file changed
      */
     public CompletableFuture<Boolean> checkForChanges() {
-        if (live != null) {
+        if (live != null || opening.get()) {
             return CompletableFuture.completedFuture(false);
         }
         Instant seen = known;
@@ -894,6 +1011,9 @@ public final class NotebookViewModel implements AutoCloseable {
      * @return completes when the cells show the server's version
      */
     public CompletableFuture<Void> reload() {
+        if (stillOpening()) {
+            return CompletableFuture.completedFuture(null);
+        }
         if (live != null) {
             remotely(this::resync); // the server's document is what there is to reload
             return CompletableFuture.completedFuture(null);
@@ -934,6 +1054,9 @@ public final class NotebookViewModel implements AutoCloseable {
      * @return completes when saved
      */
     public CompletableFuture<Void> saveAs(String path) {
+        if (stillOpening()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the notebook is still opening"));
+        }
         ObjectNode snapshot = toJson();
         long at = modifications;
         return CompletableFuture.supplyAsync(() -> client.createNotebook(path, snapshot), background)
@@ -996,6 +1119,9 @@ public final class NotebookViewModel implements AutoCloseable {
      */
     public CompletableFuture<Void> run(CellViewModel cell) {
         Objects.requireNonNull(cell, "cell");
+        if (stillOpening()) {
+            return CompletableFuture.completedFuture(null);
+        }
         return switch (cell.typeProperty().get()) {
             case MARKDOWN -> {
                 cell.renderedProperty().set(true);
@@ -1013,6 +1139,9 @@ public final class NotebookViewModel implements AutoCloseable {
      * @return completes when the run ended
      */
     public CompletableFuture<Void> runAll() {
+        if (stillOpening()) {
+            return CompletableFuture.completedFuture(null);
+        }
         List<CellViewModel> code = cells.stream().filter(cell -> cell.typeProperty().get() == CellType.CODE).toList();
         cells.stream().filter(cell -> cell.typeProperty().get() == CellType.MARKDOWN)
                 .forEach(cell -> cell.renderedProperty().set(true));
@@ -1394,6 +1523,7 @@ public final class NotebookViewModel implements AutoCloseable {
         private Duration pollInterval = Duration.ofMillis(100);
         private Supplier<String> ids = () -> UUID.randomUUID().toString().substring(0, 8);
         private Runs runs = Runs.SERVER_EXECUTIONS;
+        private Optional<Integer> totalCells = Optional.empty();
 
         private Builder(QuireClient client, NotebookDocument document) {
             this.client = Objects.requireNonNull(client, "client");
@@ -1466,6 +1596,22 @@ public final class NotebookViewModel implements AutoCloseable {
          */
         public Builder runs(Runs value) {
             this.runs = Objects.requireNonNull(value, "runs");
+            return this;
+        }
+
+        /**
+         * Says the document holds only the notebook's first cells (a head read, decision 0035) of how many in all:
+         * the view model is then {@link #openingProperty() opening} until the whole notebook arrives through
+         * {@link #goLive(LiveDocument)} or {@link #completeFrom}.
+         *
+         * @param total how many cells the whole notebook has; no more than the document holds means it is whole
+         * @return this builder
+         */
+        public Builder head(int total) {
+            if (total < 0) {
+                throw new IllegalArgumentException("a notebook cannot have " + total + " cells");
+            }
+            this.totalCells = Optional.of(total);
             return this;
         }
 

@@ -116,6 +116,80 @@ class WorkspaceViewModelTest {
     }
 
     @Test
+    void aLargeNotebook_showsItsFirstCellsReadOnly_thenTheWholeLiveDocument() throws Exception {
+        StringBuilder cellsJson = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            cellsJson.append(i == 0 ? "" : ",").append("{\"id\": \"c" + i + "\", \"cell_type\": \"code\", \"source\":"
+                    + " \"x = " + i + "\", \"metadata\": {}, \"execution_count\": null, \"outputs\": []}");
+        }
+        Files.writeString(root.resolve("big.ipynb"), "{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {},"
+                + " \"cells\": [" + cellsJson + "]}");
+        java.util.concurrent.LinkedBlockingQueue<Runnable> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        workspace.close();
+        workspace = new WorkspaceViewModel(new WorkspaceViewModel.Servers() {
+            @Override
+            public ServerConnection home() {
+                return server.connection();
+            }
+
+            @Override
+            public Path homeFolder() {
+                return root;
+            }
+
+            @Override
+            public WorkspaceViewModel.Located locate(Path file) {
+                return new WorkspaceViewModel.Located(server.connection(), root.relativize(file).toString());
+            }
+        }, config, new FileTokens(config.path().resolve("tokens.properties")), queue::add, Runnable::run);
+        var client = server.connection().client();
+        try (var other = server.connection().rtu().open(client.fileByPath("big.ipynb").id(),
+                java.time.Duration.ofSeconds(20))) {
+            // the live document is ahead of the file in a cell of the head and in one after it
+            for (String cell : new String[] {"c0", "c99"}) {
+                other.edit(header -> new io.quire.collab.Delta.EditSource(header, cell,
+                        io.quire.collab.TextOperation.builder().retain(cell.length() + 3).insert("00").build()));
+            }
+            other.awaitQuiet(java.time.Duration.ofSeconds(20));
+
+            var opened = workspace.openLocal(root.resolve("big.ipynb"));
+            queue.take().run(); // find the server and read the head
+            NotebookTab tab = opened.get(10, TimeUnit.SECONDS);
+            NotebookViewModel notebook = tab.notebook();
+
+            assertThat(notebook.openingProperty().get()).isTrue();
+            assertThat(notebook.cells()).hasSize(WorkspaceViewModel.HEAD_CELLS);
+            assertThat(notebook.cells().getFirst().sourceProperty().get()).as("the file's head").isEqualTo("x = 0");
+            assertThat(notebook.messageProperty().get()).isEqualTo("Opening: 24 of 100 cells");
+            assertThat(notebook.dirtyProperty().get()).isFalse();
+            notebook.perform(io.quire.desktop.notebook.NotebookCommand.DELETE);
+            notebook.perform(io.quire.desktop.notebook.NotebookCommand.INSERT_BELOW);
+            notebook.move(0, 1);
+            assertThat(notebook.cells()).as("nothing changes while opening").hasSize(24);
+            assertThat(notebook.cells().getFirst().id()).isEqualTo("c0");
+            assertThat(notebook.messageProperty().get()).startsWith("Still opening (24 of 100 cells)");
+            var firstCell = notebook.cells().getFirst();
+
+            queue.take().run(); // the rest: live from the real-time channel
+
+            assertThat(notebook.openingProperty().get()).isFalse();
+            assertThat(notebook.liveProperty().get()).isTrue();
+            assertThat(notebook.messageProperty().get()).isEmpty();
+            assertThat(notebook.dirtyProperty().get()).isFalse();
+            assertThat(notebook.cells()).hasSize(100);
+            assertThat(notebook.cells().getFirst()).as("the rows shown stay").isSameAs(firstCell);
+            assertThat(notebook.cells().getFirst().sourceProperty().get()).isEqualTo("x = 000");
+            assertThat(notebook.cells().getLast().sourceProperty().get()).isEqualTo("x = 9900");
+            assertThat(notebook.cells().stream().map(cell -> cell.id()).toList())
+                    .isEqualTo(java.util.stream.IntStream.range(0, 100).mapToObj(i -> "c" + i).toList());
+
+            notebook.cells().get(50).sourceProperty().set("x = 5050");
+            io.quire.testing.Await.until(java.time.Duration.ofSeconds(20), "the other client sees the typing",
+                    () -> other.cellJson("c50").orElseThrow().path("source").asText().equals("x = 5050"));
+        }
+    }
+
+    @Test
     void twoNotebooks_openInTabs_withDirtyMarkersThatASaveClears() throws Exception {
         NotebookTab a = open("a.ipynb");
         NotebookTab b = open("b.ipynb");

@@ -56,6 +56,69 @@ class NotebookViewModelTest {
     }
 
     @Test
+    void aHead_isReadOnlyUntilCompleted_thenKeepsItsRowsAndAddsTheRest() throws Exception {
+        ObjectNode whole = (ObjectNode) JSON.readTree(THREE_CELLS);
+        ObjectNode head = whole.deepCopy();
+        head.withArray("cells").remove(2);
+        head.withArray("cells").remove(1);
+        QuireClient unused = QuireClient.builder().baseUrl(URI.create("http://127.0.0.1:9/")).build();
+        FileInfo file = new FileInfo("f1", "a.ipynb", "a.ipynb", FileType.NOTEBOOK, Optional.of(1L), Instant.EPOCH,
+                true);
+        NotebookViewModel notebook = NotebookViewModel.builder(unused, new NotebookDocument(file, head))
+                .ids(() -> "new" + nextId.incrementAndGet()).head(3).build();
+        CellViewModel first = notebook.cells().getFirst();
+
+        assertThat(notebook.openingProperty().get()).isTrue();
+        assertThat(notebook.messageProperty().get()).isEqualTo("Opening: 1 of 3 cells");
+        notebook.perform(NotebookCommand.INSERT_BELOW);
+        notebook.perform(NotebookCommand.TO_MARKDOWN);
+        notebook.run(first);
+        notebook.save();
+        assertThat(notebook.cells()).containsExactly(first);
+        assertThat(first.typeProperty().get()).isEqualTo(CellType.CODE);
+        assertThat(notebook.messageProperty().get()).isEqualTo("Still opening (1 of 3 cells): wait a moment");
+        notebook.perform(NotebookCommand.SELECT_NEXT);
+        notebook.perform(NotebookCommand.COPY);
+
+        ((ObjectNode) whole.withArray("cells").get(0)).put("source", "x = 2"); // changed since the head was read
+        notebook.completeFrom(new NotebookDocument(file, whole));
+
+        assertThat(notebook.openingProperty().get()).isFalse();
+        assertThat(notebook.messageProperty().get()).isEmpty();
+        assertThat(notebook.dirtyProperty().get()).isFalse();
+        assertThat(notebook.cells()).extracting(CellViewModel::id).containsExactly("c1", "m1", "r1");
+        assertThat(notebook.cells().getFirst()).isSameAs(first);
+        assertThat(first.sourceProperty().get()).isEqualTo("x = 2");
+        assertThat(notebook.toJson()).isEqualTo(whole);
+        notebook.perform(NotebookCommand.INSERT_BELOW);
+        assertThat(notebook.cells()).hasSize(4);
+    }
+
+    @Test
+    void aHeadWithoutCellIds_isReadAgainWholeOnCompletion() throws Exception {
+        ObjectNode whole = (ObjectNode) JSON.readTree(THREE_CELLS);
+        whole.withArray("cells").forEach(cell -> ((ObjectNode) cell).remove("id"));
+        ObjectNode head = whole.deepCopy();
+        head.withArray("cells").remove(2);
+        QuireClient unused = QuireClient.builder().baseUrl(URI.create("http://127.0.0.1:9/")).build();
+        FileInfo file = new FileInfo("f1", "a.ipynb", "a.ipynb", FileType.NOTEBOOK, Optional.of(1L), Instant.EPOCH,
+                true);
+        NotebookViewModel notebook = NotebookViewModel.builder(unused, new NotebookDocument(file, head))
+                .ids(() -> "new" + nextId.incrementAndGet()).head(3).build();
+        NotebookViewModel small = NotebookViewModel.builder(unused, new NotebookDocument(file, whole))
+                .head(3).build();
+
+        notebook.completeFrom(new NotebookDocument(file, whole));
+
+        assertThat(notebook.openingProperty().get()).isFalse();
+        assertThat(notebook.cells()).extracting(cell -> cell.sourceProperty().get())
+                .containsExactly("x = 1\nx", "# Title", "raw");
+        assertThat(notebook.cells()).extracting(CellViewModel::id).doesNotHaveDuplicates();
+        assertThat(notebook.dirtyProperty().get()).as("ids were added: saving gives the file its ids").isTrue();
+        assertThat(small.openingProperty().get()).as("a head that is the whole notebook").isFalse();
+    }
+
+    @Test
     void unchangedNotebook_writesBackItsMetadataAndCells() throws Exception {
         NotebookViewModel notebook = threeCells();
         ObjectNode json = notebook.toJson();
