@@ -49,6 +49,8 @@ modules="$modules,java.net.http,jdk.xml.dom,jdk.jsobject,java.desktop"
 rm -rf "$out"
 mkdir -p "$out/input"
 cp "$dist"/lib/*.jar "$out/input/"
+# JavaFX's native libraries beside its jars, where it loads them without extracting them to ~/.openjfx first.
+cp "$dist"/lib/*.so "$out/input/" 2>/dev/null || true
 
 # The same JVM options as bin/quire (warnings to stderr, JavaFX's native libraries from the class path).
 common=(--name quire --app-version "$app_version" --vendor "Quire" \

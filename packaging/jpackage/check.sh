@@ -29,6 +29,7 @@ version=$(unzip -p "$root/launcher/target/quire/lib/quire-launcher.jar" quire-ve
 listing=$(dpkg-deb -c "$deb")
 for path in ./opt/quire/bin/quire ./opt/quire/lib/quire-quire.desktop ./opt/quire/lib/quire.png \
             ./opt/quire/lib/app/quire-launcher.jar ./opt/quire/lib/app/javafx-graphics-linux.jar \
+            ./opt/quire/lib/app/libjfxwebkit.so \
             ./opt/quire/lib/runtime/lib/server/libjvm.so; do
     grep -q " $path\$" <<<"$listing" || fail "$path is not in $deb"
 done
@@ -93,6 +94,7 @@ HOME=$scratch XDG_RUNTIME_DIR=$scratch timeout 300 xvfb-run -a -s "-screen 0 128
     "$scratch/root/opt/quire/bin/quire" desktop --exit-after-first-screen "$notebook" >"$log" 2>&1 \
     || { cat "$log" >&2; fail "quire desktop exited $?"; }
 grep 'first screen' "$log" || { cat "$log" >&2; fail "quire desktop printed no first-screen time"; }
+grep 'whole notebook (1000 cells, live)' "$log" || { cat "$log" >&2; fail "quire desktop did not open the whole notebook live"; }
 echo "check: the installed app opened a 1,000-cell notebook in X (xvfb) and exited 0"
 
 # The same through the plain distribution's bin/quire script (JavaFX from lib/ on the class path, CDS archive).
@@ -100,4 +102,5 @@ HOME=$scratch XDG_RUNTIME_DIR=$scratch timeout 300 xvfb-run -a -s "-screen 0 128
     "$root/launcher/target/quire/bin/quire" desktop --exit-after-first-screen "$notebook" >"$log" 2>&1 \
     || { cat "$log" >&2; fail "bin/quire desktop exited $?"; }
 grep 'first screen' "$log" || { cat "$log" >&2; fail "bin/quire desktop printed no first-screen time"; }
+grep 'whole notebook (1000 cells, live)' "$log" || { cat "$log" >&2; fail "bin/quire desktop did not open the whole notebook live"; }
 echo "check: the distribution's bin/quire opened it too and exited 0"
