@@ -5,6 +5,9 @@
 # Needs: a built tree (./mvnw -q package -DskipTests), python3-ipykernel, dockerd, the image quire/python-kernel:dev,
 # python3-websocket. Usage: core/benchmarks/scripts/kernel-start.sh [ROUNDS] [POOL_KERNELS_FOR_MEMORY]
 set -euo pipefail
+# Comparable runs: the server on its class-data-sharing archive, not the ahead-of-time cache whose first runs
+# record and then build it in the background (decision 0036).
+export QUIRE_AOT="${QUIRE_AOT:-off}"
 cd "$(dirname "$0")/../../.."
 rounds=${1:-20}; memory_pool=${2:-8}
 work=$(mktemp -d); quire_pid=""

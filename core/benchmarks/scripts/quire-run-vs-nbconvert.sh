@@ -3,6 +3,9 @@
 # Needs: hyperfine, python3-nbconvert, python3-ipykernel, and a built distribution (./mvnw -q package -DskipTests).
 # Usage: core/benchmarks/scripts/quire-run-vs-nbconvert.sh [RUNS]
 set -euo pipefail
+# Comparable runs: the server on its class-data-sharing archive, not the ahead-of-time cache whose first runs
+# record and then build it in the background (decision 0036).
+export QUIRE_AOT="${QUIRE_AOT:-off}"
 cd "$(dirname "$0")/../../.."
 runs=${1:-10}
 work=$(mktemp -d)

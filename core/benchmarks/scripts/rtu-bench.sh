@@ -11,6 +11,9 @@
 # of its own: SERVER_CPUS / BENCH_CPUS (taskset lists, e.g. 0-3 and 4-7) pin the two processes apart.
 # Usage: core/benchmarks/scripts/rtu-bench.sh [CLIENTS=100] [RATE=5] [SECONDS=30] [K=16] [IDLE=10000]
 set -euo pipefail
+# Comparable runs: the server on its class-data-sharing archive, not the ahead-of-time cache whose first runs
+# record and then build it in the background (decision 0036).
+export QUIRE_AOT="${QUIRE_AOT:-off}"
 cd "$(dirname "$0")/../../.."
 clients=${1:-100}; rate=${2:-5}; seconds=${3:-30}; writers=${4:-16}; idle=${5:-10000}
 quire=${QUIRE:-launcher/target/quire/bin/quire}

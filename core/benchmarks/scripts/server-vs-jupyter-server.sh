@@ -5,6 +5,9 @@
 # Needs: python3-jupyter-server, python3-ipykernel, a built tree (./mvnw -q package -DskipTests).
 # Usage: core/benchmarks/scripts/server-vs-jupyter-server.sh [SECONDS] [CONCURRENCY] [EXECUTES] [STARTS]
 set -euo pipefail
+# Comparable runs: the server on its class-data-sharing archive, not the ahead-of-time cache whose first runs
+# record and then build it in the background (decision 0036).
+export QUIRE_AOT="${QUIRE_AOT:-off}"
 cd "$(dirname "$0")/../../.."
 seconds=${1:-15}; concurrency=${2:-16}; executes=${3:-300}; starts=${4:-5}
 work=$(mktemp -d)

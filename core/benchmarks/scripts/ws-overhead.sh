@@ -9,6 +9,9 @@
 # Prints, per round, p50/p90/p99 of the kernel alone (raw pyzmq straight to the echo kernel, a client as light as the
 # WebSocket one) and through Quire.
 set -euo pipefail
+# Comparable runs: the server on its class-data-sharing archive, not the ahead-of-time cache whose first runs
+# record and then build it in the background (decision 0036).
+export QUIRE_AOT="${QUIRE_AOT:-off}"
 cd "$(dirname "$0")/../../.."
 n=${1:-2000}; rounds=${2:-3}
 export WARMUP=${WARMUP:-500}
