@@ -43,6 +43,10 @@ class WorkspaceViewModelTest {
     }
 
     private WorkspaceViewModel workspace() {
+        return workspace(Runnable::run);
+    }
+
+    private WorkspaceViewModel workspace(java.util.concurrent.Executor background) {
         return new WorkspaceViewModel(new WorkspaceViewModel.Servers() {
             @Override
             public boolean live() {
@@ -67,7 +71,7 @@ class WorkspaceViewModelTest {
                 return new WorkspaceViewModel.Located(server.connection(),
                         root.relativize(file).toString().replace(File.separatorChar, '/'));
             }
-        }, config, new FileTokens(config.path().resolve("tokens.properties")), Runnable::run, Runnable::run);
+        }, config, new FileTokens(config.path().resolve("tokens.properties")), background, Runnable::run);
     }
 
     @AfterEach
@@ -126,22 +130,8 @@ class WorkspaceViewModelTest {
                 + " \"cells\": [" + cellsJson + "]}");
         java.util.concurrent.LinkedBlockingQueue<Runnable> queue = new java.util.concurrent.LinkedBlockingQueue<>();
         workspace.close();
-        workspace = new WorkspaceViewModel(new WorkspaceViewModel.Servers() {
-            @Override
-            public ServerConnection home() {
-                return server.connection();
-            }
-
-            @Override
-            public Path homeFolder() {
-                return root;
-            }
-
-            @Override
-            public WorkspaceViewModel.Located locate(Path file) {
-                return new WorkspaceViewModel.Located(server.connection(), root.relativize(file).toString());
-            }
-        }, config, new FileTokens(config.path().resolve("tokens.properties")), queue::add, Runnable::run);
+        live = true;
+        workspace = workspace(queue::add);
         var client = server.connection().client();
         try (var other = server.connection().rtu().open(client.fileByPath("big.ipynb").id(),
                 java.time.Duration.ofSeconds(20))) {

@@ -87,11 +87,7 @@ final class FilesService {
         }
         String id = id(request);
         ContentsManager contents = resolver.apply(request);
-        ContentModel model = require(contents, id, GetOptions.metadataOnly());
-        if (model.type() != ContentType.NOTEBOOK) {
-            throw ApiException.badRequest("file " + id + " is a " + model.type().wireName()
-                    + "; only a notebook has cells to read with 'cells'");
-        }
+        ContentModel model = requireNotebook(contents, id, "has cells to read with 'cells'");
         io.quire.notebook.NotebookHead head;
         try {
             head = contents.notebookHead(model.path(), cells).orElseThrow(() -> ApiException.badRequest("file " + id
@@ -146,11 +142,7 @@ final class FilesService {
         }
         String id = id(request);
         ContentsManager contents = resolver.apply(request);
-        ContentModel model = require(contents, id, GetOptions.metadataOnly());
-        if (model.type() != ContentType.NOTEBOOK) {
-            throw ApiException.badRequest("file " + id + " is a " + model.type().wireName()
-                    + "; only notebooks have a delta log to read with 'at'");
-        }
+        ContentModel model = requireNotebook(contents, id, "has a delta log to read with 'at'");
         NotebookHistory.Historical then = history.at(request, contents, model.path(), time);
         response.header("Quire-Log-Seq", Long.toString(then.seq()));
         JsonBodies.ok(response, then.notebook().toJson());
@@ -192,6 +184,16 @@ final class FilesService {
         } catch (ContentsNotFoundException e) {
             throw noFile(id);
         }
+    }
+
+    /** The file's metadata, or 404; 400 naming what the request wanted when it is not a notebook. */
+    private static ContentModel requireNotebook(ContentsManager contents, String id, String wanted) {
+        ContentModel model = require(contents, id, GetOptions.metadataOnly());
+        if (model.type() != ContentType.NOTEBOOK) {
+            throw ApiException.badRequest("file " + id + " is a " + model.type().wireName() + "; only a notebook "
+                    + wanted);
+        }
+        return model;
     }
 
     static ApiException noFile(String id) {
