@@ -181,9 +181,10 @@ public final class DesktopApp extends Application {
             long shown = System.nanoTime();
             view.viewOf(tab).ifPresent(notebookView -> FirstScreen.measure(scene, notebookView, cells -> {
                 long now = System.nanoTime();
-                String line = String.format("opened %s (%d cells read): first screen %d ms after open, %d ms after launch",
-                        tab.notebook().file().path(), cells, (now - started) / 1_000_000,
-                        (now - launched) / 1_000_000);
+                int total = tab.notebook().totalCells();
+                String line = String.format("opened %s (%d cells%s): first screen %d ms after open, %d ms after launch",
+                        tab.notebook().file().path(), total, total == cells ? "" : ", the first " + cells + " shown",
+                        (now - started) / 1_000_000, (now - launched) / 1_000_000);
                 LOG.log(System.Logger.Level.INFO, line);
                 System.err.println("quire-desktop: " + line);
                 String phases = workspace.openTimes(tab).map(times -> String.format(

@@ -162,6 +162,16 @@ public final class NotebookViewModel implements AutoCloseable {
     }
 
     /**
+     * How many cells the notebook has: while it is {@link #openingProperty() opening}, the whole notebook's count,
+     * of which {@link #cells()} holds the first ones.
+     *
+     * @return the number of cells
+     */
+    public int totalCells() {
+        return opening.get() ? totalCells : cells.size();
+    }
+
+    /**
      * Completes a notebook that is still opening from the whole document read as a file (when the real-time channel
      * refused it): the cells shown stay (brought in line with the document), the rest are added after them.
      *
@@ -183,8 +193,8 @@ public final class NotebookViewModel implements AutoCloseable {
 
     /**
      * Brings the first cells in line with the whole notebook and adds the others in one change (the list's rows on
-     * screen stay where they are); the caller then ends {@link #opening}. When the cells shown are not the document's first (no ids in the file, or the
-     * file changed in between), every cell is read again.
+     * screen stay where they are); the caller then ends {@link #opening}. When the cells shown are not the document's
+     * first (no ids in the file, or the file changed in between), every cell is read again.
      */
     private void complete(ObjectNode whole) {
         JsonNode all = whole.path("cells");

@@ -149,15 +149,18 @@ class WorkspaceViewModelTest {
 
             assertThat(notebook.openingProperty().get()).isTrue();
             assertThat(notebook.cells()).hasSize(WorkspaceViewModel.HEAD_CELLS);
+            assertThat(notebook.totalCells()).isEqualTo(100);
             assertThat(notebook.cells().getFirst().sourceProperty().get()).as("the file's head").isEqualTo("x = 0");
-            assertThat(notebook.messageProperty().get()).isEqualTo("Opening: " + WorkspaceViewModel.HEAD_CELLS + " of 100 cells");
+            assertThat(notebook.messageProperty().get())
+                    .isEqualTo("Opening: " + WorkspaceViewModel.HEAD_CELLS + " of 100 cells");
             assertThat(notebook.dirtyProperty().get()).isFalse();
             notebook.perform(io.quire.desktop.notebook.NotebookCommand.DELETE);
             notebook.perform(io.quire.desktop.notebook.NotebookCommand.INSERT_BELOW);
             notebook.move(0, 1);
             assertThat(notebook.cells()).as("nothing changes while opening").hasSize(WorkspaceViewModel.HEAD_CELLS);
             assertThat(notebook.cells().getFirst().id()).isEqualTo("c0");
-            assertThat(notebook.messageProperty().get()).startsWith("Still opening (" + WorkspaceViewModel.HEAD_CELLS + " of 100 cells)");
+            assertThat(notebook.messageProperty().get())
+                    .startsWith("Still opening (" + WorkspaceViewModel.HEAD_CELLS + " of 100 cells)");
             var firstCell = notebook.cells().getFirst();
 
             queue.take().run(); // the rest: live from the real-time channel
@@ -167,6 +170,7 @@ class WorkspaceViewModelTest {
             assertThat(notebook.messageProperty().get()).isEmpty();
             assertThat(notebook.dirtyProperty().get()).isFalse();
             assertThat(notebook.cells()).hasSize(100);
+            assertThat(notebook.totalCells()).isEqualTo(100);
             assertThat(notebook.cells().getFirst()).as("the rows shown stay").isSameAs(firstCell);
             assertThat(notebook.cells().getFirst().sourceProperty().get()).isEqualTo("x = 000");
             assertThat(notebook.cells().getLast().sourceProperty().get()).isEqualTo("x = 9900");

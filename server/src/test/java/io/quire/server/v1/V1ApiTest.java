@@ -119,7 +119,8 @@ class V1ApiTest {
 
         assertThat(head.totalCells()).isEqualTo(4);
         assertThat(head.complete()).isFalse();
-        assertThat(head.notebook().path("cells")).containsExactly(whole.path("cells").get(0), whole.path("cells").get(1));
+        assertThat(head.notebook().path("cells"))
+                .containsExactly(whole.path("cells").get(0), whole.path("cells").get(1));
         assertThat(head.notebook().path("metadata")).isEqualTo(whole.path("metadata"));
         assertThat(all.complete()).isTrue();
         assertThat((JsonNode) all.notebook()).isEqualTo(whole);
@@ -136,7 +137,8 @@ class V1ApiTest {
         for (String query : new String[] {"cells=-1", "cells=x", "cells=10001", "cells=2&at=2026-01-01T00:00:00Z"}) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                             server.url().resolve("api/v1/files/" + id + "/content?" + query))
-                    .header("Authorization", "token " + V1TestServer.TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+                            .header("Authorization", "token " + V1TestServer.TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(query).isEqualTo(400);
             assertThat(JSON.readTree(response.body()).path("message").asText()).as(query).contains("cells");
         }
