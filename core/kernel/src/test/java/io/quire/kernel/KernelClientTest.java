@@ -323,7 +323,9 @@ class KernelClientTest {
         FakeKernel fake = fake(FakeKernel.builder());
         KernelClient client = connect(fake, KernelClientOptions.defaults().withHeartbeat(Duration.ofMillis(100), 2));
         client.kernelInfo(TIMEOUT);
-        Await.until(TIMEOUT, "heartbeat answered", () -> client.state() == ClientState.CONNECTED);
+        // a kernel that never answered a heartbeat counts as starting, not hung: wait for a real answer first
+        Await.until(TIMEOUT, "heartbeat answered", () -> fake.heartbeatsAnswered() > 0
+                && client.state() == ClientState.CONNECTED);
 
         fake.stopHeartbeat();
 

@@ -259,6 +259,7 @@ public final class FakeKernel implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean abrupt;
     private volatile boolean answerHeartbeat = true;
+    private final java.util.concurrent.atomic.AtomicLong heartbeatsAnswered = new java.util.concurrent.atomic.AtomicLong();
     private volatile CountDownLatch interruptLatch = new CountDownLatch(1);
     private volatile CompletableFuture<String> pendingInput = new CompletableFuture<>();
 
@@ -412,6 +413,11 @@ public final class FakeKernel implements AutoCloseable {
         return !terminated.isDone();
     }
 
+    /** @return how many heartbeats the fake has answered */
+    public long heartbeatsAnswered() {
+        return heartbeatsAnswered.get();
+    }
+
     /** Stops answering heartbeats while otherwise staying alive (a hung kernel). */
     public void stopHeartbeat() {
         answerHeartbeat = false;
@@ -493,6 +499,7 @@ public final class FakeKernel implements AutoCloseable {
                     List<byte[]> ping;
                     while ((ping = receive(hb)) != null) {
                         sendFrames(hb, ping);
+                        heartbeatsAnswered.incrementAndGet();
                     }
                 }
                 drain(control, "control");
