@@ -17,8 +17,13 @@ import java.util.function.Supplier;
 final class Json {
     static final JsonNodeFactory FACTORY = JsonNodeFactory.instance;
 
-    /** Bound while a record is built from containers that are already private to records. */
-    private static final ScopedValue<Boolean> OWNED = ScopedValue.newInstance();
+    /**
+     * How deep this thread is in {@link #owned} calls: above zero while a record is built from containers that are
+     * already private to records. A per-thread counter rather than a {@code ScopedValue}: binding a scoped value per
+     * derived record invalidated the thread's scoped-value cache each time, the largest item in a profile of 100 SDK
+     * sessions applying deltas (docs/benchmarks.md).
+     */
+    private static final ThreadLocal<int[]> OWNED = ThreadLocal.withInitial(() -> new int[1]);
 
     private Json() {
     }
@@ -31,7 +36,7 @@ final class Json {
         if (node == null) {
             return FACTORY.objectNode();
         }
-        return OWNED.isBound() ? node : node.deepCopy();
+        return OWNED.get()[0] > 0 ? node : node.deepCopy();
     }
 
     /**
@@ -41,7 +46,13 @@ final class Json {
      * @return what {@code build} returned
      */
     static <T> T owned(Supplier<T> build) {
-        return ScopedValue.where(OWNED, Boolean.TRUE).call(build::get);
+        int[] depth = OWNED.get();
+        depth[0]++;
+        try {
+            return build.get();
+        } finally {
+            depth[0]--;
+        }
     }
 
     static ObjectNode object() {
