@@ -67,6 +67,16 @@ public final class Appearance {
     }
 
     /**
+     * Styles a scene with the current theme and font size once, without following later changes (a scene that is
+     * laid out once and dropped, such as a warm-up's).
+     *
+     * @param scene the scene
+     */
+    public void style(Scene scene) {
+        apply(scene);
+    }
+
+    /**
      * The theme.
      *
      * @return the theme

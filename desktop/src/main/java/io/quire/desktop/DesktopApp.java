@@ -45,6 +45,8 @@ public final class DesktopApp extends Application {
     private LaunchOptions options;
     private final Appearance appearance = new Appearance(Theme.LIGHT);
     private Stage window;
+    private WorkspaceView view;
+    private Scene scene;
     private WorkspaceViewModel workspace;
     private final long launched;
     /** The first embedded server (on the launch folder), started in parallel with the window. */
@@ -120,8 +122,8 @@ public final class DesktopApp extends Application {
         }
         workspace = new WorkspaceViewModel(new LocalServers(), config, TokenStore.forUser(config, System.getenv()),
                 command -> Thread.ofVirtual().name("quire-desktop").start(command), Platform::runLater);
-        WorkspaceView view = new WorkspaceView(workspace);
-        Scene scene = new Scene(view, 1100, 800);
+        view = new WorkspaceView(workspace);
+        scene = new Scene(view, 1100, 800);
         appearance.attach(scene);
         stage.setScene(scene);
         stage.titleProperty().bind(Bindings.createStringBinding(() -> {
@@ -141,16 +143,19 @@ public final class DesktopApp extends Application {
         });
         window = stage;
         stage.show();
-        // WebKit's first start (its native library, WebCore) and the editor's first use take a while: get them done
-        // while the notebook is read (the JavaFX thread would only wait).
-        Platform.runLater(() -> {
-            HtmlView.warmUp();
-            NotebookView.warmUp();
-        });
+        // WebKit's first start (its native library, WebCore) and a notebook view's first layout take a while: get
+        // them done while the notebook is read, or before one is opened (the JavaFX thread would only wait)
+        Platform.runLater(HtmlView::warmUp);
+        home.thenAccept(server -> Platform.runLater(() ->
+                NotebookView.warmUp(server.connection().client(), appearance::style)));
         workspace.startTimer();
         workspace.openFolder(options.folder());
-        options.notebook().ifPresent(file -> open(view, scene, file));
-        instance.ifPresent(primary -> primary.listen(request -> Platform.runLater(() -> handOver(view, request))));
+        if (options.openAfterStart()) {
+            options.notebook().ifPresent(this::openAfterStart);
+        } else {
+            options.notebook().ifPresent(this::open);
+        }
+        instance.ifPresent(primary -> primary.listen(request -> Platform.runLater(() -> handOver(request))));
     }
 
     private boolean confirmQuit(Stage stage) {
@@ -161,14 +166,27 @@ public final class DesktopApp extends Application {
         return alert.showAndWait().filter(answer -> answer == ButtonType.YES).isPresent();
     }
 
-    private void handOver(WorkspaceView view, SingleInstance.Request request) {
+    private void handOver(SingleInstance.Request request) {
         window.setIconified(false);
         window.toFront();
         window.requestFocus();
-        request.notebook().ifPresent(file -> open(view, view.getScene(), file));
+        request.notebook().ifPresent(this::open);
     }
 
-    private void open(WorkspaceView view, Scene scene, Path file) {
+    /**
+     * Opens a notebook as a user would in the running app ({@code --open-after-start}): once the embedded server is
+     * up and the warm-up queued at start has run, after a second's pause.
+     */
+    private void openAfterStart(Path file) {
+        home.thenRun(() -> Platform.runLater(() -> {
+            var pause = new javafx.animation.PauseTransition(javafx.util.Duration.seconds(1));
+            pause.setOnFinished(event -> open(file));
+            pause.play();
+        }));
+    }
+
+    /** Opens a notebook in a tab; the timings are measured (and printed with {@code --exit-after-first-screen}). */
+    private void open(Path file) {
         long requested = System.nanoTime();
         workspace.openLocal(file).whenComplete((tab, failure) -> {
             // at launch the open waits for the embedded server: count from when both were there

@@ -11,12 +11,15 @@ import java.util.Optional;
  * @param dark                 start with the dark theme ({@code --dark})
  * @param exitAfterFirstScreen log the start-up timings and quit once the notebook's first screen is laid out
  *                             ({@code --exit-after-first-screen}, for benchmarks; implies {@code newInstance})
+ * @param openAfterStart       open the notebook only once the app has started (window shown, embedded server up,
+ *                             warm-up done, a second's pause), as a user opens one in the running app, and time that
+ *                             open ({@code --open-after-start}, for benchmarks)
  * @param newInstance          do not hand the notebook to a running instance and do not take requests from later
  *                             launches ({@code --new-instance})
  * @param notebook             the notebook to open, absolute and normalised
  */
-public record LaunchOptions(Optional<Path> root, boolean dark, boolean exitAfterFirstScreen, boolean newInstance,
-                            Optional<Path> notebook) {
+public record LaunchOptions(Optional<Path> root, boolean dark, boolean exitAfterFirstScreen,
+                            boolean openAfterStart, boolean newInstance, Optional<Path> notebook) {
 
     /** Makes both paths absolute and normalised. */
     public LaunchOptions {
@@ -25,7 +28,8 @@ public record LaunchOptions(Optional<Path> root, boolean dark, boolean exitAfter
     }
 
     /**
-     * Parses {@code [--root FOLDER] [--dark] [--exit-after-first-screen] [--new-instance] [NOTEBOOK]}.
+     * Parses {@code [--root FOLDER] [--dark] [--exit-after-first-screen] [--open-after-start] [--new-instance]
+     * [NOTEBOOK]}.
      *
      * @param args the arguments
      * @return the options
@@ -36,6 +40,7 @@ public record LaunchOptions(Optional<Path> root, boolean dark, boolean exitAfter
         Optional<Path> notebook = Optional.empty();
         boolean dark = false;
         boolean exit = false;
+        boolean later = false;
         boolean newInstance = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -48,6 +53,7 @@ public record LaunchOptions(Optional<Path> root, boolean dark, boolean exitAfter
                 }
                 case "--dark" -> dark = true;
                 case "--exit-after-first-screen" -> exit = true;
+                case "--open-after-start" -> later = true;
                 case "--new-instance" -> newInstance = true;
                 default -> {
                     if (arg.startsWith("--")) {
@@ -60,7 +66,7 @@ public record LaunchOptions(Optional<Path> root, boolean dark, boolean exitAfter
                 }
             }
         }
-        return new LaunchOptions(root, dark, exit, newInstance || exit, notebook);
+        return new LaunchOptions(root, dark, exit, later, newInstance || exit, notebook);
     }
 
     /**
@@ -88,6 +94,9 @@ public record LaunchOptions(Optional<Path> root, boolean dark, boolean exitAfter
         }
         if (exitAfterFirstScreen) {
             args.add("--exit-after-first-screen");
+        }
+        if (openAfterStart) {
+            args.add("--open-after-start");
         }
         if (newInstance) {
             args.add("--new-instance");

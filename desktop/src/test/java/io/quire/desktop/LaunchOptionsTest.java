@@ -18,6 +18,7 @@ class LaunchOptionsTest {
         assertThat(options.dark()).isTrue();
         assertThat(options.newInstance()).isTrue();
         assertThat(options.exitAfterFirstScreen()).isFalse();
+        assertThat(options.openAfterStart()).isFalse();
         assertThat(options.notebook()).contains(Path.of("/data/b.ipynb"));
     }
 
@@ -36,7 +37,7 @@ class LaunchOptionsTest {
 
     @Test
     void toArguments_parsesBackToTheSameOptions() {
-        LaunchOptions options = new LaunchOptions(Optional.of(Path.of("/r")), true, true, true,
+        LaunchOptions options = new LaunchOptions(Optional.of(Path.of("/r")), true, true, true, true,
                 Optional.of(Path.of("/r/n.ipynb")));
         assertThat(LaunchOptions.parse(options.toArguments())).isEqualTo(options);
     }

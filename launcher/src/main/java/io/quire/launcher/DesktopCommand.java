@@ -43,6 +43,10 @@ final class DesktopCommand implements Callable<Integer> {
             description = "Print the start-up time and quit once the notebook's first screen is shown (benchmarks).")
     private boolean exitAfterFirstScreen;
 
+    @Option(names = "--open-after-start", hidden = true,
+            description = "Open the notebook once the app has started, as from the running app, and time that (benchmarks).")
+    private boolean openAfterStart;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -67,7 +71,7 @@ final class DesktopCommand implements Callable<Integer> {
             accessLog.setLevel(Level.WARN); // the embedded server's requests are the app's own
         }
         return Main.run(new LaunchOptions(Optional.ofNullable(root), dark, exitAfterFirstScreen,
-                newInstance || exitAfterFirstScreen, Optional.ofNullable(notebook)));
+                openAfterStart, newInstance || exitAfterFirstScreen, Optional.ofNullable(notebook)));
     }
 
     /**

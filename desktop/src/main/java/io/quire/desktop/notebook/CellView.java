@@ -54,6 +54,9 @@ final class CellView extends ListCell<CellViewModel> {
     private final Popup popup = new Popup();
     private final List<Runnable> unbind = new ArrayList<>();
     private boolean showing;
+    /** The item this row shows, bound; null while it shows none (or only an estimate). */
+    private CellViewModel rendered;
+    private int renderedIndex = -1;
 
     CellView(NotebookViewModel notebook, LongAdder renders) {
         this.notebook = notebook;
@@ -117,8 +120,14 @@ final class CellView extends ListCell<CellViewModel> {
     @Override
     protected void updateItem(CellViewModel item, boolean empty) {
         super.updateItem(item, empty);
+        if (!empty && item != null && item == rendered && getIndex() == renderedIndex && getGraphic() == row) {
+            // JavaFX lays a row out anew with the item it already shows (e.g. the first layout after a list
+            // appears): it is bound to it and showing it, so rendering again would only repeat the work
+            return;
+        }
         unbind.forEach(Runnable::run);
         unbind.clear();
+        rendered = null;
         if (empty || item == null) {
             setGraphic(null);
             return;
@@ -160,6 +169,8 @@ final class CellView extends ListCell<CellViewModel> {
         outputs.show(item.outputs());
         refresh(item);
         setGraphic(row);
+        rendered = item;
+        renderedIndex = getIndex();
         focusIfEditing();
     }
 

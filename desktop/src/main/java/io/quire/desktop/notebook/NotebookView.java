@@ -97,29 +97,53 @@ public final class NotebookView extends BorderPane {
     }
 
     /**
-     * Builds a code editor, markdown and a few outputs once in a throw-away scene, so that the first notebook opened
-     * does not pay for loading and initialising their classes (RichTextFX's editor alone takes a good part of the first
-     * layout when cold). The app calls it on the JavaFX thread while a notebook is being read. Call on the JavaFX
-     * thread.
+     * Lays out a small notebook once (markdown, code, a stream, a table, an image) in a throw-away scene styled
+     * like the app's, so that the first notebook opened does not pay for loading, initialising and first running the
+     * classes behind it: the list and its rows, RichTextFX's editor, the outputs and the app's style sheets (together
+     * most of a cold first layout). Web pages are warmed up by {@code HtmlView.warmUp()}, so that no page load is left
+     * running here. Nothing is sent to the server. The app calls it on the JavaFX thread while a
+     * notebook is being read, or before one is opened. Call on the JavaFX thread.
+     *
+     * @param client the client a real notebook would use (the view model needs one; the warm-up makes no request)
+     * @param style  styles the scene as the app's windows are
      */
-    public static void warmUp() {
-        CodeEditor editor = new CodeEditor();
-        editor.show("import math\nprint(math.pi)  # warm-up");
-        OutputsView outputs = new OutputsView();
-        JsonNodeFactory nodes =
-                JsonNodeFactory.instance;
-        ObjectNode stream = nodes.objectNode().put("output_type", "stream")
-                .put("name", "stdout").put("text", "warm-up\n");
-        ObjectNode table = nodes.objectNode().put("output_type", "execute_result");
-        table.putObject("data").put("text/html", "<table><thead><tr><th></th><th>a</th></tr></thead>"
-                + "<tbody><tr><th>0</th><td>1</td></tr></tbody></table>");
-        outputs.show(List.of(stream, table));
-        VBox root = new VBox(editor, outputs,
-                MarkdownRenderer.render("## warm-up\n\nSome *text*."));
-        new Scene(root, 400, 300);
-        root.applyCss();
-        root.layout();
+    public static void warmUp(io.quire.client.QuireClient client, java.util.function.Consumer<Scene> style) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        ObjectNode notebook = nodes.objectNode().put("nbformat", 4).put("nbformat_minor", 5);
+        notebook.putObject("metadata").putObject("language_info").put("name", "python");
+        var cells = notebook.putArray("cells");
+        cells.addObject().put("cell_type", "markdown").put("id", "warm-up-1").put("source",
+                "## Warm-up\n\nSome *text*, `code` and a [link](https://example.org).").putObject("metadata");
+        ObjectNode code = cells.addObject().put("cell_type", "code").put("id", "warm-up-2")
+                .put("source", "import math\nprint(math.pi)  # warm-up").put("execution_count", 1);
+        code.putObject("metadata");
+        var outputs = code.putArray("outputs");
+        outputs.addObject().put("output_type", "stream").put("name", "stdout").put("text", "3.14159\n");
+        ObjectNode table = outputs.addObject().put("output_type", "execute_result").put("execution_count", 1);
+        table.putObject("metadata");
+        table.putObject("data").put("text/plain", "   a\n0  1").put("text/html",
+                "<table><thead><tr><th></th><th>a</th></tr></thead><tbody><tr><th>0</th><td>1</td></tr></tbody></table>");
+        ObjectNode image = outputs.addObject().put("output_type", "display_data");
+        image.putObject("metadata");
+        image.putObject("data").put("text/plain", "<Figure>").put("image/png", WARM_UP_PNG);
+        io.quire.client.FileInfo file = new io.quire.client.FileInfo("warm-up", "warm-up.ipynb", "warm-up.ipynb",
+                io.quire.client.FileType.NOTEBOOK, java.util.Optional.empty(), java.time.Instant.EPOCH, false);
+        NotebookViewModel model = NotebookViewModel.builder(client, new NotebookDocument(file, notebook))
+                .background(command -> { }).ui(command -> { }).build();
+        try {
+            NotebookView view = new NotebookView(model);
+            Scene scene = new Scene(view, 800, 600);
+            style.accept(scene);
+            view.applyCss();
+            view.layout();
+        } finally {
+            model.close();
+        }
     }
+
+    /** A 2x2 PNG for {@link #warmUp}. */
+    private static final String WARM_UP_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf"
+            + "7gP9i18U1AAAAABJRU5ErkJggg==";
 
     /**
      * How many times a row of the list has rendered a cell (bound its editor and outputs) since this view was made;

@@ -119,6 +119,54 @@ class BigNotebookViewTest {
     }
 
     @Test
+    void firstLayout_rendersEachRowOnScreenOnce() throws Exception {
+        NotebookView view = show(model());
+        Parent flow = robot.lookup(".virtual-flow").query();
+        for (int i = 0; i < 5; i++) {
+            robot.interact(() -> {
+                flow.requestLayout();
+                view.layout();
+            });
+        }
+        // JavaFX lays rows out again with the item they show; that must not render the cell a second time
+        assertThat(view.renderedCells()).as("cells rendered for %d rows on screen", shownRows())
+                .isEqualTo(shownRows());
+    }
+
+    @Test
+    void warmUp_laysOutASmallNotebookStyledLikeTheApp_withoutARequest() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            exchange.sendResponseHeaders(500, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            QuireClient client = QuireClient.builder()
+                    .baseUrl(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/")).build();
+            List<Scene> styled = new ArrayList<>();
+            robot.interact(() -> NotebookView.warmUp(client, scene -> {
+                Theme.DARK.apply(scene);
+                styled.add(scene);
+            }));
+            assertThat(styled).as("scenes styled").hasSize(1);
+            Parent root = styled.get(0).getRoot();
+            assertThat(root).isInstanceOf(NotebookView.class);
+            assertThat(((NotebookView) root).renderedCells()).as("cells the warm-up rendered").isEqualTo(2);
+            assertThat(root.lookupAll(".html-table")).as("its table").hasSize(1);
+            assertThat(root.lookupAll(".output-image")).as("its image").hasSize(1);
+            assertThat(root.lookupAll(".markdown-cell")).as("its markdown cell").hasSize(1);
+            Thread.sleep(200); // a request sent from another thread would show up by now
+            assertThat(requests).as("requests to the server").hasValue(0);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void typing_touchesOnlyTheEditedCell_andRendersNoOtherCell() throws Exception {
         NotebookViewModel model = model();
         NotebookView view = show(model);
