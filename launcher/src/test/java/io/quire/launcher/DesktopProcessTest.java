@@ -129,6 +129,20 @@ class DesktopProcessTest {
     }
 
     @Test
+    void desktop_openAfterStart_opensOnceStartedAndTimesThatOpen() throws Exception {
+        Launch launch = quire("desktop", "--exit-after-first-screen", "--open-after-start",
+                notebook("a.ipynb").toString());
+        assertThat(launch.awaitExit()).as(launch.output()).isZero();
+        java.util.regex.Matcher times = java.util.regex.Pattern.compile(
+                "opened a\\.ipynb \\(1 cells\\): first screen (\\d+) ms after open, (\\d+) ms after launch")
+                .matcher(launch.output());
+        assertThat(times.find()).as(launch.output()).isTrue();
+        // opened a second or more after the start (the pause), so the open is not timed from the launch
+        assertThat(Long.parseLong(times.group(2)) - Long.parseLong(times.group(1))).as(launch.output())
+                .isGreaterThanOrEqualTo(1000);
+    }
+
+    @Test
     void aSecondLaunch_handsItsNotebookToTheRunningAppAndExits() throws Exception {
         Path a = notebook("a.ipynb");
         Path b = notebook("b.ipynb");
