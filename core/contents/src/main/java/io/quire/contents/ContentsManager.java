@@ -225,7 +225,8 @@ public interface ContentsManager {
      * nbformat 4 notebook that {@link #get} would return as the same JSON data (not necessarily byte for byte).
      *
      * @param path the notebook's API path
-     * @return the stored bytes, or empty when the backend has no verified copy (then use {@link #get})
+     * @return the stored bytes, or empty when the backend has no verified copy (then use {@link #get}); the array may
+     *         be shared with later calls: do not change it
      */
     default Optional<byte[]> storedNotebookJson(String path) {
         return Optional.empty();

@@ -184,17 +184,14 @@ public final class ContentsService {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a contents model", e);
         }
-        byte[] field = ",\"content\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] body = stored.get();
-        byte[] out = new byte[head.length - 1 + field.length + body.length + 1];
-        System.arraycopy(head, 0, out, 0, head.length - 1);
-        System.arraycopy(field, 0, out, head.length - 1, field.length);
-        System.arraycopy(body, 0, out, head.length - 1 + field.length, body.length);
-        out[out.length - 1] = '}';
-        response.header(HeaderNames.CONTENT_TYPE, "application/json");
-        response.send(out);
+        // the model's fields without the closing brace, the content field, the stored notebook, the closing brace
+        JsonBodies.okParts(response, java.util.Arrays.copyOf(head, head.length - 1), CONTENT_FIELD, stored.get(),
+                CLOSING_BRACE);
         return true;
     }
+
+    private static final byte[] CONTENT_FIELD = ",\"content\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] CLOSING_BRACE = {'}'};
 
     private static boolean flag(ServerRequest request, String name, boolean otherwise) {
         Optional<String> value = request.query().first(name).asOptional();

@@ -118,8 +118,7 @@ final class FilesService {
         if (stored.isEmpty()) {
             return false;
         }
-        response.header(HeaderNames.CONTENT_TYPE, "application/json");
-        response.send(stored.get());
+        JsonBodies.okParts(response, stored.get());
         return true;
     }
 

@@ -227,17 +227,27 @@ public final class FileContentsManager implements ContentsManager {
         String api = check(path);
         Path file = resolve(api);
         return io(api, () -> {
-            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            BasicFileAttributes before;
+            try {
+                before = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (java.nio.file.NoSuchFileException e) {
+                return Optional.<byte[]>empty(); // get() says what is wrong
+            }
+            if (!before.isRegularFile() || !notebooks.verified(file, before)) {
                 return Optional.<byte[]>empty();
             }
-            BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!notebooks.verified(file, before)) {
-                return Optional.<byte[]>empty();
+            Optional<byte[]> kept = notebooks.stored(file, before);
+            if (kept.isPresent()) {
+                return kept; // unchanged since it was read: nothing to read from disk
             }
             byte[] bytes = Files.readAllBytes(file);
             BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             // the file must not have changed while it was read
-            return notebooks.verified(file, after) && after.size() == bytes.length ? Optional.of(bytes) : Optional.<byte[]>empty();
+            if (!notebooks.verified(file, after) || after.size() != bytes.length) {
+                return Optional.<byte[]>empty();
+            }
+            notebooks.keepStored(file, after, bytes);
+            return Optional.of(bytes);
         });
     }
 

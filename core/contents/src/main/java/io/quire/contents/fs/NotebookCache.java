@@ -16,7 +16,9 @@ import java.util.Optional;
  * or by another program, makes it miss. Bounded by the total size of the cached files; least recently used entries
  * go first. The cached trees are shared: callers copy before changing them ({@code ContentModel} does). A notebook too
  * large to keep (over a quarter of the bound) is remembered without its tree, for {@link #verified} alone: so that
- * reading a large unchanged notebook again can send its stored bytes instead of parsing it again.
+ * reading a large unchanged notebook again can send its stored bytes instead of parsing it again. The stored bytes
+ * of a verified notebook up to a sixteenth of the bound are kept too, once read ({@link #keepStored}), so that
+ * sending an unchanged notebook again reads nothing from disk; they count against the bound.
  */
 final class NotebookCache {
     private record Stamp(long size, FileTime modified, Object fileKey) {
@@ -25,8 +27,11 @@ final class NotebookCache {
         }
     }
 
-    /** A cached notebook; {@code notebook} is null for one remembered only as verified (too large to keep). */
-    private record Entry(Stamp stamp, JsonNode notebook, long bytes, boolean storedAsRead) {
+    /**
+     * A cached notebook; {@code notebook} is null for one remembered only as verified (too large to keep),
+     * {@code stored} null until its stored bytes are kept; {@code bytes} is what the entry counts against the bound.
+     */
+    private record Entry(Stamp stamp, JsonNode notebook, byte[] stored, long bytes, boolean storedAsRead) {
     }
 
     /** What a tree-less entry counts against the bound. */
@@ -60,6 +65,34 @@ final class NotebookCache {
         Entry entry = entries.get(file);
         return entry != null && entry.storedAsRead() && attributes.fileKey() != null
                 && Objects.equals(entry.stamp(), Stamp.of(attributes));
+    }
+
+    /**
+     * The stored bytes of a verified notebook ({@link #verified}), if they are kept. The array is shared: callers
+     * must not change it.
+     */
+    synchronized Optional<byte[]> stored(Path file, BasicFileAttributes attributes) {
+        Entry entry = entries.get(file);
+        return entry != null && entry.stored() != null && entry.storedAsRead() && attributes.fileKey() != null
+                && Objects.equals(entry.stamp(), Stamp.of(attributes)) ? Optional.of(entry.stored())
+                : Optional.empty();
+    }
+
+    /**
+     * Keeps the stored bytes of a verified notebook just read, when they are small enough (up to a sixteenth of the
+     * bound) and the file is still as it was verified; otherwise does nothing. The array must not change afterwards.
+     *
+     * @param attributes the file's attributes after the bytes were read
+     */
+    synchronized void keepStored(Path file, BasicFileAttributes attributes, byte[] bytes) {
+        Entry entry = entries.get(file);
+        if (entry == null || entry.stored() != null || !entry.storedAsRead() || bytes.length > maxBytes / 16
+                || attributes.fileKey() == null || !Objects.equals(entry.stamp(), Stamp.of(attributes))
+                || attributes.size() != bytes.length) {
+            return;
+        }
+        remove(file);
+        add(file, new Entry(entry.stamp(), entry.notebook(), bytes, entry.bytes() + bytes.length, true));
     }
 
     /** Whether a notebook of this many bytes is kept with its tree ({@link #put} drops the tree of larger ones). */
@@ -97,8 +130,12 @@ final class NotebookCache {
         remove(file);
         boolean keepTree = keepsTree(bytes) && notebook != null;
         long counted = keepTree ? bytes : TREELESS_BYTES;
-        entries.put(file, new Entry(Stamp.of(attributes), keepTree ? notebook : null, counted, storedAsRead));
-        totalBytes += counted;
+        add(file, new Entry(Stamp.of(attributes), keepTree ? notebook : null, null, counted, storedAsRead));
+    }
+
+    private void add(Path file, Entry entry) {
+        entries.put(file, entry);
+        totalBytes += entry.bytes();
         for (Iterator<Map.Entry<Path, Entry>> it = entries.entrySet().iterator(); totalBytes > maxBytes && it.hasNext(); ) {
             totalBytes -= it.next().getValue().bytes();
             it.remove();

@@ -71,6 +71,58 @@ class NotebookCacheTest {
     }
 
     @Test
+    void storedNotebookJson_keepsTheBytesOfAnUnchangedNotebook_andRereadsAChangedOne() throws Exception {
+        FileContentsManager contents = FileContentsManager.create(root);
+        Path file = Files.writeString(root.resolve("n.ipynb"), notebook("one"));
+        contents.get("n.ipynb", GetOptions.defaults());
+
+        byte[] first = contents.storedNotebookJson("n.ipynb").orElseThrow();
+        byte[] again = contents.storedNotebookJson("n.ipynb").orElseThrow();
+        assertThat(again).as("the kept bytes, not a second read").isSameAs(first);
+        assertThat(new String(again, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(notebook("one"));
+
+        Files.writeString(file, notebook("two"));
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+        assertThat(contents.storedNotebookJson("n.ipynb")).as("changed on disk: not verified any more").isEmpty();
+        contents.get("n.ipynb", GetOptions.defaults());
+        assertThat(contents.storedNotebookJson("n.ipynb")).hasValueSatisfying(bytes -> assertThat(
+                new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(notebook("two")));
+        Files.delete(file);
+        assertThat(contents.storedNotebookJson("n.ipynb")).as("deleted").isEmpty();
+    }
+
+    @Test
+    void keepStored_countsTheBytesAgainstTheBound_andKeepsOnlySmallOnes() throws Exception {
+        NotebookCache cache = new NotebookCache(16 * 1024);
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        Path small = Files.writeString(root.resolve("s.ipynb"), notebook("s".repeat(600)));
+        Path large = Files.writeString(root.resolve("l.ipynb"), notebook("l".repeat(1500)));
+        var smallAttributes = Files.readAttributes(small, java.nio.file.attribute.BasicFileAttributes.class);
+        var largeAttributes = Files.readAttributes(large, java.nio.file.attribute.BasicFileAttributes.class);
+        cache.put(small, smallAttributes, mapper.readTree(small.toFile()), Files.size(small));
+        cache.put(large, largeAttributes, mapper.readTree(large.toFile()), Files.size(large));
+
+        cache.keepStored(large, largeAttributes, Files.readAllBytes(large)); // over a sixteenth of the bound
+        assertThat(cache.stored(large, largeAttributes)).as("too large to keep its bytes").isEmpty();
+        assertThat(cache.verified(large, largeAttributes)).isTrue();
+
+        byte[] smallBytes = Files.readAllBytes(small);
+        cache.keepStored(small, smallAttributes, smallBytes);
+        assertThat(cache.stored(small, smallAttributes)).hasValue(smallBytes);
+        assertThat(cache.get(small, smallAttributes)).as("the tree stays").isPresent();
+
+        // more notebooks with kept bytes push the least recently used ones out: the bound holds bytes and trees
+        for (int i = 0; i < 12; i++) {
+            Path other = Files.writeString(root.resolve("o" + i + ".ipynb"), notebook("o".repeat(600)));
+            var attributes = Files.readAttributes(other, java.nio.file.attribute.BasicFileAttributes.class);
+            cache.put(other, attributes, mapper.readTree(other.toFile()), Files.size(other));
+            cache.keepStored(other, attributes, Files.readAllBytes(other));
+        }
+        assertThat(cache.verified(small, smallAttributes)).as("evicted").isFalse();
+        assertThat(cache.stored(small, smallAttributes)).isEmpty();
+    }
+
+    @Test
     void notebook_isTheModelOfWhatGetReturns() throws Exception {
         FileContentsManager contents = FileContentsManager.create(root);
         Files.writeString(root.resolve("n.ipynb"), notebook("one"));
