@@ -9,7 +9,6 @@ import io.quire.contents.GetOptions;
 import io.quire.contents.SaveRequest;
 import io.quire.server.http.ApiException;
 import io.quire.server.http.JsonBodies;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Instant;
