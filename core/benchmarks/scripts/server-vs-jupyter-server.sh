@@ -4,6 +4,9 @@
 # GET/PUT are measured with wrk (a C load generator, Debian package 'wrk') when it is installed, else by ServerBench.
 # Needs: python3-jupyter-server, python3-ipykernel, a built tree (./mvnw -q package -DskipTests).
 # Usage: core/benchmarks/scripts/server-vs-jupyter-server.sh [SECONDS] [CONCURRENCY] [EXECUTES] [STARTS]
+# WARMUP (seconds, default 20): before the measured GET and PUT, each server gets this long of unmeasured GETs, then
+# of PUTs, with the same client (a server is measured warm: the JVM compiles its hot paths in its first ~20 s of
+# load; Jupyter Server gets the same warm-up). WARMUP=0 measures from a cold start.
 set -euo pipefail
 # Comparable runs: the server on its class-data-sharing archive, not the ahead-of-time cache whose first runs
 # record and then build it in the background (decision 0036).
@@ -54,8 +57,16 @@ bench="$java -cp core/benchmarks/target/quire-benchmarks.jar io.quire.benchmarks
 import json, sys
 json.dump({"type": "notebook", "format": "json", "content": json.load(open(sys.argv[1]))}, open(sys.argv[2], "w"))
 PY
+warmup=${WARMUP:-20}
 http_load() { # name base-url
     if command -v wrk >/dev/null; then
+        if [ "$warmup" -gt 0 ]; then
+            echo "warm-up: ${warmup}s of GET, ${warmup}s of PUT (not measured)"
+            wrk -t2 -c"$concurrency" -d"${warmup}s" -H "Authorization: token $token" "$2api/contents/big.ipynb" \
+                >/dev/null
+            BODY="$work/put.json" wrk -t2 -c"$concurrency" -d"${warmup}s" -s core/benchmarks/scripts/put-body.lua \
+                -H "Authorization: token $token" "$2api/contents/big.ipynb" >/dev/null
+        fi
         echo "GET x$concurrency (wrk):"
         wrk -t2 -c"$concurrency" -d"${seconds}s" --latency -H "Authorization: token $token" "$2api/contents/big.ipynb" \
             | grep -E 'Requests/sec|Transfer/sec|50%|99%|Non-2xx|Socket errors'

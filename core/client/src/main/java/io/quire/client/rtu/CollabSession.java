@@ -61,6 +61,10 @@ public final class CollabSession implements AutoCloseable {
     private ClientDocument document;
     private Connection connection;
     private boolean subscribing;
+    /** Told of lost and regained connections; null unless {@link #keepConnected} was called. */
+    private Consumer<Boolean> keeper;
+    private Duration keeperMaxWait;
+    private boolean reconnecting;
     private boolean closed;
     private String role = "";
     private String clientId = "";
@@ -346,6 +350,28 @@ public final class CollabSession implements AutoCloseable {
     }
 
     /**
+     * Reconnects by itself whenever the connection is lost (not after {@link #disconnect()} or {@link #close()}):
+     * tries again after 0.25 s, then waits twice as long after each failed try, up to {@code maxWait}, until it is
+     * subscribed again; then, as after {@link #reconnect()}, the missed deltas arrive and the delta in flight is sent
+     * again. Edits made meanwhile stay local and are sent once it is back. {@code connected} is told {@code false}
+     * when the connection is lost and {@code true} once subscribed again, on the session's event executor.
+     *
+     * @param maxWait   the longest wait between two tries
+     * @param connected told of each lost and regained connection
+     */
+    public void keepConnected(Duration maxWait, Consumer<Boolean> connected) {
+        Objects.requireNonNull(maxWait, "maxWait");
+        Objects.requireNonNull(connected, "connected");
+        if (maxWait.isNegative() || maxWait.isZero()) {
+            throw new IllegalArgumentException("maxWait must be positive, got " + maxWait);
+        }
+        synchronized (this) {
+            keeperMaxWait = maxWait;
+            keeper = connected;
+        }
+    }
+
+    /**
      * Connects again and subscribes from the last seq applied; the delta in flight is sent again.
      *
      * @param timeout how long to wait for the subscription
@@ -478,10 +504,83 @@ public final class CollabSession implements AutoCloseable {
         }
     }
 
-    private synchronized void dropped(Connection lost) {
-        if (connection == lost) {
+    private void dropped(Connection lost) {
+        Consumer<Boolean> told;
+        synchronized (this) {
+            if (connection != lost) {
+                return;
+            }
             connection = null;
             notifyAll();
+            if (keeper == null || closed || reconnecting) {
+                return; // nobody asked to keep it connected, or the keeper's own try failed: it tries again itself
+            }
+            reconnecting = true;
+            told = keeper;
+        }
+        events.execute(() -> told.accept(false));
+        Thread.ofVirtual().name("quire-rtu-reconnect-" + fileId).start(this::keepTrying);
+    }
+
+    private synchronized boolean reconnectingNow() {
+        return reconnecting;
+    }
+
+    /** Tries to connect and subscribe again until it is, the session is closed, or the caller reconnected it. */
+    private void keepTrying() {
+        Duration wait = Duration.ofMillis(250);
+        while (true) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                synchronized (this) {
+                    reconnecting = false;
+                }
+                return;
+            }
+            Consumer<Boolean> byCaller = null;
+            synchronized (this) {
+                if (closed || connection != null) {
+                    reconnecting = false; // closed, or connected again by the caller
+                    if (!closed) {
+                        byCaller = keeper;
+                    }
+                }
+            }
+            if (byCaller != null) {
+                Consumer<Boolean> told = byCaller;
+                events.execute(() -> told.accept(true));
+            }
+            if (!reconnectingNow()) {
+                return;
+            }
+            try {
+                connect();
+                awaitSubscribed(CONNECT_TIMEOUT);
+                Consumer<Boolean> told;
+                synchronized (this) {
+                    reconnecting = false;
+                    told = keeper;
+                }
+                events.execute(() -> told.accept(true));
+                return;
+            } catch (RtuException e) {
+                boolean stop;
+                synchronized (this) {
+                    stop = closed;
+                    if (stop) {
+                        reconnecting = false;
+                    }
+                }
+                if (stop) {
+                    return;
+                }
+                disconnect(); // a half-open try (connected, not subscribed): drop it before the next one
+                Duration doubled = wait.multipliedBy(2);
+                synchronized (this) {
+                    wait = doubled.compareTo(keeperMaxWait) > 0 ? keeperMaxWait : doubled;
+                }
+            }
         }
     }
 

@@ -1,0 +1,96 @@
+package io.quire.server.rtu;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of a local port, whose connections a test can cut as a network failure would
+ * (no close handshake on the proxied protocol), and which can refuse new ones for a while.
+ */
+final class CuttableProxy implements AutoCloseable {
+    private final ServerSocket listener;
+    private final int target;
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private volatile boolean refusing;
+
+    CuttableProxy(int target) throws IOException {
+        this.target = target;
+        listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().name("proxy-accept").start(this::accept);
+    }
+
+    /** @return the port to connect to instead of the target's */
+    int port() {
+        return listener.getLocalPort();
+    }
+
+    /** Closes every open connection, both sides. */
+    void cut() {
+        sockets.forEach(CuttableProxy::closeQuietly);
+        sockets.clear();
+    }
+
+    /** While true, connections are accepted and closed at once, as to a server that is down. */
+    void refuse(boolean value) {
+        refusing = value;
+    }
+
+    private void accept() {
+        while (!listener.isClosed()) {
+            Socket client;
+            try {
+                client = listener.accept();
+            } catch (IOException e) {
+                return;
+            }
+            if (refusing) {
+                closeQuietly(client);
+                continue;
+            }
+            Socket server = new Socket();
+            try {
+                server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), target));
+            } catch (IOException e) {
+                closeQuietly(client);
+                closeQuietly(server);
+                continue;
+            }
+            sockets.add(client);
+            sockets.add(server);
+            pump(client, server);
+            pump(server, client);
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread.ofVirtual().name("proxy-pump").start(() -> {
+            try {
+                from.getInputStream().transferTo(to.getOutputStream());
+            } catch (IOException e) {
+                // cut, or closed by either side
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+            }
+        });
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        cut();
+    }
+}
