@@ -80,6 +80,8 @@ public final class NotebookViewModel implements AutoCloseable {
     private static final java.util.regex.Pattern ANSI = java.util.regex.Pattern.compile("\u001b\\[[0-9;?]*[ -/]*[@-~]");
     private static final Duration KERNEL_REPLY = Duration.ofSeconds(30);
     private static final Duration LIVE_TIMEOUT = Duration.ofSeconds(10);
+    /** The longest wait between two tries to reconnect a live session. */
+    private static final Duration RECONNECT_MAX_WAIT = Duration.ofSeconds(5);
 
     private final QuireClient client;
     private FileInfo file;
@@ -562,6 +564,7 @@ public final class NotebookViewModel implements AutoCloseable {
                         return false;
                     }
                     live = session;
+                    keepLive(session);
                     liveMode.set(true);
                     long at = modifications;
                     boolean wasDirty = dirty.get();
@@ -602,6 +605,7 @@ public final class NotebookViewModel implements AutoCloseable {
         }
         CollabSession session = opened.session();
         live = session;
+        keepLive(session);
         opened.listen(this::onLive);
         liveMode.set(true);
         if (session.seq() != opened.seq() || session.hasOutstanding() || idsAdded) {
@@ -675,6 +679,27 @@ public final class NotebookViewModel implements AutoCloseable {
                 message.set("Outputs of " + cell.id() + " not sent: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * Reconnects the live session by itself when its connection is lost (a network failure, a server restarting or
+     * a node of a cluster going down behind its load balancer), and says so; edits made meanwhile stay in the session
+     * and are sent once it is back, and what others did meanwhile arrives then.
+     */
+    private void keepLive(CollabSession session) {
+        session.keepConnected(RECONNECT_MAX_WAIT, connected -> {
+            if (live != session) {
+                return; // left live mode meanwhile
+            }
+            if (connected) {
+                message.set("Connected again: live");
+                sendPresence();
+            } else {
+                collaborators.clear();
+                cells.forEach(cell -> cell.setCollaborators(List.of()));
+                message.set("Connection to the server lost: reconnecting. Edits are kept and sent once it is back.");
+            }
+        });
     }
 
     private void sendPresence() {

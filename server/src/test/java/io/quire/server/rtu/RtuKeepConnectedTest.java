@@ -11,6 +11,7 @@ import io.quire.server.ServerConfig;
 import io.quire.server.kernels.KernelBackend;
 import io.quire.server.v1.FileIds;
 import io.quire.testing.Await;
+import io.quire.testing.CuttableProxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.quire.server.rtu;
+package io.quire.testing;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,31 +12,45 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP proxy on 127.0.0.1 in front of a local port, whose connections a test can cut as a network failure would
  * (no close handshake on the proxied protocol), and which can refuse new ones for a while.
  */
-final class CuttableProxy implements AutoCloseable {
+public final class CuttableProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final int target;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean refusing;
 
-    CuttableProxy(int target) throws IOException {
+    /**
+     * Starts proxying.
+     *
+     * @param target the local port to forward to
+     * @throws IOException if no port can be opened
+     */
+    public CuttableProxy(int target) throws IOException {
         this.target = target;
         listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().name("proxy-accept").start(this::accept);
     }
 
-    /** @return the port to connect to instead of the target's */
-    int port() {
+    /**
+     * The port to connect to instead of the target's.
+     *
+     * @return the port
+     */
+    public int port() {
         return listener.getLocalPort();
     }
 
     /** Closes every open connection, both sides. */
-    void cut() {
+    public void cut() {
         sockets.forEach(CuttableProxy::closeQuietly);
         sockets.clear();
     }
 
-    /** While true, connections are accepted and closed at once, as to a server that is down. */
-    void refuse(boolean value) {
+    /**
+     * While true, connections are accepted and closed at once, as to a server that is down.
+     *
+     * @param value whether to refuse
+     */
+    public void refuse(boolean value) {
         refusing = value;
     }
 
