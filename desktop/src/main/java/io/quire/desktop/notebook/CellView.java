@@ -51,6 +51,7 @@ final class CellView extends ListCell<CellViewModel> {
     private final VBox body = new VBox(4);
     private final HBox row;
     private final HBox input = new HBox(6);
+    private final VBox gutter;
     private final Popup popup = new Popup();
     private final List<Runnable> unbind = new ArrayList<>();
     private boolean showing;
@@ -65,7 +66,7 @@ final class CellView extends ListCell<CellViewModel> {
         editor.editableProperty().bind(notebook.openingProperty().not()); // read-only until the rest arrives
         prompt.getStyleClass().add("cell-prompt");
         state.getStyleClass().add("cell-state");
-        VBox gutter = new VBox(2, prompt, state);
+        gutter = new VBox(2, prompt, state);
         gutter.getStyleClass().add("cell-gutter");
         markdown.getStyleClass().add("markdown-cell");
         HBox.setHgrow(body, Priority.ALWAYS);
@@ -115,6 +116,69 @@ final class CellView extends ListCell<CellViewModel> {
         InvalidationListener focusWhenEditing = observable -> focusIfEditing();
         notebook.modeProperty().addListener(focusWhenEditing);
         notebook.selectedIndexProperty().addListener(focusWhenEditing);
+        InvalidationListener selection = observable -> showSelection();
+        notebook.selectedIndexProperty().addListener(selection);
+        notebook.selectionAnchorProperty().addListener(selection);
+        indexProperty().addListener(selection);
+        // Shift+click extends the selection (a plain click selects the cell, as the list does)
+        addEventFilter(javafx.scene.input.MouseEvent.MOUSE_PRESSED, event -> {
+            if (event.isShiftDown() && event.getButton() == MouseButton.PRIMARY && getItem() != null) {
+                notebook.extendSelection(getIndex());
+                event.consume();
+            }
+        });
+        dragToMove(gutter);
+    }
+
+    /** The data format of a cell being dragged: its index in this notebook. */
+    private static final javafx.scene.input.DataFormat DRAGGED_CELL =
+            new javafx.scene.input.DataFormat("application/x-quire-cell-index");
+
+    /**
+     * Dragging a cell by its gutter (left of the editor) onto another cell moves it there (the editor's own drag
+     * selects text).
+     */
+    private void dragToMove(Region handle) {
+        handle.setOnDragDetected(event -> {
+            if (getItem() == null || notebook.openingProperty().get()) {
+                return;
+            }
+            javafx.scene.input.Dragboard board = startDragAndDrop(javafx.scene.input.TransferMode.MOVE);
+            javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();
+            content.put(DRAGGED_CELL, getIndex());
+            board.setContent(content);
+            event.consume();
+        });
+        setOnDragOver(event -> {
+            if (dropFrom(event).isPresent()) {
+                event.acceptTransferModes(javafx.scene.input.TransferMode.MOVE);
+                event.consume();
+            }
+        });
+        setOnDragDropped(event -> {
+            java.util.Optional<Integer> from = dropFrom(event);
+            from.ifPresent(index -> notebook.move(index, getIndex()));
+            event.setDropCompleted(from.isPresent());
+            event.consume();
+        });
+    }
+
+    /** The index of the cell dragged onto this one, when it is another cell of the same notebook. */
+    private java.util.Optional<Integer> dropFrom(javafx.scene.input.DragEvent event) {
+        if (getItem() == null || !(event.getGestureSource() instanceof CellView source)
+                || source.notebook != notebook || !event.getDragboard().hasContent(DRAGGED_CELL)
+                || !(event.getDragboard().getContent(DRAGGED_CELL) instanceof Integer index) || index == getIndex()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(index);
+    }
+
+    private static final javafx.css.PseudoClass IN_SELECTION = javafx.css.PseudoClass.getPseudoClass("in-selection");
+
+    /** Marks the row when its cell is one of several selected. */
+    private void showSelection() {
+        boolean several = notebook.selectionAnchorProperty().get() != notebook.selectedIndexProperty().get();
+        pseudoClassStateChanged(IN_SELECTION, several && getIndex() >= 0 && notebook.isSelected(getIndex()));
     }
 
     @Override

@@ -20,6 +20,8 @@ public enum Key {
     C,
     /** Letter D. */
     D,
+    /** Letter H (the keyboard shortcuts). */
+    H,
     /** Letter J (down, as in Jupyter). */
     J,
     /** Letter K (up, as in Jupyter). */

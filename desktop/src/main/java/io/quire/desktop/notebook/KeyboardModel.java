@@ -1,5 +1,6 @@
 package io.quire.desktop.notebook;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -11,7 +12,48 @@ import java.util.Optional;
  * thread-safe; the UI thread owns it.
  */
 public final class KeyboardModel {
+    /**
+     * A keyboard shortcut as the cheat sheet (H) lists it.
+     *
+     * @param mode   where it works: "Command", "Edit" or "Both"
+     * @param keys   the keys, as written on the sheet
+     * @param action what it does
+     */
+    public record Shortcut(String mode, String keys, String action) {
+    }
+
+    private static final List<Shortcut> SHORTCUTS = List.of(
+            new Shortcut("Both", "Shift+Enter", "run the selected cells, select the next"),
+            new Shortcut("Both", "Ctrl+Enter", "run the selected cells"),
+            new Shortcut("Both", "Alt+Enter", "run the selected cells, insert a cell below"),
+            new Shortcut("Both", "Ctrl+S", "save"),
+            new Shortcut("Edit", "Esc", "command mode"),
+            new Shortcut("Edit", "Tab / Shift+Tab", "complete / inspect (from the kernel)"),
+            new Shortcut("Command", "Enter", "edit the cell"),
+            new Shortcut("Command", "Up / K, Down / J", "select the cell above / below"),
+            new Shortcut("Command", "Shift+Up / Shift+K, Shift+Down / Shift+J", "extend the selection"),
+            new Shortcut("Command", "Shift+click", "extend the selection to a cell"),
+            new Shortcut("Command", "Ctrl+A", "select every cell"),
+            new Shortcut("Command", "A / B", "insert a cell above / below"),
+            new Shortcut("Command", "D D", "delete the selected cells"),
+            new Shortcut("Command", "Z", "bring back the cells deleted last"),
+            new Shortcut("Command", "C / X / V", "copy / cut / paste cells below"),
+            new Shortcut("Command", "Y / M / R", "code / markdown / raw cell"),
+            new Shortcut("Command", "drag a cell by its left margin", "move it"),
+            new Shortcut("Command", "H", "these shortcuts"),
+            new Shortcut("Both", "Ctrl+Shift+L", "light / dark theme"),
+            new Shortcut("Both", "Ctrl+plus / Ctrl+minus / Ctrl+0", "larger / smaller / default text"));
+
     private boolean deleteArmed;
+
+    /**
+     * The shortcuts, for the cheat sheet (H).
+     *
+     * @return the shortcuts, in the sheet's order
+     */
+    public static List<Shortcut> shortcuts() {
+        return SHORTCUTS;
+    }
 
     /**
      * Interprets a key stroke.
@@ -32,7 +74,7 @@ public final class KeyboardModel {
         return switch (mode) {
             case EDIT -> stroke.key() == Key.ESCAPE && stroke.noModifiers()
                     ? Optional.of(NotebookCommand.LEAVE_EDIT) : Optional.empty();
-            case COMMAND -> stroke.noModifiers() ? command(stroke.key(), armed) : Optional.empty();
+            case COMMAND -> stroke.noModifiers() ? command(stroke.key(), armed) : withModifiers(stroke);
         };
     }
 
@@ -63,6 +105,21 @@ public final class KeyboardModel {
         return Optional.empty();
     }
 
+    /** Command mode with modifiers: Shift+Up/Down (or K/J) extend the selection, Ctrl+A selects every cell. */
+    private static Optional<NotebookCommand> withModifiers(KeyStroke stroke) {
+        if (stroke.shift() && !stroke.ctrl() && !stroke.alt()) {
+            return switch (stroke.key()) {
+                case UP, K -> Optional.of(NotebookCommand.EXTEND_SELECTION_UP);
+                case DOWN, J -> Optional.of(NotebookCommand.EXTEND_SELECTION_DOWN);
+                default -> Optional.empty();
+            };
+        }
+        if (stroke.ctrl() && !stroke.shift() && !stroke.alt() && stroke.key() == Key.A) {
+            return Optional.of(NotebookCommand.SELECT_ALL);
+        }
+        return Optional.empty();
+    }
+
     private Optional<NotebookCommand> command(Key key, boolean armed) {
         NotebookCommand command = switch (key) {
             case ENTER -> NotebookCommand.EDIT;
@@ -82,6 +139,7 @@ public final class KeyboardModel {
             case X -> NotebookCommand.CUT;
             case V -> NotebookCommand.PASTE_BELOW;
             case Z -> NotebookCommand.UNDO_DELETE;
+            case H -> NotebookCommand.SHOW_SHORTCUTS;
             case UP, K -> NotebookCommand.SELECT_PREVIOUS;
             case DOWN, J -> NotebookCommand.SELECT_NEXT;
             case ESCAPE, S, OTHER -> null;

@@ -2,7 +2,7 @@ package io.quire.desktop.notebook;
 
 /** What a key (or a toolbar button) asks the notebook to do. */
 public enum NotebookCommand {
-    /** Run the selected cell and select the next one (a new code cell at the end); Shift+Enter. */
+    /** Run the selected cells and select the next one (a new code cell at the end); Shift+Enter. */
     RUN_AND_ADVANCE,
     /** Run the selected cell and stay on it; Ctrl+Enter. */
     RUN,
@@ -16,7 +16,7 @@ public enum NotebookCommand {
     INSERT_ABOVE,
     /** Insert a code cell below; B. */
     INSERT_BELOW,
-    /** Delete the selected cell; D D. */
+    /** Delete the selected cells; D D. */
     DELETE,
     /** Make the selected cell a code cell; Y. */
     TO_CODE,
@@ -24,22 +24,30 @@ public enum NotebookCommand {
     TO_MARKDOWN,
     /** Make the selected cell a raw cell; R. */
     TO_RAW,
-    /** Copy the selected cell; C. */
+    /** Copy the selected cells; C. */
     COPY,
-    /** Cut the selected cell; X. */
+    /** Cut the selected cells; X. */
     CUT,
-    /** Paste the copied cell below; V. */
+    /** Paste the copied cells below the selection; V. */
     PASTE_BELOW,
-    /** Bring back the last deleted cell; Z. */
+    /** Bring back the cells deleted last; Z. */
     UNDO_DELETE,
     /** Select the cell above; Up or K. */
     SELECT_PREVIOUS,
     /** Select the cell below; Down or J. */
     SELECT_NEXT,
-    /** Save the notebook; Ctrl+S. */
-    /** Move the selected cell one up (toolbar). */
+    /** Extend the selection to the cell above; Shift+Up or Shift+K. */
+    EXTEND_SELECTION_UP,
+    /** Extend the selection to the cell below; Shift+Down or Shift+J. */
+    EXTEND_SELECTION_DOWN,
+    /** Select every cell; Ctrl+A in command mode. */
+    SELECT_ALL,
+    /** Move the selected cells one up (toolbar, or dragging). */
     MOVE_UP,
-    /** Move the selected cell one down (toolbar). */
+    /** Move the selected cells one down (toolbar, or dragging). */
     MOVE_DOWN,
+    /** Show the keyboard shortcuts; H. */
+    SHOW_SHORTCUTS,
+    /** Save the notebook; Ctrl+S. */
     SAVE
 }

@@ -66,6 +66,11 @@ public final class NotebookView extends BorderPane {
             }
         });
         pseudoMode(notebook.modeProperty().get());
+        notebook.shortcutsShownProperty().addListener((property, was, shown) -> {
+            if (shown) {
+                showShortcuts();
+            }
+        });
         list.addEventFilter(KeyEvent.KEY_PRESSED, this::keyPressed);
         list.addEventFilter(KeyEvent.KEY_TYPED, event -> {
             if (notebook.modeProperty().get() == Mode.COMMAND) {
@@ -154,6 +159,31 @@ public final class NotebookView extends BorderPane {
      */
     long renderedCells() {
         return renders.sum();
+    }
+
+    /** The keyboard cheat sheet (H): a window listing {@link KeyboardModel#shortcuts()}; closing it tells the model. */
+    private void showShortcuts() {
+        javafx.scene.layout.GridPane grid = new javafx.scene.layout.GridPane();
+        grid.setHgap(16);
+        grid.setVgap(4);
+        grid.getStyleClass().add("shortcuts");
+        int row = 0;
+        for (KeyboardModel.Shortcut shortcut : KeyboardModel.shortcuts()) {
+            Label keys = new Label(shortcut.keys());
+            keys.getStyleClass().add("mono");
+            grid.addRow(row++, new Label(shortcut.mode()), keys, new Label(shortcut.action()));
+        }
+        javafx.scene.control.Alert sheet = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.NONE,
+                "", javafx.scene.control.ButtonType.CLOSE);
+        sheet.setTitle("Keyboard shortcuts");
+        sheet.setHeaderText("Keyboard shortcuts");
+        sheet.getDialogPane().setContent(grid);
+        sheet.getDialogPane().setId("shortcuts");
+        if (getScene() != null && getScene().getWindow() != null) {
+            sheet.initOwner(getScene().getWindow());
+        }
+        sheet.setOnHidden(event -> notebook.hideShortcuts());
+        sheet.show();
     }
 
     private void pseudoMode(Mode mode) {

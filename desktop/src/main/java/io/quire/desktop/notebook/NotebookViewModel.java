@@ -100,15 +100,19 @@ public final class NotebookViewModel implements AutoCloseable {
     private final ObservableList<CellViewModel> cells = FXCollections.observableArrayList();
     private final ObservableList<CellViewModel> readOnlyCells = FXCollections.unmodifiableObservableList(cells);
     private final SimpleIntegerProperty selected = new SimpleIntegerProperty(0);
+    /** The other end of the selected range of cells; equal to {@link #selected} when one cell is selected. */
+    private final SimpleIntegerProperty anchor = new SimpleIntegerProperty(0);
+    private final SimpleBooleanProperty shortcutsShown = new SimpleBooleanProperty(false);
     private final SimpleObjectProperty<Mode> mode = new SimpleObjectProperty<>(Mode.COMMAND);
     private final SimpleBooleanProperty dirty = new SimpleBooleanProperty(false);
     private final SimpleStringProperty message = new SimpleStringProperty("");
     private final SimpleIntegerProperty fileChanged = new SimpleIntegerProperty(0);
-    private final Deque<Deleted> deleted = new ArrayDeque<>();
+    /** Deleted cells, a batch per deletion (several when a range was selected), for Z. */
+    private final Deque<List<Deleted>> deleted = new ArrayDeque<>();
     private final Map<String, Instant> started = new HashMap<>();
     /** When each cell was queued: the elapsed time of a cell that finished before a poll saw it running. */
     private final Map<String, Instant> queuedAt = new java.util.concurrent.ConcurrentHashMap<>();
-    private Optional<ObjectNode> clipboard = Optional.empty();
+    private List<ObjectNode> clipboard = List.of();
     private long modifications;
     private boolean idsAdded;
     /** The live session, or null while the notebook is edited as a file. */
@@ -375,9 +379,74 @@ public final class NotebookViewModel implements AutoCloseable {
     public void select(int index) {
         int before = selected.get();
         selected.set(Math.max(0, Math.min(index, cells.size() - 1)));
+        anchor.set(selected.get());
         if (live != null && before != selected.get()) {
             sendPresence();
         }
+    }
+
+    /**
+     * Extends the selection to a cell (Shift+click, Shift+Up/Down): the cells from the selection's anchor to it are
+     * selected, and it becomes the active one.
+     *
+     * @param index the cell's index; out-of-range values are clamped
+     */
+    public void extendSelection(int index) {
+        int before = selected.get();
+        selected.set(Math.max(0, Math.min(index, cells.size() - 1)));
+        if (live != null && before != selected.get()) {
+            sendPresence();
+        }
+    }
+
+    /**
+     * The other end of the selected range (the active cell is {@link #selectedIndexProperty()}); equal to it when one
+     * cell is selected.
+     *
+     * @return the property
+     */
+    public ReadOnlyIntegerProperty selectionAnchorProperty() {
+        return anchor;
+    }
+
+    /**
+     * Whether a cell is in the selected range.
+     *
+     * @param index the cell's index
+     * @return true for the selected cells
+     */
+    public boolean isSelected(int index) {
+        return index >= first() && index <= last();
+    }
+
+    /** @return the index of the first selected cell */
+    private int first() {
+        return Math.max(0, Math.min(Math.min(anchor.get(), selected.get()), cells.size() - 1));
+    }
+
+    /** @return the index of the last selected cell */
+    private int last() {
+        return Math.max(0, Math.min(Math.max(anchor.get(), selected.get()), cells.size() - 1));
+    }
+
+    /** @return the selected cells, in order */
+    private List<CellViewModel> selection() {
+        return cells.isEmpty() ? List.of() : List.copyOf(cells.subList(first(), last() + 1));
+    }
+
+    /**
+     * Whether the keyboard shortcuts should be shown (H in command mode); the view shows them and calls
+     * {@link #hideShortcuts()} when they are closed.
+     *
+     * @return the property
+     */
+    public ReadOnlyBooleanProperty shortcutsShownProperty() {
+        return shortcutsShown;
+    }
+
+    /** The shortcuts were closed. */
+    public void hideShortcuts() {
+        shortcutsShown.set(false);
     }
 
     /**
@@ -428,62 +497,127 @@ public final class NotebookViewModel implements AutoCloseable {
         Objects.requireNonNull(command, "command");
         int index = selected.get();
         boolean readOnly = switch (command) {
-            case EDIT, LEAVE_EDIT, COPY, SELECT_PREVIOUS, SELECT_NEXT -> true;
+            case EDIT, LEAVE_EDIT, COPY, SELECT_PREVIOUS, SELECT_NEXT, EXTEND_SELECTION_UP, EXTEND_SELECTION_DOWN,
+                    SELECT_ALL, SHOW_SHORTCUTS -> true;
             default -> false;
         };
         if (!readOnly && stillOpening()) {
             return;
         }
+        int first = first();
+        int last = last();
         switch (command) {
             case RUN_AND_ADVANCE -> {
-                run(selectedCell());
-                if (index == cells.size() - 1) {
-                    insert(index + 1, CellViewModel.empty(ids.get(), CellType.CODE));
+                runCells(selection());
+                if (last == cells.size() - 1) {
+                    insert(last + 1, CellViewModel.empty(ids.get(), CellType.CODE));
                     mode.set(Mode.EDIT);
                 } else {
-                    select(index + 1);
+                    select(last + 1);
                     mode.set(Mode.COMMAND);
                 }
             }
             case RUN -> {
-                run(selectedCell());
+                runCells(selection());
                 mode.set(Mode.COMMAND);
             }
             case RUN_AND_INSERT_BELOW -> {
-                run(selectedCell());
-                insert(index + 1, CellViewModel.empty(ids.get(), CellType.CODE));
+                runCells(selection());
+                insert(last + 1, CellViewModel.empty(ids.get(), CellType.CODE));
                 mode.set(Mode.EDIT);
             }
             case EDIT -> {
+                select(index);
                 selectedCell().renderedProperty().set(false);
                 mode.set(Mode.EDIT);
             }
             case LEAVE_EDIT -> mode.set(Mode.COMMAND);
-            case INSERT_ABOVE -> insert(index, CellViewModel.empty(ids.get(), CellType.CODE));
-            case INSERT_BELOW -> insert(index + 1, CellViewModel.empty(ids.get(), CellType.CODE));
-            case DELETE -> delete(index);
-            case TO_CODE -> changeType(selectedCell(), CellType.CODE);
-            case TO_MARKDOWN -> changeType(selectedCell(), CellType.MARKDOWN);
-            case TO_RAW -> changeType(selectedCell(), CellType.RAW);
-            case COPY -> clipboard = Optional.of(selectedCell().toJson());
+            case INSERT_ABOVE -> insert(first, CellViewModel.empty(ids.get(), CellType.CODE));
+            case INSERT_BELOW -> insert(last + 1, CellViewModel.empty(ids.get(), CellType.CODE));
+            case DELETE -> delete(first, last);
+            case TO_CODE -> selection().forEach(cell -> changeType(cell, CellType.CODE));
+            case TO_MARKDOWN -> selection().forEach(cell -> changeType(cell, CellType.MARKDOWN));
+            case TO_RAW -> selection().forEach(cell -> changeType(cell, CellType.RAW));
+            case COPY -> clipboard = selection().stream().map(CellViewModel::toJson).toList();
             case CUT -> {
-                clipboard = Optional.of(selectedCell().toJson());
-                delete(index);
+                clipboard = selection().stream().map(CellViewModel::toJson).toList();
+                delete(first, last);
             }
-            case PASTE_BELOW -> clipboard.flatMap(json -> CellViewModel.read(json, ids.get()))
-                    .ifPresent(cell -> insert(index + 1, cell));
+            case PASTE_BELOW -> {
+                int at = last + 1;
+                for (ObjectNode json : clipboard) {
+                    Optional<CellViewModel> cell = CellViewModel.read(json, ids.get());
+                    if (cell.isPresent()) {
+                        insert(at++, cell.get());
+                    }
+                }
+                if (at > last + 1) {
+                    anchor.set(last + 1); // the pasted cells stay selected
+                }
+            }
             case UNDO_DELETE -> {
                 if (!deleted.isEmpty()) {
-                    Deleted last = deleted.pop();
-                    insert(Math.min(last.index(), cells.size()), last.cell());
+                    List<Deleted> batch = deleted.pop();
+                    for (Deleted cell : batch) {
+                        insert(Math.min(cell.index(), cells.size()), cell.cell());
+                    }
+                    anchor.set(Math.min(batch.get(0).index(), cells.size() - 1));
                 }
             }
             case SELECT_PREVIOUS -> select(index - 1);
             case SELECT_NEXT -> select(index + 1);
-            case MOVE_UP -> move(index, index - 1);
-            case MOVE_DOWN -> move(index, index + 1);
+            case EXTEND_SELECTION_UP -> extendSelection(index - 1);
+            case EXTEND_SELECTION_DOWN -> extendSelection(index + 1);
+            case SELECT_ALL -> {
+                anchor.set(0);
+                extendSelection(cells.size() - 1);
+            }
+            case MOVE_UP -> moveSelection(-1);
+            case MOVE_DOWN -> moveSelection(1);
+            case SHOW_SHORTCUTS -> shortcutsShown.set(true);
             case SAVE -> save();
         }
+    }
+
+    /** Moves the selected cells one up ({@code -1}) or down ({@code 1}) as a block; they stay selected. */
+    private void moveSelection(int step) {
+        int first = first();
+        int last = last();
+        if (step < 0 ? first == 0 : last == cells.size() - 1) {
+            return;
+        }
+        boolean forward = anchor.get() <= selected.get();
+        // the neighbour crosses the block: one move, whatever the block's size
+        if (step < 0) {
+            move(first - 1, last);
+        } else {
+            move(last + 1, first);
+        }
+        anchor.set(forward ? first + step : last + step);
+        extendSelection(forward ? last + step : first + step);
+    }
+
+    /** Runs the cells in order: markdown is rendered, code runs on the kernel one cell after the other. */
+    private CompletableFuture<Void> runCells(List<CellViewModel> targets) {
+        if (targets.size() == 1) {
+            return run(targets.get(0));
+        }
+        targets.stream().filter(cell -> cell.typeProperty().get() == CellType.MARKDOWN)
+                .forEach(cell -> cell.renderedProperty().set(true));
+        List<CellViewModel> code = targets.stream().filter(cell -> cell.typeProperty().get() == CellType.CODE)
+                .toList();
+        if (code.isEmpty() || stillOpening()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (runs == Runs.KERNEL_CHANNELS) {
+            return overChannels(code);
+        }
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (CellViewModel cell : code) {
+            chain = chain.thenCompose(done -> CompletableFuture.supplyAsync(() -> run(cell), ui)
+                    .thenCompose(run -> run));
+        }
+        return chain;
     }
 
     /**
@@ -518,12 +652,19 @@ public final class NotebookViewModel implements AutoCloseable {
         }
     }
 
-    private void delete(int index) {
-        CellViewModel removed = cells.remove(index);
-        deleted.push(new Deleted(index, removed));
-        if (sending()) {
-            send(header -> new Delta.DeleteCell(header, removed.id()));
+    /** Deletes the cells from {@code first} to {@code last}; Z brings them back together. */
+    private void delete(int first, int last) {
+        List<Deleted> batch = new ArrayList<>();
+        for (int index = first; index <= last; index++) {
+            batch.add(new Deleted(index, cells.get(index)));
         }
+        for (int index = last; index >= first; index--) {
+            CellViewModel removed = cells.remove(index);
+            if (sending()) {
+                send(header -> new Delta.DeleteCell(header, removed.id()));
+            }
+        }
+        deleted.push(batch);
         if (cells.isEmpty()) {
             CellViewModel fresh = CellViewModel.empty(ids.get(), CellType.CODE);
             watch(fresh);
@@ -532,7 +673,7 @@ public final class NotebookViewModel implements AutoCloseable {
                 sendInsert(0, fresh);
             }
         }
-        select(Math.min(index, cells.size() - 1));
+        select(Math.min(first, cells.size() - 1));
         changed();
     }
 

@@ -23,6 +23,23 @@ class KeyboardModelTest {
     }
 
     @Test
+    void shiftArrowsExtendTheSelection_ctrlASelectsAll_hShowsTheShortcuts_inCommandModeOnly() {
+        for (Key key : new Key[] {Key.UP, Key.K}) {
+            assertThat(keys.press(Mode.COMMAND, KeyStroke.shift(key))).contains(NotebookCommand.EXTEND_SELECTION_UP);
+            assertThat(keys.press(Mode.EDIT, KeyStroke.shift(key))).isEmpty();
+        }
+        for (Key key : new Key[] {Key.DOWN, Key.J}) {
+            assertThat(keys.press(Mode.COMMAND, KeyStroke.shift(key)))
+                    .contains(NotebookCommand.EXTEND_SELECTION_DOWN);
+        }
+        assertThat(keys.press(Mode.COMMAND, KeyStroke.ctrl(Key.A))).contains(NotebookCommand.SELECT_ALL);
+        assertThat(keys.press(Mode.EDIT, KeyStroke.ctrl(Key.A))).as("selects text in the editor").isEmpty();
+        assertThat(command(Key.H)).contains(NotebookCommand.SHOW_SHORTCUTS);
+        assertThat(keys.press(Mode.EDIT, KeyStroke.plain(Key.H))).isEmpty();
+        assertThat(keys.press(Mode.COMMAND, KeyStroke.shift(Key.A))).isEmpty();
+    }
+
+    @Test
     void enterEdits_andEscapeLeavesEditMode() {
         assertThat(command(Key.ENTER)).contains(NotebookCommand.EDIT);
         assertThat(keys.press(Mode.EDIT, KeyStroke.plain(Key.ESCAPE))).contains(NotebookCommand.LEAVE_EDIT);
@@ -72,7 +89,7 @@ class KeyboardModelTest {
 
     @Test
     void modifiedLetters_areNotCellCommands() {
-        assertThat(keys.press(Mode.COMMAND, KeyStroke.ctrl(Key.A))).isEmpty();
+        assertThat(keys.press(Mode.COMMAND, KeyStroke.ctrl(Key.B))).isEmpty();
         assertThat(keys.press(Mode.COMMAND, KeyStroke.shift(Key.M))).isEmpty();
         assertThat(keys.press(Mode.COMMAND, new KeyStroke(Key.ENTER, true, true, false))).isEmpty();
     }

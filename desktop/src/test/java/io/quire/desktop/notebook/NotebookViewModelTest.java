@@ -223,6 +223,118 @@ class NotebookViewModelTest {
                 .containsExactly("# Title", "raw", "x = 1\nx");
     }
 
+    private static final String FIVE_CELLS = """
+            {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+             "cells": [
+              {"id": "a", "cell_type": "code", "source": "a", "metadata": {}, "execution_count": null, "outputs": []},
+              {"id": "b", "cell_type": "code", "source": "b", "metadata": {}, "execution_count": null, "outputs": []},
+              {"id": "c", "cell_type": "code", "source": "c", "metadata": {}, "execution_count": null, "outputs": []},
+              {"id": "d", "cell_type": "code", "source": "d", "metadata": {}, "execution_count": null, "outputs": []},
+              {"id": "e", "cell_type": "code", "source": "e", "metadata": {}, "execution_count": null, "outputs": []}
+             ]}
+            """;
+
+    private static java.util.List<String> ids(NotebookViewModel notebook) {
+        return notebook.cells().stream().map(CellViewModel::id).toList();
+    }
+
+    private static java.util.List<String> selected(NotebookViewModel notebook) {
+        return java.util.stream.IntStream.range(0, notebook.cells().size()).filter(notebook::isSelected)
+                .mapToObj(index -> notebook.cells().get(index).id()).toList();
+    }
+
+    @Test
+    void shiftArrows_extendTheSelection_andAPlainArrowCollapsesIt() throws Exception {
+        NotebookViewModel notebook = open(FIVE_CELLS);
+        notebook.select(1);
+        notebook.perform(NotebookCommand.EXTEND_SELECTION_DOWN);
+        notebook.perform(NotebookCommand.EXTEND_SELECTION_DOWN);
+        assertThat(selected(notebook)).containsExactly("b", "c", "d");
+        assertThat(notebook.selectedCell().id()).as("the active cell").isEqualTo("d");
+        notebook.perform(NotebookCommand.EXTEND_SELECTION_UP);
+        assertThat(selected(notebook)).containsExactly("b", "c");
+        notebook.extendSelection(0); // Shift+click above the anchor
+        assertThat(selected(notebook)).containsExactly("a", "b");
+        notebook.perform(NotebookCommand.SELECT_NEXT);
+        assertThat(selected(notebook)).containsExactly("b");
+        notebook.perform(NotebookCommand.SELECT_ALL);
+        assertThat(selected(notebook)).containsExactly("a", "b", "c", "d", "e");
+    }
+
+    @Test
+    void deletingARange_thenZ_bringsTheCellsBackTogetherInPlace() throws Exception {
+        NotebookViewModel notebook = open(FIVE_CELLS);
+        notebook.select(1);
+        notebook.extendSelection(3);
+        notebook.perform(NotebookCommand.DELETE);
+        assertThat(ids(notebook)).containsExactly("a", "e");
+        assertThat(notebook.selectedCell().id()).isEqualTo("e");
+        notebook.perform(NotebookCommand.UNDO_DELETE);
+        assertThat(ids(notebook)).containsExactly("a", "b", "c", "d", "e");
+        assertThat(selected(notebook)).containsExactly("b", "c", "d");
+    }
+
+    @Test
+    void copyCutPasteAndTypeChanges_applyToTheWholeRange() throws Exception {
+        NotebookViewModel notebook = open(FIVE_CELLS);
+        notebook.select(0);
+        notebook.extendSelection(1);
+        notebook.perform(NotebookCommand.TO_MARKDOWN);
+        assertThat(notebook.cells().subList(0, 2)).allSatisfy(cell ->
+                assertThat(cell.typeProperty().get()).isEqualTo(CellType.MARKDOWN));
+        assertThat(notebook.cells().get(2).typeProperty().get()).isEqualTo(CellType.CODE);
+
+        notebook.perform(NotebookCommand.CUT);
+        assertThat(ids(notebook)).containsExactly("c", "d", "e");
+        notebook.select(2);
+        notebook.perform(NotebookCommand.PASTE_BELOW);
+        assertThat(ids(notebook)).hasSize(5).startsWith("c", "d", "e");
+        assertThat(notebook.cells().subList(3, 5)).extracting(cell -> cell.sourceProperty().get())
+                .containsExactly("a", "b");
+        assertThat(selected(notebook)).as("the pasted cells").hasSize(2)
+                .containsExactlyElementsOf(ids(notebook).subList(3, 5));
+
+        notebook.select(0);
+        notebook.extendSelection(1);
+        notebook.perform(NotebookCommand.COPY);
+        notebook.select(4);
+        notebook.perform(NotebookCommand.PASTE_BELOW);
+        assertThat(notebook.cells()).extracting(cell -> cell.sourceProperty().get())
+                .containsExactly("c", "d", "e", "a", "b", "c", "d");
+    }
+
+    @Test
+    void movingARange_movesItAsABlock_andKeepsItSelected() throws Exception {
+        NotebookViewModel notebook = open(FIVE_CELLS);
+        notebook.select(1);
+        notebook.extendSelection(2);
+        notebook.perform(NotebookCommand.MOVE_UP);
+        assertThat(ids(notebook)).containsExactly("b", "c", "a", "d", "e");
+        assertThat(selected(notebook)).containsExactly("b", "c");
+        notebook.perform(NotebookCommand.MOVE_UP);
+        assertThat(ids(notebook)).as("already at the top").containsExactly("b", "c", "a", "d", "e");
+        notebook.perform(NotebookCommand.MOVE_DOWN);
+        notebook.perform(NotebookCommand.MOVE_DOWN);
+        assertThat(ids(notebook)).containsExactly("a", "d", "b", "c", "e");
+        assertThat(selected(notebook)).containsExactly("b", "c");
+        assertThat(notebook.selectedCell().id()).as("the active cell stays the active one").isEqualTo("c");
+        // dragging one cell onto another moves it there
+        notebook.move(4, 0);
+        assertThat(ids(notebook)).containsExactly("e", "a", "d", "b", "c");
+    }
+
+    @Test
+    void h_asksForTheShortcuts_andEveryCommandModeKeyIsOnTheSheet() throws Exception {
+        NotebookViewModel notebook = open(FIVE_CELLS);
+        assertThat(notebook.press(KeyStroke.plain(Key.H))).isTrue();
+        assertThat(notebook.shortcutsShownProperty().get()).isTrue();
+        notebook.hideShortcuts();
+        assertThat(notebook.shortcutsShownProperty().get()).isFalse();
+        String sheet = KeyboardModel.shortcuts().stream().map(KeyboardModel.Shortcut::keys)
+                .collect(java.util.stream.Collectors.joining(" "));
+        assertThat(sheet).contains("Shift+Enter", "D D", "Z", "C / X / V", "Y / M / R", "Shift+Up", "H", "Ctrl+A");
+    }
+
     @Test
     void arrows_moveTheSelectionWithinBounds() throws Exception {
         NotebookViewModel notebook = threeCells();

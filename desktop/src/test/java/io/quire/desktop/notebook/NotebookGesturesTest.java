@@ -1,0 +1,121 @@
+package io.quire.desktop.notebook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quire.client.FileInfo;
+import io.quire.client.FileType;
+import io.quire.client.QuireClient;
+import io.quire.desktop.Theme;
+import io.quire.testing.Await;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import javafx.css.PseudoClass;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.ListCell;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.MouseButton;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+
+/** Headless gestures on the notebook view: the shortcut sheet (H), Shift+click selection, dragging a cell. */
+class NotebookGesturesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final FxRobot robot = new FxRobot();
+
+    @BeforeAll
+    static void toolkit() throws Exception {
+        FxToolkit.registerPrimaryStage();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        FxToolkit.cleanupStages();
+    }
+
+    private static NotebookViewModel model() throws Exception {
+        StringBuilder cells = new StringBuilder();
+        for (String id : List.of("a", "b", "c", "d")) {
+            cells.append(cells.isEmpty() ? "" : ",").append("{\"id\": \"").append(id)
+                    .append("\", \"cell_type\": \"code\", \"source\": \"").append(id)
+                    .append(" = 1\", \"metadata\": {}, \"execution_count\": null, \"outputs\": []}");
+        }
+        ObjectNode notebook = (ObjectNode) JSON.readTree("{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {},"
+                + " \"cells\": [" + cells + "]}");
+        QuireClient unused = QuireClient.builder().baseUrl(URI.create("http://127.0.0.1:9/")).build();
+        FileInfo file = new FileInfo("f1", "g.ipynb", "g.ipynb", FileType.NOTEBOOK, Optional.of(1L), Instant.EPOCH,
+                true);
+        return NotebookViewModel.builder(unused, new NotebookDocument(file, notebook)).build();
+    }
+
+    private NotebookView show(NotebookViewModel model) throws Exception {
+        NotebookView[] view = new NotebookView[1];
+        FxToolkit.setupStage(window -> {
+            view[0] = new NotebookView(model);
+            Scene scene = new Scene(view[0], 900, 700);
+            Theme.LIGHT.apply(scene);
+            window.setScene(scene);
+            window.show();
+        });
+        robot.interact(() -> { });
+        return view[0];
+    }
+
+    private ListCell<?> row(int index) {
+        return robot.lookup(".notebook-cell").queryAllAs(ListCell.class).stream()
+                .filter(cell -> cell.getIndex() == index && cell.getItem() != null && cell.isVisible())
+                .findFirst().orElseThrow();
+    }
+
+    private List<String> ids(NotebookViewModel model) {
+        return model.cells().stream().map(CellViewModel::id).toList();
+    }
+
+    @Test
+    void h_opensTheShortcutSheet_andClosingItTellsTheModel() throws Exception {
+        NotebookViewModel model = model();
+        show(model);
+        robot.clickOn(row(0).lookup(".cell-gutter"));
+        robot.type(KeyCode.H);
+        Await.until(Duration.ofSeconds(10), "the shortcut sheet", () -> robot.lookup("#shortcuts").tryQuery()
+                .isPresent());
+        assertThat(model.shortcutsShownProperty().get()).isTrue();
+        assertThat(robot.lookup("#shortcuts").lookup("D D").tryQuery()).isPresent();
+        robot.clickOn("Close");
+        Await.until(Duration.ofSeconds(10), "the sheet to close", () -> !model.shortcutsShownProperty().get());
+    }
+
+    @Test
+    void shiftClick_selectsARange_shownOnItsRows() throws Exception {
+        NotebookViewModel model = model();
+        show(model);
+        robot.clickOn(row(1).lookup(".cell-gutter"));
+        robot.press(KeyCode.SHIFT).clickOn(row(3).lookup(".cell-gutter"), MouseButton.PRIMARY).release(KeyCode.SHIFT);
+        robot.interact(() -> { });
+        assertThat(List.of(0, 1, 2, 3)).map(model::isSelected).containsExactly(false, true, true, true);
+        PseudoClass inSelection = PseudoClass.getPseudoClass("in-selection");
+        assertThat(List.of(0, 1, 2, 3)).map(index -> row(index).getPseudoClassStates().contains(inSelection))
+                .containsExactly(false, true, true, true);
+        robot.type(KeyCode.D, KeyCode.D);
+        assertThat(ids(model)).containsExactly("a");
+    }
+
+    @Test
+    void draggingACellByItsMargin_movesIt() throws Exception {
+        NotebookViewModel model = model();
+        show(model);
+        Node from = row(0).lookup(".cell-gutter");
+        Node to = row(2);
+        robot.drag(from, MouseButton.PRIMARY).dropTo(to);
+        Await.until(Duration.ofSeconds(10), "the cell to move", () -> !ids(model).get(0).equals("a"));
+        assertThat(ids(model)).containsExactly("b", "c", "a", "d");
+    }
+}
