@@ -207,6 +207,9 @@ public final class NotebookView extends BorderPane {
         Button interrupt = button("\u25a0 Interrupt", "interrupt", "Interrupt the kernel",
                 () -> notebook.kernel().interrupt());
         Button restart = button("\u21bb Restart", "restart", "Restart the kernel", () -> notebook.kernel().restart());
+        Button restartRunAll = button("\u21bb\u23e9", "restart-run-all", "Restart the kernel and run every code cell",
+                notebook::restartAndRunAll);
+        Button clear = button("\u2327 Clear", "clear-outputs", "Clear every cell's outputs", notebook::clearAllOutputs);
         Button save = button("Save", "save", "Save (Ctrl+S)", notebook::save);
         save.disableProperty().bind(notebook.dirtyProperty().not());
         Button add = button("+", "add-cell", "Insert a cell below (B)",
@@ -216,7 +219,8 @@ public final class NotebookView extends BorderPane {
                 () -> notebook.perform(NotebookCommand.MOVE_DOWN));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        return new ToolBar(save, add, up, down, new Separator(), run, runAll, interrupt, restart, spacer,
+        return new ToolBar(save, add, up, down, new Separator(), run, runAll, interrupt, restart, restartRunAll, clear,
+                spacer,
                 new CollaboratorsBar(notebook), new KernelToolbar(notebook.kernel()));
     }
 

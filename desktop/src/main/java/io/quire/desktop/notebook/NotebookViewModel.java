@@ -1310,6 +1310,41 @@ public final class NotebookViewModel implements AutoCloseable {
     }
 
     /**
+     * Clears every code cell's outputs and execution count (live: one {@code clear_outputs} delta per cell that had
+     * any).
+     */
+    public void clearAllOutputs() {
+        if (stillOpening()) {
+            return;
+        }
+        boolean cleared = false;
+        for (CellViewModel cell : cells) {
+            if (cell.typeProperty().get() == CellType.CODE
+                    && (!cell.outputs().isEmpty() || cell.executionCountProperty().get().isPresent())) {
+                cell.clearOutputs();
+                cell.setElapsed(Optional.empty());
+                sendOutputs(cell, true);
+                cleared = true;
+            }
+        }
+        if (cleared) {
+            changed();
+        }
+    }
+
+    /**
+     * Restarts the kernel, then runs every code cell in order once it is back.
+     *
+     * @return completes when the run ended
+     */
+    public CompletableFuture<Void> restartAndRunAll() {
+        if (stillOpening()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return kernel.restart().thenComposeAsync(session -> runAll(), ui);
+    }
+
+    /**
      * Runs every code cell in order on the kernel (the first failing cell stops the rest).
      *
      * @return completes when the run ended

@@ -106,6 +106,37 @@ class NotebookRunTest {
     }
 
     @Test
+    void restartAndRunAll_startsAFreshKernel_thenRunsEveryCell() throws Exception {
+        NotebookViewModel notebook = open();
+        CellViewModel cell = notebook.cells().getFirst();
+        notebook.run(cell).get(30, TimeUnit.SECONDS);
+        notebook.run(cell).get(30, TimeUnit.SECONDS);
+        assertThat(cell.executionCountProperty().get()).as("the same kernel counts on").hasValue(2);
+
+        notebook.restartAndRunAll().get(30, TimeUnit.SECONDS);
+
+        assertThat(cell.executionCountProperty().get()).as("a fresh kernel counts from 1").hasValue(1);
+        assertThat(text(cell.outputs().getFirst().path("text"))).isEqualTo("old\n");
+    }
+
+    @Test
+    void runningSelectedCells_runsEachCodeCellInOrder() throws Exception {
+        NotebookViewModel notebook = open();
+        notebook.perform(NotebookCommand.INSERT_BELOW);
+        notebook.selectedCell().sourceProperty().set("print:second");
+        notebook.select(0);
+        notebook.extendSelection(2);
+        notebook.perform(NotebookCommand.RUN);
+        io.quire.testing.Await.until(Duration.ofSeconds(30), "both code cells ran", () -> notebook.cells().stream()
+                .filter(c -> c.typeProperty().get() == CellType.CODE)
+                .allMatch(c -> c.stateProperty().get() == CellState.DONE));
+        assertThat(text(notebook.cells().get(0).outputs().getFirst().path("text"))).isEqualTo("old\n");
+        assertThat(text(notebook.cells().get(1).outputs().getFirst().path("text"))).isEqualTo("second\n");
+        assertThat(notebook.cells().get(1).executionCountProperty().get()).hasValue(2);
+        assertThat(notebook.cells().get(2).renderedProperty().get()).isTrue();
+    }
+
+    @Test
     void save_writesEdits_andClearsDirty() throws Exception {
         NotebookViewModel notebook = open();
         notebook.perform(NotebookCommand.INSERT_BELOW);

@@ -336,6 +336,18 @@ class NotebookViewModelTest {
     }
 
     @Test
+    void clearAllOutputs_emptiesEveryCodeCell_andMakesTheNotebookDirty() throws Exception {
+        NotebookViewModel notebook = threeCells();
+        CellViewModel code = notebook.cells().getFirst();
+        notebook.clearAllOutputs();
+        assertThat(code.outputs()).isEmpty();
+        assertThat(code.executionCountProperty().get()).isEmpty();
+        assertThat(notebook.dirtyProperty().get()).isTrue();
+        assertThat(notebook.toJson().path("cells").get(0).path("outputs")).isEmpty();
+        assertThat(notebook.cells().get(1).sourceProperty().get()).isEqualTo("# Title");
+    }
+
+    @Test
     void arrows_moveTheSelectionWithinBounds() throws Exception {
         NotebookViewModel notebook = threeCells();
         notebook.press(KeyStroke.plain(Key.UP));
