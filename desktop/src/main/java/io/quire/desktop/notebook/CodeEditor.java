@@ -5,14 +5,18 @@ import org.fxmisc.richtext.LineNumberFactory;
 
 /**
  * A cell's source editor: a RichTextFX {@link CodeArea} with line numbers, highlighting (Python by regular
- * expression; other languages plain) and a height that follows its line count, so the notebook's list, not the
- * editor, scrolls.
+ * expression; other languages plain), the bracket matching the one at the caret marked ({@link BracketMatcher}) and a
+ * height that follows its line count, so the notebook's list, not the editor, scrolls.
  */
 final class CodeEditor extends CodeArea {
     private static final double LINE_HEIGHT = 18.5;
     private static final double PADDING = 10;
 
+    private static final String MATCH = "bracket-match";
+
     private boolean python = true;
+    /** The offsets marked as a matching pair, or null. */
+    private BracketMatcher.Pair marked;
 
     CodeEditor() {
         getStyleClass().add("cell-editor");
@@ -22,6 +26,8 @@ final class CodeEditor extends CodeArea {
             restyle(after);
             fitHeight();
         });
+        caretPositionProperty().addListener((observable, before, after) -> markBrackets());
+        focusedProperty().addListener((observable, was, focused) -> markBrackets());
         fitHeight();
     }
 
@@ -39,9 +45,49 @@ final class CodeEditor extends CodeArea {
     }
 
     private void restyle(String text) {
+        marked = null; // the new spans replaced any mark
         if (python && !text.isEmpty()) {
             setStyleSpans(0, PythonHighlighter.highlight(text));
         }
+        markBrackets();
+    }
+
+    /** Marks the pair of brackets at the caret while the editor has the focus; unmarks the pair marked before. */
+    private void markBrackets() {
+        BracketMatcher.Pair now = isFocused() ? BracketMatcher.at(getText(), getCaretPosition()).orElse(null) : null;
+        if (java.util.Objects.equals(now, marked)) {
+            return;
+        }
+        if (marked != null) {
+            mark(marked.open(), false);
+            mark(marked.close(), false);
+        }
+        marked = now;
+        if (now != null) {
+            mark(now.open(), true);
+            mark(now.close(), true);
+        }
+    }
+
+    private void mark(int offset, boolean on) {
+        if (offset < 0 || offset >= getLength()) {
+            return;
+        }
+        java.util.List<String> style = new java.util.ArrayList<>(getStyleOfChar(offset));
+        style.remove(MATCH);
+        if (on) {
+            style.add(MATCH);
+        }
+        setStyle(offset, offset + 1, style);
+    }
+
+    /**
+     * The offsets of the bracket pair marked now, for tests.
+     *
+     * @return the pair, or empty
+     */
+    java.util.Optional<BracketMatcher.Pair> markedBrackets() {
+        return java.util.Optional.ofNullable(marked);
     }
 
     private void fitHeight() {

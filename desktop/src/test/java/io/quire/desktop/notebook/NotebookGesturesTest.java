@@ -109,6 +109,22 @@ class NotebookGesturesTest {
     }
 
     @Test
+    void theEditor_marksTheBracketMatchingTheOneAtTheCaret() throws Exception {
+        NotebookViewModel model = model();
+        model.cells().get(0).sourceProperty().set("print(len([1, 2]))");
+        show(model);
+        CodeEditor editor = (CodeEditor) row(0).lookup(".cell-editor");
+        robot.clickOn(editor);
+        robot.interact(() -> editor.moveTo(6)); // just after "print("
+        assertThat(editor.markedBrackets()).contains(new BracketMatcher.Pair(5, 17));
+        assertThat(editor.getStyleOfChar(17)).contains("bracket-match");
+        robot.interact(() -> editor.moveTo(2));
+        assertThat(editor.markedBrackets()).isEmpty();
+        assertThat(editor.getStyleOfChar(17)).doesNotContain("bracket-match");
+        assertThat(editor.getStyleOfChar(0)).as("the highlighting stays").isNotEmpty();
+    }
+
+    @Test
     void draggingACellByItsMargin_movesIt() throws Exception {
         NotebookViewModel model = model();
         show(model);
