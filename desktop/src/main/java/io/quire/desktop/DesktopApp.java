@@ -89,7 +89,7 @@ public final class DesktopApp extends Application {
         // The server starts while JavaFX builds and shows the window; whatever needs it waits on a background thread.
         Thread.ofPlatform().name("quire-server-start").daemon().start(() -> {
             try {
-                EmbeddedServer server = EmbeddedServer.start(folder);
+                EmbeddedServer server = EmbeddedServer.start(folder, kernelsFile(), System.getenv());
                 serverStarted = System.nanoTime();
                 synchronized (servers) {
                     if (stopped) {
@@ -109,6 +109,11 @@ public final class DesktopApp extends Application {
                 Platform.exit();
             }
         });
+    }
+
+    /** Where the embedded servers' kernels are configured (Docker kernels, image specs): {@code quire.yaml}. */
+    private static Path kernelsFile() {
+        return ConfigDir.forUser().path().resolve(EmbeddedServer.KERNELS_FILE);
     }
 
     @Override
@@ -258,7 +263,7 @@ public final class DesktopApp extends Application {
                 server = servers.stream().filter(running -> absolute.startsWith(running.root())).findFirst()
                         .orElse(null);
                 if (server == null) {
-                    server = EmbeddedServer.start(absolute.getParent());
+                    server = EmbeddedServer.start(absolute.getParent(), kernelsFile(), System.getenv());
                     servers.add(server);
                     LOG.log(System.Logger.Level.INFO, "embedded server on " + server.connection().baseUrl()
                             + " serving " + absolute.getParent());
