@@ -71,6 +71,15 @@ class KernelChannelsReconnectTest {
     }
 
     @Test
+    void aPing_isAnsweredWithAPongCarryingItsData_asRfc6455Asks() throws Exception {
+        String kernelId = newKernel();
+        try (KernelSocket socket = connect(kernelId, "pinger")) {
+            assertThat(socket.pingAnswered("heartbeat-1".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isTrue();
+            assertThat(socket.pingAnswered(new byte[0])).isTrue();
+        }
+    }
+
+    @Test
     void replay_isInOrderAndBeforeLiveMessages() throws Exception {
         String kernelId = newKernel();
         try (KernelSocket other = connect(kernelId, "other")) {

@@ -46,6 +46,7 @@ final class KernelSocket implements WebSocket.Listener, AutoCloseable {
     private final String session;
     private volatile boolean paused;
     private volatile WebSocket socket;
+    private final List<byte[]> pongs = new CopyOnWriteArrayList<>();
 
     private KernelSocket(boolean v1) {
         this(v1, UUID.randomUUID().toString(), false);
@@ -274,6 +275,31 @@ final class KernelSocket implements WebSocket.Listener, AutoCloseable {
 
     int binaryFrames() {
         return binaryFrames.get();
+    }
+
+    /**
+     * Sends a ping and waits for the pong that carries its data back.
+     *
+     * @param data the ping's application data
+     * @return whether such a pong came within the wait
+     */
+    boolean pingAnswered(byte[] data) {
+        socket.sendPing(ByteBuffer.wrap(data)).join();
+        try {
+            Await.until(WAIT, "a pong", () -> pongs.stream().anyMatch(pong -> java.util.Arrays.equals(pong, data)));
+            return true;
+        } catch (AssertionError e) {
+            return false;
+        }
+    }
+
+    @Override
+    public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+        byte[] data = new byte[message.remaining()];
+        message.get(data);
+        pongs.add(data);
+        requestMore(webSocket);
+        return null;
     }
 
     /** Starts reading again after a paused start. */

@@ -17,6 +17,7 @@ public final class CuttableProxy implements AutoCloseable {
     private final int target;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean refusing;
+    private volatile boolean stalled;
 
     /**
      * Starts proxying.
@@ -27,7 +28,7 @@ public final class CuttableProxy implements AutoCloseable {
     public CuttableProxy(int target) throws IOException {
         this.target = target;
         listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().name("proxy-accept").start(this::accept);
+        Thread.ofPlatform().daemon().name("proxy-accept").start(this::accept);
     }
 
     /**
@@ -52,6 +53,16 @@ public final class CuttableProxy implements AutoCloseable {
      */
     public void refuse(boolean value) {
         refusing = value;
+    }
+
+    /**
+     * While true, the open connections stay open but nothing goes through them (bytes read are dropped), as on a
+     * network that lost its route without closing anything.
+     *
+     * @param value whether to stall
+     */
+    public void stall(boolean value) {
+        stalled = value;
     }
 
     private void accept() {
@@ -82,9 +93,14 @@ public final class CuttableProxy implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to) {
-        Thread.ofVirtual().name("proxy-pump").start(() -> {
-            try {
-                from.getInputStream().transferTo(to.getOutputStream());
+        Thread.ofPlatform().daemon().name("proxy-pump").start(() -> {
+            byte[] buffer = new byte[16 * 1024];
+            try (var in = from.getInputStream(); var out = to.getOutputStream()) {
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    if (!stalled) {
+                        out.write(buffer, 0, n);
+                    }
+                }
             } catch (IOException e) {
                 // cut, or closed by either side
             } finally {

@@ -665,6 +665,8 @@ public final class KernelChannels {
                     }
                     switch (item.get()) {
                         case OutboundQueue.Write write -> write.message().sendTo(session, v1);
+                        case OutboundQueue.Pong pong -> session.pong(pong.payload().length == 0 ? BufferData.empty()
+                                : BufferData.create(pong.payload()));
                         case OutboundQueue.Close close -> {
                             session.close(close.code(), closeReason(close.reason()));
                             return;
@@ -718,6 +720,17 @@ public final class KernelChannels {
                     + " messages or " + options.maxQueuedBytes() + " bytes waiting");
             detach(true, unsent);
             return false;
+        }
+
+        /** A client's ping is answered by the writer, the only thread that writes frames (the web server does not). */
+        @Override
+        public void onPing(WsSession wsSession, BufferData buffer) {
+            OutboundQueue current = queue;
+            if (current != null) {
+                byte[] payload = new byte[buffer.available()];
+                buffer.read(payload);
+                current.pong(payload);
+            }
         }
 
         @Override

@@ -14,8 +14,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * connection's writer thread) {@link #take}s messages in order and, after the last one, the close.
  */
 final class OutboundQueue {
-    /** What the writer does next: write a message, or close the WebSocket. */
-    sealed interface Item permits Write, Close {
+    /** What the writer does next: write a message, answer a ping, or close the WebSocket. */
+    sealed interface Item permits Write, Pong, Close {
+    }
+
+    /**
+     * Answer the client's latest ping (RFC 6455 5.5.2: with its application data).
+     *
+     * @param payload the ping's application data
+     */
+    record Pong(byte[] payload) implements Item {
     }
 
     /** Write a message. */
@@ -38,6 +46,8 @@ final class OutboundQueue {
     private final ArrayDeque<Outbound> messages = new ArrayDeque<>();
     private long bytes;
     private Close close;
+    /** The latest unanswered ping's data; an older unanswered one needs no answer of its own (RFC 6455 5.5.3). */
+    private byte[] pong;
 
     OutboundQueue(int maxMessages, long maxBytes) {
         this.maxMessages = maxMessages;
@@ -61,6 +71,23 @@ final class OutboundQueue {
             bytes += size;
             changed.signal();
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Asks the writer to answer a ping before the messages that wait (a control frame may come between them).
+     *
+     * @param payload the ping's application data (at most 125 bytes)
+     */
+    void pong(byte[] payload) {
+        lock.lock();
+        try {
+            if (close == null) {
+                pong = payload.clone();
+                changed.signal();
+            }
         } finally {
             lock.unlock();
         }
@@ -98,11 +125,16 @@ final class OutboundQueue {
         long remaining = unit.toNanos(timeout);
         lock.lock();
         try {
-            while (messages.isEmpty() && close == null) {
+            while (messages.isEmpty() && close == null && pong == null) {
                 if (remaining <= 0) {
                     return Optional.empty();
                 }
                 remaining = changed.awaitNanos(remaining);
+            }
+            if (pong != null && close == null) {
+                Pong answer = new Pong(pong);
+                pong = null;
+                return Optional.of(answer);
             }
             Outbound next = messages.pollFirst();
             if (next == null) {

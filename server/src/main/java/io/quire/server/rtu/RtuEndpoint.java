@@ -59,6 +59,8 @@ public final class RtuEndpoint {
     private final RtuAccess access;
     /** Queued in place of an event: the writer sends a ping frame (so pings, too, are written by the writer only). */
     private static final String PING = new String("ping"); // compared by identity
+    /** Queued in place of an event: the writer answers the client's last ping with a pong frame. */
+    private static final String PONG = new String("pong"); // compared by identity
     /** The most events in one batch frame. */
     static final int MAX_BATCH_EVENTS = 256;
     /** The most characters in one batch frame beyond its first event. */
@@ -163,6 +165,8 @@ public final class RtuEndpoint {
         private final Object overflowLock = new Object();
         private volatile RtuAccess.User user;
         private volatile EventQueue queue;
+        /** The payload of the last ping the client sent, for the pong that answers it. */
+        private volatile byte[] pongPayload = new byte[0];
         private volatile WsSession session;
         private volatile long lastHeard = System.nanoTime();
         /** The client asked for batches ({@code ?batch=true}): events queued together go out as one JSON array. */
@@ -199,12 +203,15 @@ public final class RtuEndpoint {
             try {
                 while (true) {
                     List<String> next = batching ? queue.takeBatch(MAX_BATCH_EVENTS, MAX_BATCH_CHARS,
-                            event -> event == PING) : queue.take().map(List::of).orElse(List.of());
+                            event -> event == PING || event == PONG) : queue.take().map(List::of).orElse(List.of());
                     if (next.isEmpty()) {
                         return;
                     }
                     if (next.getFirst() == PING) {
                         session.ping(BufferData.empty());
+                    } else if (next.getFirst() == PONG) {
+                        byte[] payload = pongPayload;
+                        session.pong(payload.length == 0 ? BufferData.empty() : BufferData.create(payload));
                     } else if (next.size() == 1) {
                         session.send(next.getFirst(), true);
                     } else {
@@ -458,7 +465,15 @@ public final class RtuEndpoint {
         @Override
         public void onPing(WsSession wsSession, BufferData buffer) {
             lastHeard = System.nanoTime();
-            WsListener.super.onPing(wsSession, buffer); // the web server answers pings itself
+            // a client's heartbeat (it takes a connection without answers for lost): answered by the writer, the
+            // only thread that writes frames; the web server does not answer pings itself
+            byte[] payload = new byte[buffer.available()];
+            buffer.read(payload);
+            pongPayload = payload;
+            EventQueue current = queue;
+            if (current != null && !closed.get()) {
+                current.offer(PONG); // a full queue (a client far behind) goes without: it is resynced anyway
+            }
         }
 
         /** Forgets the connection and terminates its socket (off the caller's thread: that may block). */

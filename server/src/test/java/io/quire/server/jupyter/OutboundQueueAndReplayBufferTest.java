@@ -45,6 +45,23 @@ class OutboundQueueAndReplayBufferTest {
     }
 
     @Test
+    void queue_answersThePingBeforeWaitingMessages_onlyTheLatest_andNotAfterTheClose() throws Exception {
+        OutboundQueue queue = new OutboundQueue(10, Long.MAX_VALUE);
+        Outbound a = message("a");
+        queue.offer(a);
+        queue.pong(new byte[] {1});
+        queue.pong(new byte[] {2});
+        assertThat(queue.take(1, java.util.concurrent.TimeUnit.SECONDS).orElseThrow())
+                .isInstanceOfSatisfying(OutboundQueue.Pong.class, pong -> assertThat(pong.payload()).containsExactly(2));
+        assertThat(queue.take(1, java.util.concurrent.TimeUnit.SECONDS)).contains(new OutboundQueue.Write(a));
+        assertThat(queue.take(10, java.util.concurrent.TimeUnit.MILLISECONDS)).as("one pong for both pings").isEmpty();
+        queue.close(1000, "bye");
+        queue.pong(new byte[] {3});
+        assertThat(queue.take(1, java.util.concurrent.TimeUnit.SECONDS).orElseThrow())
+                .isInstanceOf(OutboundQueue.Close.class);
+    }
+
+    @Test
     void queue_givesMessagesInOrderThenTheClose() throws Exception {
         OutboundQueue queue = new OutboundQueue(10, Long.MAX_VALUE);
         queue.offer(message("a"));

@@ -72,7 +72,7 @@ class RtuKeepConnectedTest {
         try (CuttableProxy proxy = new CuttableProxy(server.port());
                 CollabSession kept = open(proxy.port(), "cut.ipynb");
                 CollabSession other = open(server.port(), "cut.ipynb")) {
-            kept.keepConnected(Duration.ofMillis(500), told::add);
+            kept.keepConnected(Duration.ofMillis(500), Duration.ofMillis(300), told::add);
 
             proxy.refuse(true);
             proxy.cut();
@@ -91,6 +91,34 @@ class RtuKeepConnectedTest {
             other.awaitSeq(kept.seq(), WAIT);
             assertThat(kept.cellIds()).containsExactly("o1", "m1", "k1");
             assertThat(other.document()).isEqualTo(kept.document());
+        }
+    }
+
+    @Test
+    void aQuietHealthyConnection_isKept_theServerAnswersItsPings() throws Exception {
+        Files.writeString(dir.resolve("root").resolve("quiet.ipynb"), NOTEBOOK, StandardCharsets.UTF_8);
+        List<Boolean> told = new CopyOnWriteArrayList<>();
+        try (CollabSession kept = open(server.port(), "quiet.ipynb")) {
+            kept.keepConnected(Duration.ofMillis(200), Duration.ofMillis(100), told::add);
+            Thread.sleep(1500); // fifteen pings, nothing else on the connection
+            assertThat(told).as("never taken for lost").isEmpty();
+            assertThat(kept.isConnected()).isTrue();
+        }
+    }
+
+    @Test
+    void aSilentConnection_isTakenForLost_andReplaced() throws Exception {
+        Files.writeString(dir.resolve("root").resolve("silent.ipynb"), NOTEBOOK, StandardCharsets.UTF_8);
+        List<Boolean> told = new CopyOnWriteArrayList<>();
+        try (CuttableProxy proxy = new CuttableProxy(server.port());
+                CollabSession kept = open(proxy.port(), "silent.ipynb")) {
+            kept.keepConnected(Duration.ofMillis(200), Duration.ofMillis(100), told::add);
+            proxy.stall(true); // the connection stays open, but nothing goes through: pings go unanswered
+            Await.until(WAIT, "the silent connection to be taken for lost", () -> !told.isEmpty());
+            proxy.stall(false);
+            Await.until(WAIT, "a new connection", () -> told.equals(List.of(false, true)));
+            kept.insertCell(1, markdown("s1", "after the silence"));
+            kept.awaitQuiet(WAIT);
         }
     }
 

@@ -354,20 +354,75 @@ public final class CollabSession implements AutoCloseable {
      * tries again after 0.25 s, then waits twice as long after each failed try, up to {@code maxWait}, until it is
      * subscribed again; then, as after {@link #reconnect()}, the missed deltas arrive and the delta in flight is sent
      * again. Edits made meanwhile stay local and are sent once it is back. {@code connected} is told {@code false}
-     * when the connection is lost and {@code true} once subscribed again, on the session's event executor.
+     * when the connection is lost and {@code true} once subscribed again, on the session's event executor. A
+     * connection is also taken as lost when nothing (not even the answer to a WebSocket ping, sent every 10 s) came
+     * for three pings' time, as after a network failure that closed nothing.
      *
      * @param maxWait   the longest wait between two tries
      * @param connected told of each lost and regained connection
      */
     public void keepConnected(Duration maxWait, Consumer<Boolean> connected) {
+        keepConnected(maxWait, Duration.ofSeconds(10), connected);
+    }
+
+    /**
+     * {@link #keepConnected(Duration, Consumer)} with a given ping interval.
+     *
+     * @param maxWait   the longest wait between two tries
+     * @param heartbeat how often to ping; silence for three times as long counts as a lost connection
+     * @param connected told of each lost and regained connection
+     */
+    public void keepConnected(Duration maxWait, Duration heartbeat, Consumer<Boolean> connected) {
         Objects.requireNonNull(maxWait, "maxWait");
+        Objects.requireNonNull(heartbeat, "heartbeat");
         Objects.requireNonNull(connected, "connected");
-        if (maxWait.isNegative() || maxWait.isZero()) {
-            throw new IllegalArgumentException("maxWait must be positive, got " + maxWait);
+        if (maxWait.isNegative() || maxWait.isZero() || heartbeat.isNegative() || heartbeat.isZero()) {
+            throw new IllegalArgumentException("maxWait and heartbeat must be positive, got " + maxWait + " and "
+                    + heartbeat);
         }
+        boolean first;
         synchronized (this) {
+            first = keeper == null;
             keeperMaxWait = maxWait;
             keeper = connected;
+        }
+        if (first) {
+            Thread.ofVirtual().name("quire-rtu-heartbeat-" + fileId).start(() -> heartbeat(heartbeat));
+        }
+    }
+
+    /** Pings the open connection; one silent for three intervals is dropped as lost (then reconnected). */
+    private void heartbeat(Duration interval) {
+        long silence = interval.multipliedBy(3).toNanos();
+        while (true) {
+            try {
+                Thread.sleep(interval);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Connection current;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                current = subscribing ? null : connection;
+            }
+            if (current == null || current.socket == null) {
+                continue;
+            }
+            if (System.nanoTime() - current.heard > silence) {
+                current.socket.abort();
+                dropped(current);
+                continue;
+            }
+            try {
+                current.socket.sendPing(java.nio.ByteBuffer.allocate(0)).exceptionally(error -> {
+                    dropped(current);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                // a ping still going out (a slow connection): the silence check of a later round decides
+            }
         }
     }
 
@@ -705,6 +760,8 @@ public final class CollabSession implements AutoCloseable {
     /** One WebSocket connection of the session; events from a replaced connection are ignored. */
     private final class Connection implements WebSocket.Listener {
         private volatile WebSocket socket;
+        /** When something last came on this connection ({@link System#nanoTime()}). */
+        private volatile long heard = System.nanoTime();
         private final StringBuilder partial = new StringBuilder();
         private CompletableFuture<?> sending = CompletableFuture.completedFuture(null); // guarded by this
 
@@ -720,11 +777,26 @@ public final class CollabSession implements AutoCloseable {
         @Override
         public void onOpen(WebSocket webSocket) {
             socket = webSocket;
+            heard = System.nanoTime();
             webSocket.request(1);
         }
 
         @Override
+        public CompletionStage<?> onPong(WebSocket webSocket, java.nio.ByteBuffer message) {
+            heard = System.nanoTime();
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, java.nio.ByteBuffer message) {
+            heard = System.nanoTime();
+            return WebSocket.Listener.super.onPing(webSocket, message);
+        }
+
+        @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            heard = System.nanoTime();
             partial.append(data);
             if (last) {
                 String text = partial.toString();
