@@ -303,6 +303,10 @@ final class CellView extends ListCell<CellViewModel> {
 
     private void showPresence(CellViewModel item) {
         List<Collaborator> here = item.collaboratorsProperty().get();
+        // their carets in the editor, where they are in the text (the cell's border says who is in the cell)
+        editor.showRemoteCarets(here.stream().filter(who -> who.cursor().isPresent())
+                .map(who -> new CodeEditor.RemoteCaret(who.cursor().get(), CollaboratorsBar.colour(who), who.label()))
+                .toList());
         if (here.isEmpty()) {
             row.setStyle("");
             return;

@@ -17,6 +17,18 @@ final class CodeEditor extends CodeArea {
     private boolean python = true;
     /** The offsets marked as a matching pair, or null. */
     private BracketMatcher.Pair marked;
+    /** Other people's carets shown in this editor. */
+    private final java.util.List<org.fxmisc.richtext.CaretNode> remoteCarets = new java.util.ArrayList<>();
+
+    /**
+     * Someone else's caret in this editor.
+     *
+     * @param position the offset
+     * @param colour   a CSS colour
+     * @param name     who it is (shown as the caret's tooltip-like name)
+     */
+    record RemoteCaret(int position, String colour, String name) {
+    }
 
     CodeEditor() {
         getStyleClass().add("cell-editor");
@@ -79,6 +91,39 @@ final class CodeEditor extends CodeArea {
             style.add(MATCH);
         }
         setStyle(offset, offset + 1, style);
+    }
+
+    /**
+     * Shows other people's carets (a coloured, steady caret each), replacing those shown before.
+     *
+     * @param carets the carets; positions past the end are put at the end
+     */
+    void showRemoteCarets(java.util.List<RemoteCaret> carets) {
+        remoteCarets.forEach(caret -> {
+            removeCaret(caret);
+            caret.dispose();
+        });
+        remoteCarets.clear();
+        for (RemoteCaret remote : carets) {
+            org.fxmisc.richtext.CaretNode caret = new org.fxmisc.richtext.CaretNode("remote " + remote.name(), this,
+                    Math.max(0, Math.min(remote.position(), getLength())));
+            caret.getStyleClass().add("remote-caret");
+            caret.setStyle("-fx-stroke: " + remote.colour() + "; -fx-stroke-width: 2;");
+            caret.setBlinkRate(javafx.util.Duration.ZERO);
+            caret.setShowCaret(org.fxmisc.richtext.Caret.CaretVisibility.ON);
+            if (addCaret(caret)) {
+                remoteCarets.add(caret);
+            }
+        }
+    }
+
+    /**
+     * The positions of the other people's carets shown, for tests.
+     *
+     * @return the offsets, in the order given
+     */
+    java.util.List<Integer> remoteCaretPositions() {
+        return remoteCarets.stream().map(org.fxmisc.richtext.CaretNode::getPosition).toList();
     }
 
     /**

@@ -125,6 +125,20 @@ class NotebookGesturesTest {
     }
 
     @Test
+    void othersCarets_areShownInTheEditorWhereTheyAre_andGoWhenTheyLeave() throws Exception {
+        NotebookViewModel model = model();
+        show(model);
+        CodeEditor editor = (CodeEditor) row(1).lookup(".cell-editor");
+        Collaborator ann = new Collaborator("c-ann", "ann", Optional.of("b"), Optional.of(2), 1);
+        Collaborator bob = new Collaborator("c-bob", "bob", Optional.of("b"), Optional.of(99), 2);
+        robot.interact(() -> model.cells().get(1).setCollaborators(List.of(ann, bob)));
+        assertThat(editor.remoteCaretPositions()).as("bob's cursor past the end goes to the end")
+                .containsExactly(2, "b = 1".length());
+        robot.interact(() -> model.cells().get(1).setCollaborators(List.of()));
+        assertThat(editor.remoteCaretPositions()).isEmpty();
+    }
+
+    @Test
     void draggingACellByItsMargin_movesIt() throws Exception {
         NotebookViewModel model = model();
         show(model);
