@@ -130,47 +130,40 @@ final class CellView extends ListCell<CellViewModel> {
         dragToMove(gutter);
     }
 
-    /** The data format of a cell being dragged: its index in this notebook. */
-    private static final javafx.scene.input.DataFormat DRAGGED_CELL =
-            new javafx.scene.input.DataFormat("application/x-quire-cell-index");
+    private static final javafx.css.PseudoClass DROP_TARGET = javafx.css.PseudoClass.getPseudoClass("drop-target");
 
     /**
      * Dragging a cell by its gutter (left of the editor) onto another cell moves it there (the editor's own drag
-     * selects text).
+     * selects text). A press-drag-release gesture within the window, not the platform's drag-and-drop: nothing
+     * leaves the app, and the rows under the pointer get the events.
      */
     private void dragToMove(Region handle) {
         handle.setOnDragDetected(event -> {
-            if (getItem() == null || notebook.openingProperty().get()) {
-                return;
-            }
-            javafx.scene.input.Dragboard board = startDragAndDrop(javafx.scene.input.TransferMode.MOVE);
-            javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();
-            content.put(DRAGGED_CELL, getIndex());
-            board.setContent(content);
-            event.consume();
-        });
-        setOnDragOver(event -> {
-            if (dropFrom(event).isPresent()) {
-                event.acceptTransferModes(javafx.scene.input.TransferMode.MOVE);
+            if (getItem() != null && !notebook.openingProperty().get() && event.getButton() == MouseButton.PRIMARY) {
+                handle.startFullDrag();
                 event.consume();
             }
         });
-        setOnDragDropped(event -> {
-            java.util.Optional<Integer> from = dropFrom(event);
-            from.ifPresent(index -> notebook.move(index, getIndex()));
-            event.setDropCompleted(from.isPresent());
+        setOnMouseDragEntered(event -> pseudoClassStateChanged(DROP_TARGET, dropFrom(event).isPresent()));
+        setOnMouseDragExited(event -> pseudoClassStateChanged(DROP_TARGET, false));
+        setOnMouseDragReleased(event -> {
+            pseudoClassStateChanged(DROP_TARGET, false);
+            dropFrom(event).ifPresent(index -> notebook.move(index, getIndex()));
             event.consume();
         });
     }
 
     /** The index of the cell dragged onto this one, when it is another cell of the same notebook. */
-    private java.util.Optional<Integer> dropFrom(javafx.scene.input.DragEvent event) {
-        if (getItem() == null || !(event.getGestureSource() instanceof CellView source)
-                || source.notebook != notebook || !event.getDragboard().hasContent(DRAGGED_CELL)
-                || !(event.getDragboard().getContent(DRAGGED_CELL) instanceof Integer index) || index == getIndex()) {
+    private java.util.Optional<Integer> dropFrom(javafx.scene.input.MouseDragEvent event) {
+        javafx.scene.Node node = event.getGestureSource() instanceof javafx.scene.Node source ? source : null;
+        while (node != null && !(node instanceof CellView)) {
+            node = node.getParent();
+        }
+        if (getItem() == null || !(node instanceof CellView source) || source.notebook != notebook
+                || source.getIndex() < 0 || source.getIndex() == getIndex()) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(index);
+        return java.util.Optional.of(source.getIndex());
     }
 
     private static final javafx.css.PseudoClass IN_SELECTION = javafx.css.PseudoClass.getPseudoClass("in-selection");
