@@ -18,6 +18,7 @@ public final class CuttableProxy implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean refusing;
     private volatile boolean stalled;
+    private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * Starts proxying.
@@ -56,6 +57,15 @@ public final class CuttableProxy implements AutoCloseable {
     }
 
     /**
+     * How many connections were refused so far ({@link #refuse}).
+     *
+     * @return the count
+     */
+    public int refused() {
+        return refused.get();
+    }
+
+    /**
      * While true, the open connections stay open but nothing goes through them (bytes read are dropped), as on a
      * network that lost its route without closing anything.
      *
@@ -75,6 +85,7 @@ public final class CuttableProxy implements AutoCloseable {
             }
             if (refusing) {
                 closeQuietly(client);
+                refused.incrementAndGet();
                 continue;
             }
             Socket server = new Socket();

@@ -95,7 +95,7 @@ class LiveReconnectTest {
         other.edit(header -> new io.quire.collab.Delta.EditSource(header, "c2",
                 io.quire.collab.TextOperation.builder().retain(5).insert(" (other)").build()));
         other.awaitQuiet(WAIT);
-        Thread.sleep(1000); // tries against a server that refuses
+        awaitTrue("two tries, refused", () -> proxy.refused() >= 2);
         assertThat(message()).contains("reconnecting");
         assertThat(onUi(() -> notebook.liveProperty().get())).as("still live, just not connected").isTrue();
 

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quire.client.FileInfo;
 import io.quire.client.FileType;
 import io.quire.client.QuireClient;
-import io.quire.desktop.Theme;
 import io.quire.testing.Await;
 import java.net.URI;
 import java.time.Duration;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import javafx.css.PseudoClass;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.ListCell;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
@@ -57,16 +55,7 @@ class NotebookGesturesTest {
     }
 
     private NotebookView show(NotebookViewModel model) throws Exception {
-        NotebookView[] view = new NotebookView[1];
-        FxToolkit.setupStage(window -> {
-            view[0] = new NotebookView(model);
-            Scene scene = new Scene(view[0], 900, 700);
-            Theme.LIGHT.apply(scene);
-            window.setScene(scene);
-            window.show();
-        });
-        robot.interact(() -> { });
-        return view[0];
+        return NotebookStage.show(robot, model);
     }
 
     private ListCell<?> row(int index) {

@@ -82,7 +82,7 @@ class RtuKeepConnectedTest {
             kept.insertCell(1, markdown("k1", "typed while cut off"));
             other.insertCell(0, markdown("o1", "added by someone else"));
             other.awaitQuiet(WAIT);
-            Thread.sleep(1500); // several tries against a server that refuses
+            Await.until(WAIT, "two more tries, refused", () -> proxy.refused() >= 2);
             assertThat(told).as("still trying").containsExactly(false);
 
             proxy.refuse(false);
@@ -100,7 +100,7 @@ class RtuKeepConnectedTest {
         List<Boolean> told = new CopyOnWriteArrayList<>();
         try (CollabSession kept = open(server.port(), "quiet.ipynb")) {
             kept.keepConnected(Duration.ofMillis(200), Duration.ofMillis(100), told::add);
-            Thread.sleep(1500); // fifteen pings, nothing else on the connection
+            Thread.sleep(1500); // nothing to wait for: fifteen pings must pass without the connection taken for lost
             assertThat(told).as("never taken for lost").isEmpty();
             assertThat(kept.isConnected()).isTrue();
         }
@@ -129,7 +129,7 @@ class RtuKeepConnectedTest {
         try (CollabSession kept = open(server.port(), "quit.ipynb")) {
             kept.keepConnected(Duration.ofMillis(200), told::add);
             kept.disconnect();
-            Thread.sleep(1000);
+            Thread.sleep(1000); // nothing to wait for: a reconnection, which must not come, would come in the first tries
             assertThat(kept.isConnected()).isFalse();
             assertThat(told).isEmpty();
         }
