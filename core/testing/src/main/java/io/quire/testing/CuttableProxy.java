@@ -19,6 +19,8 @@ public final class CuttableProxy implements AutoCloseable {
     private volatile boolean refusing;
     private volatile boolean stalled;
     private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong toClients = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * Starts proxying.
@@ -54,6 +56,24 @@ public final class CuttableProxy implements AutoCloseable {
      */
     public void refuse(boolean value) {
         refusing = value;
+    }
+
+    /**
+     * How many connections were accepted and proxied so far (refused ones not counted).
+     *
+     * @return the count
+     */
+    public int accepted() {
+        return accepted.get();
+    }
+
+    /**
+     * How many bytes went from the target to the clients so far.
+     *
+     * @return the count
+     */
+    public long bytesToClients() {
+        return toClients.get();
     }
 
     /**
@@ -98,18 +118,23 @@ public final class CuttableProxy implements AutoCloseable {
             }
             sockets.add(client);
             sockets.add(server);
-            pump(client, server);
-            pump(server, client);
+            accepted.incrementAndGet();
+            pump(client, server, null);
+            pump(server, client, toClients);
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    /** Copies one direction; counts the bytes passed on, when given a counter. */
+    private void pump(Socket from, Socket to, java.util.concurrent.atomic.AtomicLong counter) {
         Thread.ofPlatform().daemon().name("proxy-pump").start(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (var in = from.getInputStream(); var out = to.getOutputStream()) {
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                     if (!stalled) {
                         out.write(buffer, 0, n);
+                        if (counter != null) {
+                            counter.addAndGet(n);
+                        }
                     }
                 }
             } catch (IOException e) {

@@ -87,7 +87,15 @@ class LiveReconnectTest {
 
         proxy.refuse(true);
         proxy.cut();
-        awaitTrue("the editor to say the connection is lost", () -> message().contains("reconnecting"));
+        // the JDK client usually reports the cut at once; when it does not, the heartbeat (a ping every 10 s, lost
+        // after 30 s of silence) finds it
+        Await.until(Duration.ofSeconds(60), "the editor to say the connection is lost", () -> {
+            try {
+                return message().contains("reconnecting");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         onUi(() -> {
             notebook.cells().get(0).sourceProperty().set("hello, offline");
             return null;

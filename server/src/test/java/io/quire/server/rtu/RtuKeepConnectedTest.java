@@ -98,10 +98,15 @@ class RtuKeepConnectedTest {
     void aQuietHealthyConnection_isKept_theServerAnswersItsPings() throws Exception {
         Files.writeString(dir.resolve("root").resolve("quiet.ipynb"), NOTEBOOK, StandardCharsets.UTF_8);
         List<Boolean> told = new CopyOnWriteArrayList<>();
-        try (CollabSession kept = open(server.port(), "quiet.ipynb")) {
+        try (CuttableProxy proxy = new CuttableProxy(server.port());
+                CollabSession kept = open(proxy.port(), "quiet.ipynb")) {
+            long before = proxy.bytesToClients();
             kept.keepConnected(Duration.ofMillis(200), Duration.ofMillis(100), told::add);
-            Thread.sleep(1500); // nothing to wait for: fifteen pings must pass without the connection taken for lost
+            // nothing else goes to the client: the server's pongs (2 bytes each) are what comes; fifteen of them
+            // span five times the silence that would count as lost
+            Await.until(WAIT, "fifteen pongs", () -> proxy.bytesToClients() - before >= 30);
             assertThat(told).as("never taken for lost").isEmpty();
+            assertThat(proxy.accepted()).as("the one connection").isEqualTo(1);
             assertThat(kept.isConnected()).isTrue();
         }
     }
@@ -126,12 +131,20 @@ class RtuKeepConnectedTest {
     void afterADeliberateDisconnect_itStaysDisconnected() throws Exception {
         Files.writeString(dir.resolve("root").resolve("quit.ipynb"), NOTEBOOK, StandardCharsets.UTF_8);
         List<Boolean> told = new CopyOnWriteArrayList<>();
-        try (CollabSession kept = open(server.port(), "quit.ipynb")) {
+        List<Boolean> control = new CopyOnWriteArrayList<>();
+        try (CuttableProxy proxy = new CuttableProxy(server.port());
+                CuttableProxy other = new CuttableProxy(server.port());
+                CollabSession kept = open(proxy.port(), "quit.ipynb");
+                CollabSession lost = open(other.port(), "quit.ipynb")) {
             kept.keepConnected(Duration.ofMillis(200), told::add);
+            lost.keepConnected(Duration.ofMillis(200), Duration.ofMillis(100), control::add);
             kept.disconnect();
-            Thread.sleep(1000); // nothing to wait for: a reconnection, which must not come, would come in the first tries
+            other.cut();
+            // a session that lost its connection at the same moment is back: the disconnected one did not even try
+            Await.until(WAIT, "the other session to be back", () -> control.equals(List.of(false, true)));
             assertThat(kept.isConnected()).isFalse();
             assertThat(told).isEmpty();
+            assertThat(proxy.accepted()).as("no new connection").isEqualTo(1);
         }
     }
 }
