@@ -46,7 +46,7 @@ final class CanonicalJsonWriter {
     }
 
     /** Strings at least this long are tried on the bulk path first. */
-    private static final int PLAIN_MIN_LENGTH = 256;
+    static final int PLAIN_MIN_LENGTH = 256;
 
     private byte[] buffer;
     private int size;
@@ -236,17 +236,25 @@ final class CanonicalJsonWriter {
      * UTF-8 is a bulk copy for such strings, and one scan of the bytes finds whether anything needs an escape. Adds
      * the bytes and returns true if the string is plain ASCII without escapes; otherwise writes nothing.
      */
+    /** A string known to be ASCII with nothing to escape ({@link PlainText}): its characters, one byte each. */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low byte of each char, exact for ASCII
+    private void plainText(String text) {
+        int length = text.length();
+        ensure(length + 2);
+        buffer[size++] = '"';
+        text.getBytes(0, length, buffer, size);
+        size += length;
+        buffer[size++] = '"';
+    }
+
     private boolean plain(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (bytes.length != text.length()) {
             return false;
         }
-        int special = 0;
-        for (byte b : bytes) {
-            // a negative byte cannot occur at equal length; '?' may stand for an unpaired surrogate
-            special |= b < 0x20 | b == '"' | b == '\\' | b == '?' ? 1 : 0;
-        }
-        if (special != 0) {
+        // a negative byte cannot occur at equal length; '?' may stand for an unpaired surrogate
+        if (text.indexOf('"') >= 0 || text.indexOf('\\') >= 0
+                || AsciiScan.hasControlNonAsciiOrQuestionMark(bytes, 0, bytes.length)) {
             for (int i = 0; i < bytes.length; i++) {
                 byte b = bytes[i];
                 if (b < 0x20 || b == '"' || b == '\\' || b == '?' && text.charAt(i) != '?') {
@@ -312,7 +320,13 @@ final class CanonicalJsonWriter {
                 }
                 endArray(first);
             }
-            case STRING -> string(node.textValue());
+            case STRING -> {
+                if (node instanceof PlainText) {
+                    plainText(node.textValue());
+                } else {
+                    string(node.textValue());
+                }
+            }
             case BOOLEAN -> bool(node.booleanValue());
             case NULL -> nullValue();
             case NUMBER -> number(node);

@@ -9,6 +9,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.quire.notebook.JsonTreeReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.OptionalLong;
@@ -17,6 +18,9 @@ import java.util.OptionalLong;
 public final class JsonBodies {
     /** The mapper of the HTTP layer. */
     public static final ObjectMapper MAPPER = JsonMapper.builder().build();
+
+    /** Reads bodies into the trees {@link #MAPPER} builds, faster for notebooks of long strings. */
+    private static final JsonTreeReader TREES = new JsonTreeReader(MAPPER.reader());
 
     private JsonBodies() {
     }
@@ -35,7 +39,7 @@ public final class JsonBodies {
         }
         JsonNode node;
         try {
-            node = MAPPER.readTree(body);
+            node = TREES.readTree(body);
         } catch (JsonProcessingException e) {
             var location = e.getLocation();
             throw ApiException.badRequest("the request body is not valid JSON"
