@@ -85,6 +85,7 @@ final class ServerCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("quire server: " + e.getMessage());
             return 2;
         }
+        ServerHeap.keepGrownHeap();
         QuireServer server;
         try {
             Optional<TeamMode> team = storeSettings.map(TeamMode::open);
