@@ -91,3 +91,10 @@ if /usr/bin/python3 -c 'import websocket' 2>/dev/null; then
     /usr/bin/python3 core/benchmarks/scripts/ws-latency.py ws http://127.0.0.1:18899/ "$token" "$executes"
     /usr/bin/python3 core/benchmarks/scripts/ws-latency.py ws http://127.0.0.1:18898/ "$token" "$executes"
 fi
+if /usr/bin/python3 -c 'import zmq, jupyter_client' 2>/dev/null; then
+    # the fairest comparison: a kernel alone (raw pyzmq) and one through Quire (a minimal WebSocket client), one
+    # round trip each in turn, so that both see the same machine at the same moments
+    echo "== 1+1, the kernel alone and through Quire in turn (paired, PAIRED round trips each, default 1000)"
+    /usr/bin/python3 core/benchmarks/scripts/ws-latency.py paired http://127.0.0.1:18898/ "$token" "${PAIRED:-1000}" \
+        2>/dev/null | grep '^paired'
+fi

@@ -10,6 +10,9 @@ Usage:
                                               the same over a minimal WebSocket client (a raw socket, frames parsed
                                               from one buffer, messages matched by byte search as in zmq mode), so
                                               that the client costs the same on both sides of the comparison
+  ws-latency.py paired BASE_URL TOKEN N [KERNEL]
+                                              zmq and wsraw in turn, one round trip each, N of each: both see the
+                                              same machine; prints both and what the server adds at p50/p90/p99
 Prints p50/p99/mean in ms of the time from sending execute_request to having both execute_reply and idle.
 The first WARMUP round trips (environment variable, default 20) are not counted.
 """
@@ -50,62 +53,73 @@ def kernel(n, kernel_name="python3"):
         km.shutdown_kernel(now=True)
 
 
-def raw_zmq(n, kernel_name="python3"):
-    import hashlib, hmac, zmq
-    from jupyter_client.manager import start_new_kernel
-    km, kc = start_new_kernel(kernel_name=kernel_name)
-    kc.stop_channels()
-    info = km.get_connection_info()
-    key = info["key"] if isinstance(info["key"], bytes) else info["key"].encode()
-    ctx = zmq.Context()
-    shell = ctx.socket(zmq.DEALER)
-    shell.connect(f"{info['transport']}://{info['ip']}:{info['shell_port']}")
-    iopub = ctx.socket(zmq.SUB)
-    iopub.setsockopt(zmq.SUBSCRIBE, b"")
-    iopub.connect(f"{info['transport']}://{info['ip']}:{info['iopub_port']}")
-    time.sleep(0.5)  # let the SUB connect before the first request
-    session = uuid.uuid4().hex
+class ZmqKernel:
+    """A kernel started by jupyter_client, driven over raw pyzmq (one DEALER, one SUB): the lightest client."""
 
-    def sign(parts):
-        mac = hmac.new(key, digestmod=hashlib.sha256)
+    def __init__(self, kernel_name="python3"):
+        import zmq
+        from jupyter_client.manager import start_new_kernel
+        self.km, kc = start_new_kernel(kernel_name=kernel_name)
+        kc.stop_channels()
+        info = self.km.get_connection_info()
+        self.key = info["key"] if isinstance(info["key"], bytes) else info["key"].encode()
+        self.ctx = zmq.Context()
+        self.shell = self.ctx.socket(zmq.DEALER)
+        self.shell.connect(f"{info['transport']}://{info['ip']}:{info['shell_port']}")
+        self.iopub = self.ctx.socket(zmq.SUB)
+        self.iopub.setsockopt(zmq.SUBSCRIBE, b"")
+        self.iopub.connect(f"{info['transport']}://{info['ip']}:{info['iopub_port']}")
+        time.sleep(0.5)  # let the SUB connect before the first request
+        self.session = uuid.uuid4().hex
+        self.poller = zmq.Poller()
+        self.poller.register(self.shell, zmq.POLLIN)
+        self.poller.register(self.iopub, zmq.POLLIN)
+
+    def sign(self, parts):
+        import hashlib, hmac
+        mac = hmac.new(self.key, digestmod=hashlib.sha256)
         for part in parts:
             mac.update(part)
         return mac.hexdigest().encode()
 
+    def round_trip(self):
+        """Seconds from sending a 1+1 execute_request to having its execute_reply and idle."""
+        msg_id = uuid.uuid4().hex
+        header = {"msg_id": msg_id, "msg_type": "execute_request", "username": "bench", "session": self.session,
+                  "date": "2026-01-01T00:00:00Z", "version": "5.3"}
+        content = {"code": "1+1", "silent": False, "store_history": True, "user_expressions": {},
+                   "allow_stdin": False, "stop_on_error": True}
+        parts = [json.dumps(x).encode() for x in (header, {}, {}, content)]
+        start = time.perf_counter()
+        self.shell.send_multipart([b"<IDS|MSG>", self.sign(parts)] + parts)
+        reply = idle = False
+        while not (reply and idle):
+            for sock, _ in self.poller.poll(10000):
+                frames = sock.recv_multipart()
+                at = frames.index(b"<IDS|MSG>")
+                head, parent = json.loads(frames[at + 2]), json.loads(frames[at + 3])
+                if parent.get("msg_id") != msg_id:
+                    continue
+                if sock is self.shell:
+                    reply = reply or head["msg_type"] == "execute_reply"
+                elif head["msg_type"] == "status":
+                    idle = idle or json.loads(frames[at + 5])["execution_state"] == "idle"
+        return time.perf_counter() - start
+
+    def close(self):
+        self.shell.close(0)
+        self.iopub.close(0)
+        self.ctx.term()
+        self.km.shutdown_kernel(now=True)
+
+
+def raw_zmq(n, kernel_name="python3"):
+    kernel = ZmqKernel(kernel_name)
     try:
-        samples = []
-        poller = zmq.Poller()
-        poller.register(shell, zmq.POLLIN)
-        poller.register(iopub, zmq.POLLIN)
-        for i in range(n + WARMUP):
-            msg_id = uuid.uuid4().hex
-            header = {"msg_id": msg_id, "msg_type": "execute_request", "username": "bench", "session": session,
-                      "date": "2026-01-01T00:00:00Z", "version": "5.3"}
-            content = {"code": "1+1", "silent": False, "store_history": True, "user_expressions": {},
-                       "allow_stdin": False, "stop_on_error": True}
-            parts = [json.dumps(x).encode() for x in (header, {}, {}, content)]
-            start = time.perf_counter()
-            shell.send_multipart([b"<IDS|MSG>", sign(parts)] + parts)
-            reply = idle = False
-            while not (reply and idle):
-                for sock, _ in poller.poll(10000):
-                    frames = sock.recv_multipart()
-                    at = frames.index(b"<IDS|MSG>")
-                    head, parent = json.loads(frames[at + 2]), json.loads(frames[at + 3])
-                    if parent.get("msg_id") != msg_id:
-                        continue
-                    if sock is shell:
-                        reply = reply or head["msg_type"] == "execute_reply"
-                    elif head["msg_type"] == "status":
-                        idle = idle or json.loads(frames[at + 5])["execution_state"] == "idle"
-            if i >= WARMUP:
-                samples.append(time.perf_counter() - start)
+        samples = [kernel.round_trip() for _ in range(n + WARMUP)][WARMUP:]
         report(f"kernel {kernel_name} alone (raw pyzmq)", samples)
     finally:
-        shell.close(0)
-        iopub.close(0)
-        ctx.term()
-        km.shutdown_kernel(now=True)
+        kernel.close()
 
 
 def start_kernel(base, token, kernel_name):
@@ -157,67 +171,110 @@ def ws(base, token, n, kernel_name="python3"):
         delete_kernel(base, token, kernel_id)
 
 
-def ws_raw(base, token, n, kernel_name="python3"):
-    import base64, re, struct
-    kernel_id = start_kernel(base, token, kernel_name)
-    session = uuid.uuid4().hex
-    host, port = urllib.request.urlparse(base).hostname, urllib.request.urlparse(base).port
-    sock = socket.create_connection((host, port))
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    key = base64.b64encode(os.urandom(16)).decode()
-    sock.sendall((f"GET /api/kernels/{kernel_id}/channels?session_id={session} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-                  f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-                  f"Sec-WebSocket-Version: 13\r\nAuthorization: token {token}\r\n\r\n").encode())
-    buf = b""
-    while b"\r\n\r\n" not in buf:
-        buf += sock.recv(65536)
-    head, buf = buf.split(b"\r\n\r\n", 1)
-    if not head.startswith(b"HTTP/1.1 101"):
-        raise SystemExit("upgrade refused: " + head.decode(errors="replace"))
-    reply_re = re.compile(rb'"msg_type":\s*"execute_reply"')
-    idle_re = re.compile(rb'"execution_state":\s*"idle"')
+class RawWebSocketKernel:
+    """A kernel started through a server's REST API, driven over its kernel-channel WebSocket by a minimal client (a
+    raw socket, frames parsed from one buffer, messages matched by byte search as in ZmqKernel), so that the client
+    costs about what the raw pyzmq one does."""
 
+    def __init__(self, base, token, kernel_name="python3"):
+        import base64, re
+        self.base, self.token = base, token
+        self.kernel_id = start_kernel(base, token, kernel_name)
+        self.session = uuid.uuid4().hex
+        host, port = urllib.request.urlparse(base).hostname, urllib.request.urlparse(base).port
+        self.sock = socket.create_connection((host, port))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall((f"GET /api/kernels/{self.kernel_id}/channels?session_id={self.session} HTTP/1.1\r\n"
+                           f"Host: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                           f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                           f"Authorization: token {token}\r\n\r\n").encode())
+        buf = b""
+        while b"\r\n\r\n" not in buf:
+            buf += self.sock.recv(65536)
+        head, self.buf = buf.split(b"\r\n\r\n", 1)
+        if not head.startswith(b"HTTP/1.1 101"):
+            raise SystemExit("upgrade refused: " + head.decode(errors="replace"))
+        self.reply_re = re.compile(rb'"msg_type":\s*"execute_reply"')
+        self.idle_re = re.compile(rb'"execution_state":\s*"idle"')
+
+    @staticmethod
     def frame(payload):  # a masked text frame; a zero mask key leaves the payload as it is
+        import struct
         n = len(payload)
         size = struct.pack("!B", 0x80 | n) if n < 126 else struct.pack("!BH", 0x80 | 126, n)
         return b"\x81" + size + b"\0\0\0\0" + payload
 
+    def round_trip(self):
+        """Seconds from sending a 1+1 execute_request to having its execute_reply and idle."""
+        import struct
+        msg_id = uuid.uuid4().hex
+        msg = execute_message(msg_id, self.session)
+        start = time.perf_counter()
+        self.sock.sendall(self.frame(json.dumps(msg).encode()))
+        mid = msg_id.encode()
+        reply = idle = False
+        buf = self.buf
+        while not (reply and idle):
+            while True:  # every complete frame in the buffer
+                if len(buf) < 2:
+                    break
+                length, at = buf[1] & 0x7F, 2
+                if length == 126:
+                    if len(buf) < 4:
+                        break
+                    length, at = struct.unpack("!H", buf[2:4])[0], 4
+                elif length == 127:
+                    if len(buf) < 10:
+                        break
+                    length, at = struct.unpack("!Q", buf[2:10])[0], 10
+                if len(buf) < at + length:
+                    break
+                payload, buf = buf[at:at + length], buf[at + length:]
+                if mid in payload:
+                    reply = reply or self.reply_re.search(payload) is not None
+                    idle = idle or self.idle_re.search(payload) is not None
+            if not (reply and idle):
+                buf += self.sock.recv(1 << 20)
+        elapsed = time.perf_counter() - start
+        self.buf = buf
+        return elapsed
+
+    def close(self):
+        self.sock.close()
+        delete_kernel(self.base, self.token, self.kernel_id)
+
+
+def ws_raw(base, token, n, kernel_name="python3"):
+    kernel = RawWebSocketKernel(base, token, kernel_name)
     try:
-        samples = []
-        for i in range(n + WARMUP):
-            msg_id = uuid.uuid4().hex
-            msg = execute_message(msg_id, session)
-            start = time.perf_counter()
-            sock.sendall(frame(json.dumps(msg).encode()))
-            mid = msg_id.encode()
-            reply = idle = False
-            while not (reply and idle):
-                while True:  # every complete frame in the buffer
-                    if len(buf) < 2:
-                        break
-                    length, at = buf[1] & 0x7F, 2
-                    if length == 126:
-                        if len(buf) < 4:
-                            break
-                        length, at = struct.unpack("!H", buf[2:4])[0], 4
-                    elif length == 127:
-                        if len(buf) < 10:
-                            break
-                        length, at = struct.unpack("!Q", buf[2:10])[0], 10
-                    if len(buf) < at + length:
-                        break
-                    payload, buf = buf[at:at + length], buf[at + length:]
-                    if mid in payload:
-                        reply = reply or reply_re.search(payload) is not None
-                        idle = idle or idle_re.search(payload) is not None
-                if not (reply and idle):
-                    buf += sock.recv(1 << 20)
-            if i >= WARMUP:
-                samples.append(time.perf_counter() - start)
+        samples = [kernel.round_trip() for _ in range(n + WARMUP)][WARMUP:]
         report(f"through {base} WebSocket (minimal client)", samples)
     finally:
-        sock.close()
-        delete_kernel(base, token, kernel_id)
+        kernel.close()
+
+
+def paired(base, token, n, kernel_name="python3"):
+    """The kernel alone and through the server, measured in turn, one round trip each, so that both see the same
+    machine: a local kernel over raw pyzmq, and a server's kernel over its WebSocket with the minimal client."""
+    alone, through = ZmqKernel(kernel_name), RawWebSocketKernel(base, token, kernel_name)
+    try:
+        a, t = [], []
+        for i in range(n + WARMUP):
+            first, second = (alone, through) if i % 2 == 0 else (through, alone)
+            x, y = first.round_trip(), second.round_trip()
+            if i >= WARMUP:
+                a.append(x if first is alone else y)
+                t.append(y if first is alone else x)
+        report(f"paired: kernel {kernel_name} alone (raw pyzmq)", a)
+        report(f"paired: through {base} WebSocket (minimal client)", t)
+        a, t = sorted(a), sorted(t)
+        p = lambda s, q: s[min(len(s) - 1, int(q * len(s)))] * 1000
+        print("paired: the server adds " + ", ".join(f"{name} {p(t, q) - p(a, q):+.2f} ms"
+                                                       for name, q in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99))))
+    finally:
+        alone.close()
+        through.close()
 
 
 if __name__ == "__main__":
@@ -225,6 +282,8 @@ if __name__ == "__main__":
         kernel(int(sys.argv[2]), *(sys.argv[3:4]))
     elif sys.argv[1] == "zmq":
         raw_zmq(int(sys.argv[2]), *(sys.argv[3:4]))
+    elif sys.argv[1] == "paired":
+        paired(sys.argv[2], sys.argv[3], int(sys.argv[4]), *(sys.argv[5:6]))
     elif sys.argv[1] == "wsraw":
         ws_raw(sys.argv[2], sys.argv[3], int(sys.argv[4]), *(sys.argv[5:6]))
     else:
