@@ -11,6 +11,7 @@ import io.quire.contents.fs.FileContentsManager;
 import io.quire.notebook.Cell;
 import io.quire.notebook.CodeCell;
 import io.quire.notebook.DisplayData;
+import io.quire.notebook.JsonTreeReader;
 import io.quire.notebook.MimeBundle;
 import io.quire.notebook.MultilineText;
 import io.quire.notebook.Notebook;
@@ -54,9 +55,12 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ContentsSaveBenchmark {
     /** The HTTP layer's mapper settings (plain Jackson defaults), as the server reads request bodies. */
     private static final ObjectMapper BODY_MAPPER = JsonMapper.builder().build();
+    /** How the HTTP layer reads bodies: its own reader, Jackson for what that declines (decision 0039). */
+    private static final JsonTreeReader BODY_READER = new JsonTreeReader(BODY_MAPPER.reader());
 
     private byte[] body;
     private Notebook notebook;
+    private Notebook parsedNotebook;
     private Path root;
     private FileContentsManager contents;
 
@@ -72,6 +76,7 @@ public class ContentsSaveBenchmark {
         if (body.length < 900_000) {
             throw new IllegalStateException("benchmark body too small: " + body.length + " bytes");
         }
+        parsedNotebook = ((SaveRequest.NotebookContent) request()).parse("big.ipynb");
         root = Files.createTempDirectory("quire-save-bench");
         contents = FileContentsManager.create(root);
         contents.save("big.ipynb", SaveRequest.notebook(notebook));
@@ -98,6 +103,20 @@ public class ContentsSaveBenchmark {
      */
     @Benchmark
     public JsonNode readBody() {
+        try {
+            return BODY_READER.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The request body to a JSON tree by Jackson alone, as before decision 0039.
+     *
+     * @return the tree (consumed by JMH)
+     */
+    @Benchmark
+    public JsonNode readBodyJackson() {
         try {
             return BODY_MAPPER.readTree(body);
         } catch (IOException e) {
@@ -126,6 +145,16 @@ public class ContentsSaveBenchmark {
     }
 
     /**
+     * The notebook as a save has it (read from a request body, its long strings marked plain) to nbformat's bytes.
+     *
+     * @return the bytes (consumed by JMH)
+     */
+    @Benchmark
+    public byte[] writeParsed() {
+        return parsedNotebook.toBytes();
+    }
+
+    /**
      * The whole save: request body to a durable file (temporary file, fsync, rename, directory fsync).
      *
      * @return the saved entry's model (consumed by JMH)
@@ -148,7 +177,7 @@ public class ContentsSaveBenchmark {
 
     private SaveRequest request() {
         try {
-            JsonNode tree = BODY_MAPPER.readTree(body);
+            JsonNode tree = BODY_READER.readTree(body);
             return SaveRequest.fromJson("big.ipynb", tree);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -44,7 +44,8 @@ public final class CpuTimePerOp {
             }
             return;
         }
-        measure(ContentsSaveBenchmark.class, -1, List.of("readBody", "parse", "write"), WARM_UP_CALLS,
+        measure(ContentsSaveBenchmark.class, -1, List.of("readBody", "readBodyJackson", "parse", "write", "writeParsed"),
+                WARM_UP_CALLS,
                 CALLS_PER_ROUND);
         measure(NotebookCodecBenchmark.class, -1, List.of("read", "write", "fromJson"), WARM_UP_CALLS,
                 CALLS_PER_ROUND);

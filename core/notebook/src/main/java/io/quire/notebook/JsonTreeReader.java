@@ -20,8 +20,11 @@ import java.util.Objects;
  * notebooks are: a few strings of hundreds of kilobytes (base64 images, long outputs) in a small structure.
  *
  * <p>Design: Jackson decodes a string byte by byte into a {@code char} buffer and then compresses that into the
- * string; for a megabyte notebook that was a third of a save's time. Here a string without escapes and outside ASCII
- * nothing is found eight bytes at a time ({@link AsciiScan}) and becomes a Latin-1 string in one copy. This reader
+ * string; for a megabyte notebook that was a third of a save's time. Here a string's closing quote is found with
+ * {@link String#indexOf(int)} on a Latin-1 view of the input (which the JVM vectorises), backslashes likewise, and
+ * control characters or bytes outside ASCII sixteen bytes at a time ({@link AsciiScan}); a string with none of them
+ * is then one copy, and a long one is marked ({@link PlainText}) so that the canonical writer copies it as it is,
+ * without looking at it again (decision 0039). This reader
  * only handles the common, unambiguous subset of JSON; on anything else (a byte-order mark, a duplicate name,
  * content after the value, malformed UTF-8, a number or string past the reader's limits, deep nesting, any syntax
  * error) it declines and the Jackson reader parses the whole input instead. So every error, and every edge case this
