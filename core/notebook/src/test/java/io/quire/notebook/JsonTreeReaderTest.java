@@ -127,20 +127,12 @@ class JsonTreeReaderTest {
     }
 
     private static void compare(JsonTreeReader reader, ObjectReader jackson, byte[] bytes, String what) {
-        JsonNode expected = null;
-        Exception expectedError = null;
-        try {
-            expected = jackson.readTree(bytes);
-        } catch (IOException | RuntimeException e) {
-            expectedError = e;
-        }
-        JsonNode actual = null;
-        Exception actualError = null;
-        try {
-            actual = reader.readTree(bytes);
-        } catch (IOException | RuntimeException e) {
-            actualError = e;
-        }
+        Outcome jacksons = Outcome.of(() -> jackson.readTree(bytes));
+        Outcome readers = Outcome.of(() -> reader.readTree(bytes));
+        JsonNode expected = jacksons.tree();
+        Exception expectedError = jacksons.error();
+        JsonNode actual = readers.tree();
+        Exception actualError = readers.error();
         if (expectedError != null) {
             assertThat(actualError).as("error for %s; Jackson said %s", what, expectedError).isNotNull();
             assertThat(actualError.getClass()).as("error class for %s", what).isEqualTo(expectedError.getClass());
@@ -155,6 +147,21 @@ class JsonTreeReaderTest {
         if (expected.isContainerNode() || expected.isValueNode()) {
             assertThat(new String(canonical(actual), StandardCharsets.UTF_8)).as("written %s", what)
                     .isEqualTo(new String(canonical(expected), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** What a read gave: a tree (possibly null, as Jackson gives for some inputs), or the exception it threw. */
+    private record Outcome(JsonNode tree, Exception error) {
+        interface Read {
+            JsonNode read() throws IOException;
+        }
+
+        static Outcome of(Read read) {
+            try {
+                return new Outcome(read.read(), null);
+            } catch (IOException | RuntimeException e) {
+                return new Outcome(null, e);
+            }
         }
     }
 
