@@ -231,11 +231,6 @@ final class CanonicalJsonWriter {
         buffer[size++] = '"';
     }
 
-    /**
-     * The fast path for long plain ASCII strings (base64 images, long output lines): {@link String#getBytes} with
-     * UTF-8 is a bulk copy for such strings, and one scan of the bytes finds whether anything needs an escape. Adds
-     * the bytes and returns true if the string is plain ASCII without escapes; otherwise writes nothing.
-     */
     /** A string known to be ASCII with nothing to escape ({@link PlainText}): its characters, one byte each. */
     @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low byte of each char, exact for ASCII
     private void plainText(String text) {
@@ -247,6 +242,12 @@ final class CanonicalJsonWriter {
         buffer[size++] = '"';
     }
 
+    /**
+     * The fast path for long plain ASCII strings (base64 images, long output lines): {@link String#getBytes} with
+     * UTF-8 is a bulk copy for such strings; {@code indexOf} (vectorised) finds quotes and backslashes, and a
+     * word-at-a-time check ({@link AsciiScan}) control characters and unpaired surrogates (written as {@code ?}). Adds
+     * the bytes and returns true if the string is plain ASCII without escapes; otherwise writes nothing.
+     */
     private boolean plain(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (bytes.length != text.length()) {
