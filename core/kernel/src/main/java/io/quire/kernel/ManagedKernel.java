@@ -117,7 +117,7 @@ final class ManagedKernel implements RunningKernel {
         info = lastInfo;
         ZmqKernelClient current = ZmqKernelClient.connect(adopted.connectionInfo(), options);
         client = current;
-        statusWatch = current.onIopub(this::trackStatus);
+        statusWatch = current.onAnyMessageDirect(this::trackStatus);
         adopted.exit().thenAccept(exit -> onExit(adopted, exit));
         Duration probe = timeout.compareTo(REATTACH_PROBE) < 0 ? timeout : REATTACH_PROBE;
         try {
@@ -167,7 +167,7 @@ final class ManagedKernel implements RunningKernel {
                 if (previousWatch != null) {
                     previousWatch.close();
                 }
-                statusWatch = current.onIopub(this::trackStatus);
+                statusWatch = current.onAnyMessageDirect(this::trackStatus);
             } else {
                 current.revive();
             }
@@ -204,9 +204,20 @@ final class ManagedKernel implements RunningKernel {
                 + (exit == null ? "" : " (" + exit.reason() + ")"), last);
     }
 
-    private void trackStatus(Message message, IopubEvent event) {
-        if (event instanceof IopubEvent.Status(IopubEvent.ExecutionState s)) {
-            KernelState next = s == IopubEvent.ExecutionState.BUSY ? KernelState.BUSY : KernelState.IDLE;
+    /**
+     * Follows the kernel's busy and idle status. Called on the client's receiving thread for every message: it only
+     * reads two fields and swaps a reference, where a queued listener would start a thread per IOPub message.
+     */
+    private void trackStatus(Channel channel, RawMessage message) {
+        if (channel != Channel.IOPUB || !message.msgType().equals("status")) {
+            return;
+        }
+        KernelState next = switch (message.content().path("execution_state").asText("")) {
+            case "busy" -> KernelState.BUSY;
+            case "idle", "starting" -> KernelState.IDLE;
+            default -> null;
+        };
+        if (next != null) {
             state.getAndUpdate(current -> current == KernelState.IDLE || current == KernelState.BUSY ? next : current);
         }
     }

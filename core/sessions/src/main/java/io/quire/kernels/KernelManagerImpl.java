@@ -362,7 +362,9 @@ final class KernelManagerImpl implements KernelManager {
             previous.close();
         }
         entry.watchedClient = client;
-        entry.activityWatch = client.onAnyMessage((channel, message) -> onMessage(entry, channel, message));
+        // on the receiving thread: it only reads the clock and swaps references, where a queued listener would start
+        // a thread per message
+        entry.activityWatch = client.onAnyMessageDirect((channel, message) -> onMessage(entry, channel, message));
     }
 
     private void onMessage(Entry entry, Channel channel, RawMessage message) {
