@@ -35,7 +35,8 @@ import java.util.stream.Collectors;
  *       {@code rate-limit-window} (default 3); and Quire's own: {@code ws-queue-max-messages} (10000) and
  *       {@code ws-queue-max-bytes} (32 MiB) a WebSocket client may fall behind before it is disconnected,
  *       {@code ws-close-grace} (10), {@code ws-replay-timeout} (60; 0 off), {@code ws-replay-max-messages} (1000)
- *       and {@code ws-replay-max-bytes} (10 MiB) kept for a client that reconnects (see {@link ChannelsOptions});</li>
+ *       and {@code ws-replay-max-bytes} (10 MiB) kept for a client that reconnects, {@code ws-direct-write-budget}
+ *       (1048576 bytes/s per client written without a thread hand-off; 0 off) (see {@link ChannelsOptions});</li>
  *   <li>CORS (see {@link CorsConfig}): {@code cors-allowed-origins} (default none: off), {@code cors-allowed-methods},
  *       {@code cors-allowed-headers}, {@code cors-allow-credentials} (false), {@code cors-max-age} (600);</li>
  *   <li>shutdown: {@code shutdown-grace} (default 10) — how long in-flight requests may take to finish;
@@ -81,7 +82,7 @@ public record ServerConfig(String host, int port, Path root, String token, long 
     public static final List<String> KEYS = List.of("host", "port", "root", "token", "max-body-bytes",
             "default-kernel", "iopub-msg-rate-limit", "iopub-data-rate-limit", "rate-limit-window",
             "ws-queue-max-messages", "ws-queue-max-bytes", "ws-close-grace", "ws-replay-timeout",
-            "ws-replay-max-messages", "ws-replay-max-bytes", "cors-allowed-origins", "cors-allowed-methods",
+            "ws-replay-max-messages", "ws-replay-max-bytes", "ws-direct-write-budget", "cors-allowed-origins", "cors-allowed-methods",
             "cors-allowed-headers", "cors-allow-credentials", "cors-max-age", "shutdown-grace", "shutdown-kernels",
             "state-dir", "rtu-queue-max-events", "rtu-queue-max-bytes", "rtu-poll-interval", "rtu-max-catch-up",
             "rtu-idle-timeout", "rtu-kernel-lease-ttl", "rtu-presence-ttl", "rtu-write-after");
@@ -213,6 +214,8 @@ public record ServerConfig(String host, int port, Path root, String token, long 
                         wholeNumber(value, Integer.MAX_VALUE).intValue(), ch.maxBufferedBytes());
                 case "ws-replay-max-bytes" -> draft.channels = ch.withBuffering(ch.bufferTimeout(),
                         ch.maxBufferedMessages(), wholeNumber(value, Long.MAX_VALUE));
+                case "ws-direct-write-budget" -> draft.channels = ch.withDirectWrites(
+                        wholeNumber(value, Long.MAX_VALUE), ch.directWriteStall());
                 case "cors-allowed-origins" -> draft.cors = cors.withAllowedOrigins(list(value));
                 case "cors-allowed-methods" -> draft.cors = cors.withAllowedMethods(list(value));
                 case "cors-allowed-headers" -> draft.cors = cors.withAllowedHeaders(list(value));

@@ -89,6 +89,32 @@ class KernelChannelsBackpressureTest {
     }
 
     @Test
+    void stalledClient_aDirectWriteThatBlocks_isAbortedAndTheOthersGetEverything() throws Exception {
+        // every message may go directly, and the queue never overflows: only the stall limit can drop the client
+        ChannelsOptions options = ChannelsOptions.defaults()
+                .withQueue(100_000, 1L << 30, Duration.ofSeconds(30))
+                .withRateLimits(0, 0, Duration.ofSeconds(3))
+                .withDirectWrites(1L << 40, Duration.ofMillis(300));
+        try (ChannelsServer server = ChannelsServer.start(dir, options, builder -> builder.command("flood", FLOOD))) {
+            String kernelId = server.startKernel();
+            try (KernelSocket reader = server.connect(kernelId, "reader");
+                 KernelSocket stalled = server.connectStalled(kernelId, "stalled")) {
+                Await.until(KernelSocket.WAIT, "two connections", () -> server.channels.connections() == 2);
+
+                String msgId = reader.execute("flood:4000:4000");
+
+                awaitIdle(reader, msgId);
+                assertThat(reader.children(msgId).stream().filter(m -> KernelSocket.isChild(m, msgId, "stream")))
+                        .hasSize(4000);
+                Await.until(KernelSocket.WAIT, "the stalled client to be aborted",
+                        () -> server.channels.connections() == 1);
+                assertThat(reader.isClosed()).isFalse();
+                assertThat(stalled.received()).as("it read nothing").isEmpty();
+            }
+        }
+    }
+
+    @Test
     void stalledClient_doesNotHoldUpTheKernel() throws Exception {
         try (ChannelsServer server = start()) {
             String kernelId = server.startKernel();

@@ -48,6 +48,7 @@ class ServerConfigTest {
                   ws-replay-timeout: 0
                   ws-replay-max-messages: 7
                   ws-replay-max-bytes: 4096
+                  ws-direct-write-budget: 0
                 """)), Map.of());
 
         ChannelsOptions channels = config.channels();
@@ -60,6 +61,7 @@ class ServerConfigTest {
         assertThat(channels.bufferTimeout()).isZero();
         assertThat(channels.maxBufferedMessages()).isEqualTo(7);
         assertThat(channels.maxBufferedBytes()).isEqualTo(4096);
+        assertThat(channels.directWriteBudget()).as("direct writes off").isZero();
     }
 
     @Test
@@ -116,6 +118,8 @@ class ServerConfigTest {
         assertRefused("ws-queue-max-bytes", "-5", "must be positive");
         assertRefused("ws-close-grace", "-1", "must not be negative");
         assertRefused("ws-replay-max-bytes", "lots", "whole number");
+        assertRefused("ws-direct-write-budget", "lots", "whole number");
+        assertRefused("ws-direct-write-budget", "-1", "0 (off) or positive");
         assertRefused("shutdown-kernels", "maybe", "true or false");
         assertRefused("shutdown-grace", "-2", "must not be negative");
         assertRefused("cors-allowed-origins", "https://a.example/path", "is not an origin");

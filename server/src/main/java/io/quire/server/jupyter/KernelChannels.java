@@ -68,10 +68,20 @@ import org.slf4j.LoggerFactory;
  * upgrades. Fragmented client messages are joined (up to 100 MiB, else 1009). A message that is not a kernel message
  * closes the connection with 1007; the server keeps serving.
  *
- * <p>Backpressure. The relay never writes to a socket: each connection has a bounded {@link OutboundQueue} drained by
- * its own virtual thread, so a stalled client delays neither the kernel nor other clients. A connection whose queue
- * overflows is closed with 1008 (its writer sends the close once it can; after {@link ChannelsOptions#closeGrace()}
- * the socket is aborted), and what it had not written yet is kept for its session as below.
+ * <p>Backpressure. Each connection has a bounded {@link OutboundQueue} drained by its own writer thread, so a stalled
+ * client delays neither the kernel nor other clients. A connection whose queue overflows is closed with 1008 (its
+ * writer sends the close once it can; after {@link ChannelsOptions#closeGrace()} the socket is aborted), and what it
+ * had not written yet is kept for its session as below.
+ *
+ * <p>Direct writes (decision 0040). When a connection's queue is empty and its writer idle, the kernel client's
+ * receiving thread writes a message of at most {@value #DIRECT_MAX_BYTES} bytes itself, after the relay's lock is
+ * released, instead of waking the writer: one thread hand-off less per message, which is most of what the relay
+ * costs on a small machine. Messages that arrive meanwhile queue behind it. Only
+ * {@link ChannelsOptions#directWriteBudget()} bytes per second and connection go this way, so a flood of output goes
+ * through the queue and its bounds as above. A direct write can only block when the client stopped reading with its
+ * socket buffers full; the idle writer, which looks every second, then aborts the connection once the write has gone
+ * on for {@link ChannelsOptions#directWriteStall()} (its session buffers what was queued): that bounds how long the
+ * kernel's other listeners wait for such a client.
  *
  * <p>Rate limiting. Each connection has an {@link IopubRateLimiter}; while a limit is exceeded, output messages are
  * dropped and the client gets a synthesized stderr {@code stream} saying so, and another when output resumes.
@@ -90,6 +100,11 @@ public final class KernelChannels {
     private static final int MAX_BUFFERING_SESSIONS = 16;
     /** The largest message a client may send, as the HTTP body limit's default (Jupyter Server has the same). */
     private static final long MAX_INCOMING_MESSAGE = 100L * 1024 * 1024;
+    /** The largest message written directly by the kernel client's thread; larger ones go through the writer. */
+    static final int DIRECT_MAX_BYTES = 16 * 1024;
+    private static final long SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How often an idle writer checks for a stalled direct write. */
+    private static final long STALL_CHECK_MILLIS = 1000;
 
     private final KernelManager kernels;
     private final BiPredicate<String, ManagedKernelInfo> access;
@@ -509,38 +524,48 @@ public final class KernelChannels {
         /** Routes one kernel message (called one at a time by the kernel client, and for synthesized messages). */
         void dispatch(Channel channel, RawMessage message) {
             Outbound outbound = new Outbound(channel, message);
+            List<Connection> direct = new ArrayList<>(2);
             lock.lock();
             try {
-                if (channel == Channel.IOPUB) {
-                    // taken first: a connection that overflows below starts a buffer that already holds this message
-                    List<ReplayBuffer> buffers = sessions.values().stream().map(session -> session.buffer)
-                            .filter(Objects::nonNull).toList();
-                    for (Connection connection : List.copyOf(live)) {
-                        connection.relayIopub(outbound);
-                    }
-                    buffers.forEach(buffer -> buffer.add(outbound));
-                    return;
-                }
-                Optional<String> parent = message.parentMsgId();
-                if (parent.isEmpty()) {
-                    return;
-                }
-                for (SessionRoute session : sessions.values()) {
-                    Connection sender = session.requests.get(parent.get());
-                    if (sender == null && !session.requests.containsKey(parent.get())) {
-                        continue;
-                    }
-                    if (session.live.contains(sender)) {
-                        sender.enqueue(outbound);
-                    } else if (!session.live.isEmpty()) {
-                        session.live.iterator().next().enqueue(outbound);
-                    } else if (session.buffer != null) {
-                        session.buffer.add(outbound);
-                    }
-                    return;
-                }
+                route(channel, outbound, direct);
             } finally {
                 lock.unlock();
+            }
+            for (Connection connection : direct) {
+                connection.writeClaimed(outbound);
+            }
+        }
+
+        /** Under the lock: queues the message, or adds the connections that claimed to be written to directly. */
+        private void route(Channel channel, Outbound outbound, List<Connection> direct) {
+            RawMessage message = outbound.message();
+            if (channel == Channel.IOPUB) {
+                // taken first: a connection that overflows below starts a buffer that already holds this message
+                List<ReplayBuffer> buffers = sessions.values().stream().map(session -> session.buffer)
+                        .filter(Objects::nonNull).toList();
+                for (Connection connection : List.copyOf(live)) {
+                    connection.relayIopub(outbound, direct);
+                }
+                buffers.forEach(buffer -> buffer.add(outbound));
+                return;
+            }
+            Optional<String> parent = message.parentMsgId();
+            if (parent.isEmpty()) {
+                return;
+            }
+            for (SessionRoute session : sessions.values()) {
+                Connection sender = session.requests.get(parent.get());
+                if (sender == null && !session.requests.containsKey(parent.get())) {
+                    continue;
+                }
+                if (session.live.contains(sender)) {
+                    sender.enqueue(outbound, direct);
+                } else if (!session.live.isEmpty()) {
+                    session.live.iterator().next().enqueue(outbound, direct);
+                } else if (session.buffer != null) {
+                    session.buffer.add(outbound);
+                }
+                return;
             }
         }
 
@@ -582,6 +607,9 @@ public final class KernelChannels {
         private SessionRoute route;
         /** Touched only under the relay's lock. */
         private IopubRateLimiter limiter;
+        /** Direct writes in the current second: when it began, and bytes so far. Touched only under the relay's lock. */
+        private long directSecond;
+        private long directBytes;
 
         @Override
         public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
@@ -659,18 +687,23 @@ public final class KernelChannels {
         private void write() {
             try {
                 while (true) {
-                    Optional<OutboundQueue.Item> item = queue.take(1, TimeUnit.HOURS);
+                    Optional<OutboundQueue.Item> item = queue.take(stallCheckMillis(), TimeUnit.MILLISECONDS);
                     if (item.isEmpty()) {
+                        abortIfDirectWriteStalled();
                         continue;
                     }
-                    switch (item.get()) {
-                        case OutboundQueue.Write write -> write.message().sendTo(session, v1);
-                        case OutboundQueue.Pong pong -> session.pong(pong.payload().length == 0 ? BufferData.empty()
-                                : BufferData.create(pong.payload()));
-                        case OutboundQueue.Close close -> {
-                            session.close(close.code(), closeReason(close.reason()));
-                            return;
+                    try {
+                        switch (item.get()) {
+                            case OutboundQueue.Write write -> write.message().sendTo(session, v1);
+                            case OutboundQueue.Pong pong -> session.pong(pong.payload().length == 0
+                                    ? BufferData.empty() : BufferData.create(pong.payload()));
+                            case OutboundQueue.Close close -> {
+                                session.close(close.code(), closeReason(close.reason()));
+                                return;
+                            }
                         }
+                    } finally {
+                        queue.finished();
                     }
                 }
             } catch (InterruptedException e) {
@@ -681,8 +714,44 @@ public final class KernelChannels {
             }
         }
 
+        /**
+         * A message the kernel client's thread claimed to write itself (see {@link #enqueue(Outbound, List)}), after
+         * the relay's lock was released. A failure closes the connection as the writer's would.
+         */
+        void writeClaimed(Outbound outbound) {
+            try {
+                outbound.sendTo(session, v1);
+            } catch (RuntimeException e) {
+                LOG.debug("writing to a WebSocket of kernel {} failed; closing it", kernelId, e);
+                detach(true);
+            } finally {
+                queue.finished();
+            }
+        }
+
+        /** How long the idle writer waits between looks at a direct write: a second, or the stall limit if shorter. */
+        private long stallCheckMillis() {
+            return Math.max(1, Math.min(STALL_CHECK_MILLIS, options.directWriteStall().toMillis()));
+        }
+
+        /** On the writer thread: a direct write that has not finished in time means the client stopped reading. */
+        private void abortIfDirectWriteStalled() {
+            if (!queue.claimStalled(System.nanoTime(), options.directWriteStall().toNanos())) {
+                return;
+            }
+            LOG.warn("aborting a WebSocket of kernel {} (session {}): a message could not be written for {}; the "
+                    + "client stopped reading", kernelId, named ? sessionKey : "none", options.directWriteStall());
+            try {
+                if (session.socketContext() instanceof ConnectionContext context) {
+                    context.serverSocket().close();
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("aborting a WebSocket socket failed", e);
+            }
+        }
+
         /** An IOPub message: through the rate limiter, with notices of its transitions. Under the relay's lock. */
-        void relayIopub(Outbound outbound) {
+        void relayIopub(Outbound outbound, List<Connection> direct) {
             RawMessage message = outbound.message();
             String type = message.msgType();
             long size = type.equals("stream") ? outbound.size() : 0;
@@ -697,9 +766,39 @@ public final class KernelChannels {
                 LOG.info("kernel {}: {}", kernelId, text.strip());
                 enqueue(new Outbound(Channel.IOPUB, stderr(message.parentHeader(), text)));
             }
-            if (decision.relay() && enqueue(outbound)) {
+            if (decision.relay() && enqueue(outbound, direct)) {
                 metrics.iopubMessage();
             }
+        }
+
+        /**
+         * Queues a message, or, when nothing waits for this connection and nobody writes to it, claims it for a
+         * direct write and adds this connection to {@code direct}: the caller then calls {@link #writeClaimed} once
+         * it released the relay's lock. Under the relay's lock.
+         *
+         * @param direct where to add this connection for a direct write; null to always queue
+         * @return false when the connection is gone or was closed as too slow
+         */
+        boolean enqueue(Outbound outbound, List<Connection> direct) {
+            OutboundQueue current = queue;
+            if (detached.get()) {
+                return false;
+            }
+            if (direct != null && options.directWriteBudget() > 0) {
+                long now = ticker.getAsLong();
+                long length = outbound.wireLength(v1);
+                if (now - directSecond >= SECOND_NANOS) {
+                    directSecond = now;
+                    directBytes = 0;
+                }
+                if (length <= DIRECT_MAX_BYTES && directBytes + length <= options.directWriteBudget()
+                        && current.claim(System.nanoTime())) {
+                    directBytes += length;
+                    direct.add(this);
+                    return true;
+                }
+            }
+            return enqueue(outbound);
         }
 
         /** Queues a message; a full queue closes this connection as too slow. Under the relay's lock. */

@@ -36,25 +36,47 @@ final class Outbound {
         return v1Frame().length;
     }
 
+    /**
+     * The length of this message in a connection's protocol: its v1 frame, its legacy binary frame, or the characters
+     * of its JSON text (bytes for ASCII text). The encoding is kept for {@link #sendTo}.
+     *
+     * @param v1Protocol whether the connection speaks the v1 subprotocol
+     * @return the length
+     */
+    long wireLength(boolean v1Protocol) {
+        if (v1Protocol) {
+            return v1Frame().length;
+        }
+        return message.buffers().isEmpty() ? jsonText().length() : legacyBinaryFrame().length;
+    }
+
     /** Writes this message to a session in the connection's protocol. */
     void sendTo(io.helidon.websocket.WsSession session, boolean v1Protocol) {
         if (v1Protocol) {
             session.send(BufferData.create(v1Frame()), true);
         } else if (message.buffers().isEmpty()) {
-            String text = jsonText;
-            if (text == null) {
-                text = WsFrames.toJsonText(channel, message);
-                jsonText = text;
-            }
-            session.send(text, true);
+            session.send(jsonText(), true);
         } else {
-            byte[] frame = legacyBinary;
-            if (frame == null) {
-                frame = bytes(WsFrames.toLegacyBinary(channel, message));
-                legacyBinary = frame;
-            }
-            session.send(BufferData.create(frame), true);
+            session.send(BufferData.create(legacyBinaryFrame()), true);
         }
+    }
+
+    private String jsonText() {
+        String text = jsonText;
+        if (text == null) {
+            text = WsFrames.toJsonText(channel, message);
+            jsonText = text;
+        }
+        return text;
+    }
+
+    private byte[] legacyBinaryFrame() {
+        byte[] frame = legacyBinary;
+        if (frame == null) {
+            frame = bytes(WsFrames.toLegacyBinary(channel, message));
+            legacyBinary = frame;
+        }
+        return frame;
     }
 
     private byte[] v1Frame() {

@@ -12,6 +12,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * The messages one WebSocket connection has yet to write, bounded by a count and a byte total, and ended by a close
  * instruction. Producers never block: {@link #offer} refuses a message that does not fit. One consumer (the
  * connection's writer thread) {@link #take}s messages in order and, after the last one, the close.
+ *
+ * <p>One write at a time. Whoever writes a frame holds the queue's write turn: the writer from {@link #take} until
+ * {@link #finished}, or a producer that {@link #claim}ed it to write a message itself because nothing waits and
+ * nobody writes (decision 0040). While a turn is held, {@link #take} waits, so what was queued meanwhile follows the
+ * claimed message in order.
  */
 final class OutboundQueue {
     /** What the writer does next: write a message, answer a ping, or close the WebSocket. */
@@ -48,6 +53,11 @@ final class OutboundQueue {
     private Close close;
     /** The latest unanswered ping's data; an older unanswered one needs no answer of its own (RFC 6455 5.5.3). */
     private byte[] pong;
+    /** Someone holds the write turn. */
+    private boolean writing;
+    /** When the producer holding the turn claimed it ({@link System#nanoTime()}); meaningful while claimed. */
+    private long claimedAt;
+    private boolean claimed;
 
     OutboundQueue(int maxMessages, long maxBytes) {
         this.maxMessages = maxMessages;
@@ -115,7 +125,60 @@ final class OutboundQueue {
     }
 
     /**
-     * Takes the next item, waiting for one.
+     * Takes the write turn for a producer that will write one message itself, when nothing waits, no close or pong is
+     * due and nobody writes. The caller must call {@link #finished()} once the message is written or failed.
+     *
+     * @param now the current {@link System#nanoTime()}
+     * @return false when the message must be {@link #offer}ed instead
+     */
+    boolean claim(long now) {
+        lock.lock();
+        try {
+            if (writing || close != null || pong != null || !messages.isEmpty()) {
+                return false;
+            }
+            writing = true;
+            claimed = true;
+            claimedAt = now;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives the write turn back, after a claimed write or an item from {@link #take}. */
+    void finished() {
+        lock.lock();
+        try {
+            writing = false;
+            claimed = false;
+            if (!messages.isEmpty() || close != null || pong != null) {
+                changed.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether a producer's claimed write has been going on for longer than a limit: its socket is not taking data.
+     *
+     * @param now   the current {@link System#nanoTime()}
+     * @param limit the limit in nanoseconds
+     * @return true when it has
+     */
+    boolean claimStalled(long now, long limit) {
+        lock.lock();
+        try {
+            return claimed && now - claimedAt > limit;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes the next item and with it the write turn, waiting for one (and for a claimed write to finish). The
+     * caller must call {@link #finished()} after handling it.
      *
      * @param timeout how long to wait at most
      * @return the item, or empty after the timeout
@@ -125,12 +188,13 @@ final class OutboundQueue {
         long remaining = unit.toNanos(timeout);
         lock.lock();
         try {
-            while (messages.isEmpty() && close == null && pong == null) {
+            while (writing || (messages.isEmpty() && close == null && pong == null)) {
                 if (remaining <= 0) {
                     return Optional.empty();
                 }
                 remaining = changed.awaitNanos(remaining);
             }
+            writing = true;
             if (pong != null && close == null) {
                 Pong answer = new Pong(pong);
                 pong = null;

@@ -7,6 +7,8 @@ import io.quire.kernel.Channel;
 import io.quire.kernel.RawMessage;
 import io.quire.server.http.JsonBodies;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +19,17 @@ class OutboundQueueAndReplayBufferTest {
         ObjectNode header = JsonBodies.MAPPER.createObjectNode().put("msg_id", text).put("msg_type", "stream");
         return new Outbound(Channel.IOPUB, new RawMessage(header, JsonBodies.MAPPER.createObjectNode(),
                 JsonBodies.MAPPER.createObjectNode(), content, List.of()));
+    }
+
+    /** Takes the next item as the writer does, and gives the write turn back as the writer does after writing it. */
+    private static Optional<OutboundQueue.Item> next(OutboundQueue queue, long millis) throws InterruptedException {
+        Optional<OutboundQueue.Item> item = queue.take(millis, TimeUnit.MILLISECONDS);
+        item.ifPresent(taken -> queue.finished());
+        return item;
+    }
+
+    private static Optional<OutboundQueue.Item> next(OutboundQueue queue) throws InterruptedException {
+        return next(queue, 1000);
     }
 
     private static String text(Outbound outbound) {
@@ -51,13 +64,13 @@ class OutboundQueueAndReplayBufferTest {
         queue.offer(a);
         queue.pong(new byte[] {1});
         queue.pong(new byte[] {2});
-        assertThat(queue.take(1, java.util.concurrent.TimeUnit.SECONDS).orElseThrow())
+        assertThat(next(queue).orElseThrow())
                 .isInstanceOfSatisfying(OutboundQueue.Pong.class, pong -> assertThat(pong.payload()).containsExactly(2));
-        assertThat(queue.take(1, java.util.concurrent.TimeUnit.SECONDS)).contains(new OutboundQueue.Write(a));
-        assertThat(queue.take(10, java.util.concurrent.TimeUnit.MILLISECONDS)).as("one pong for both pings").isEmpty();
+        assertThat(next(queue)).contains(new OutboundQueue.Write(a));
+        assertThat(next(queue, 10)).as("one pong for both pings").isEmpty();
         queue.close(1000, "bye");
         queue.pong(new byte[] {3});
-        assertThat(queue.take(1, java.util.concurrent.TimeUnit.SECONDS).orElseThrow())
+        assertThat(next(queue).orElseThrow())
                 .isInstanceOf(OutboundQueue.Close.class);
     }
 
@@ -69,10 +82,10 @@ class OutboundQueueAndReplayBufferTest {
         queue.close(1000, "bye");
 
         assertThat(queue.offer(message("c"))).as("nothing after the close").isFalse();
-        assertThat(queue.take(1, TimeUnit.SECONDS).orElseThrow()).isInstanceOfSatisfying(OutboundQueue.Write.class,
+        assertThat(next(queue).orElseThrow()).isInstanceOfSatisfying(OutboundQueue.Write.class,
                 write -> assertThat(text(write.message())).isEqualTo("a"));
-        assertThat(queue.take(1, TimeUnit.SECONDS).orElseThrow()).isInstanceOf(OutboundQueue.Write.class);
-        assertThat(queue.take(1, TimeUnit.SECONDS)).contains(new OutboundQueue.Close(1000, "bye"));
+        assertThat(next(queue).orElseThrow()).isInstanceOf(OutboundQueue.Write.class);
+        assertThat(next(queue)).contains(new OutboundQueue.Close(1000, "bye"));
         assertThat(queue.bytes()).isZero();
     }
 
@@ -87,11 +100,88 @@ class OutboundQueueAndReplayBufferTest {
         queue.offer(message("a"));
         queue.offer(message("b"));
         queue.offer(message("c"));
-        queue.take(1, TimeUnit.SECONDS);
+        next(queue);
 
         assertThat(queue.drain()).extracting(OutboundQueueAndReplayBufferTest::text).containsExactly("b", "c");
         assertThat(queue.size()).isZero();
         assertThat(queue.bytes()).isZero();
+    }
+
+    @Test
+    void claim_takesTheTurnOnlyWhenNothingWaitsAndNobodyWrites() throws Exception {
+        OutboundQueue queue = new OutboundQueue(10, Long.MAX_VALUE);
+
+        assertThat(queue.claim(0)).as("idle").isTrue();
+        assertThat(queue.claim(0)).as("already claimed").isFalse();
+        queue.finished();
+
+        queue.offer(message("a"));
+        assertThat(queue.claim(0)).as("a message waits").isFalse();
+        assertThat(queue.take(1, TimeUnit.SECONDS)).isPresent();
+        assertThat(queue.claim(0)).as("the writer is writing what it took").isFalse();
+        queue.finished();
+        assertThat(queue.claim(0)).as("idle again").isTrue();
+        queue.finished();
+
+        queue.pong(new byte[] {1});
+        assertThat(queue.claim(0)).as("a pong is due").isFalse();
+        assertThat(next(queue).orElseThrow()).isInstanceOf(OutboundQueue.Pong.class);
+
+        queue.close(1000, "bye");
+        assertThat(queue.claim(0)).as("closing").isFalse();
+    }
+
+    @Test
+    void claim_whatIsQueuedDuringAClaimedWriteWaitsForIt_thenFollowsInOrder() throws Exception {
+        OutboundQueue queue = new OutboundQueue(10, Long.MAX_VALUE);
+        assertThat(queue.claim(0)).isTrue();
+        queue.offer(message("b"));
+        queue.offer(message("c"));
+
+        assertThat(queue.take(20, TimeUnit.MILLISECONDS)).as("the writer waits for the claimed write").isEmpty();
+        queue.finished();
+
+        assertThat(next(queue).orElseThrow()).isInstanceOfSatisfying(OutboundQueue.Write.class,
+                write -> assertThat(text(write.message())).isEqualTo("b"));
+        assertThat(next(queue).orElseThrow()).isInstanceOfSatisfying(OutboundQueue.Write.class,
+                write -> assertThat(text(write.message())).isEqualTo("c"));
+    }
+
+    @Test
+    void claim_finishingWakesAWriterThatWaitsForIt() throws Exception {
+        OutboundQueue queue = new OutboundQueue(10, Long.MAX_VALUE);
+        assertThat(queue.claim(0)).isTrue();
+        queue.offer(message("b"));
+        CompletableFuture<Optional<OutboundQueue.Item>> taken =
+                CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return queue.take(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        Thread.sleep(50);
+        assertThat(taken).as("still waiting for the claimed write").isNotDone();
+
+        queue.finished();
+
+        assertThat(taken.get(5, TimeUnit.SECONDS).orElseThrow()).isInstanceOf(OutboundQueue.Write.class);
+    }
+
+    @Test
+    void claimStalled_onlyForAClaimOlderThanTheLimit() throws Exception {
+        OutboundQueue queue = new OutboundQueue(10, Long.MAX_VALUE);
+        assertThat(queue.claimStalled(5_000, 1_000)).as("no claim").isFalse();
+
+        queue.claim(1_000);
+        assertThat(queue.claimStalled(1_500, 1_000)).isFalse();
+        assertThat(queue.claimStalled(2_001, 1_000)).isTrue();
+        queue.finished();
+        assertThat(queue.claimStalled(9_000, 1_000)).as("finished").isFalse();
+
+        queue.offer(message("a"));
+        queue.take(1, TimeUnit.SECONDS);
+        assertThat(queue.claimStalled(9_000, 1_000)).as("the writer's own turn is not a claim").isFalse();
     }
 
     @Test
