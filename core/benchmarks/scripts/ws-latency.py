@@ -13,10 +13,14 @@ Usage:
   ws-latency.py paired BASE_URL TOKEN N [KERNEL]
                                               zmq and wsraw in turn, one round trip each, N of each: both see the
                                               same machine; prints both and what the server adds at p50/p90/p99
+  ws-latency.py legs BASE_URL TOKEN N [KERNEL]
+                                              as paired, and splits each round trip by the kernel's own timestamps
+                                              (the header dates of its busy and idle status): request in (sent to
+                                              busy), in the kernel (busy to idle), answer out (idle to received)
 Prints p50/p99/mean in ms of the time from sending execute_request to having both execute_reply and idle.
 The first WARMUP round trips (environment variable, default 20) are not counted.
 """
-import json, os, socket, statistics, sys, time, urllib.request, uuid
+import datetime, json, os, socket, statistics, sys, time, urllib.request, uuid
 
 WARMUP = int(os.environ.get("WARMUP", "20"))
 
@@ -82,14 +86,17 @@ class ZmqKernel:
             mac.update(part)
         return mac.hexdigest().encode()
 
-    def round_trip(self):
-        """Seconds from sending a 1+1 execute_request to having its execute_reply and idle."""
+    def round_trip(self, legs=None):
+        """Seconds from sending a 1+1 execute_request to having its execute_reply and idle; with a dict for legs,
+        also the wall-clock times of sending and receiving and the kernel's dates of busy and idle."""
         msg_id = uuid.uuid4().hex
         header = {"msg_id": msg_id, "msg_type": "execute_request", "username": "bench", "session": self.session,
                   "date": "2026-01-01T00:00:00Z", "version": "5.3"}
         content = {"code": "1+1", "silent": False, "store_history": True, "user_expressions": {},
                    "allow_stdin": False, "stop_on_error": True}
         parts = [json.dumps(x).encode() for x in (header, {}, {}, content)]
+        statuses = []
+        sent = time.time()
         start = time.perf_counter()
         self.shell.send_multipart([b"<IDS|MSG>", self.sign(parts)] + parts)
         reply = idle = False
@@ -103,8 +110,13 @@ class ZmqKernel:
                 if sock is self.shell:
                     reply = reply or head["msg_type"] == "execute_reply"
                 elif head["msg_type"] == "status":
-                    idle = idle or json.loads(frames[at + 5])["execution_state"] == "idle"
-        return time.perf_counter() - start
+                    state = json.loads(frames[at + 5])["execution_state"]
+                    statuses.append((state, head["date"]))
+                    idle = idle or state == "idle"
+        elapsed = time.perf_counter() - start
+        if legs is not None:
+            legs.update(sent=sent, received=time.time(), statuses=statuses)
+        return elapsed
 
     def close(self):
         self.shell.close(0)
@@ -205,11 +217,14 @@ class RawWebSocketKernel:
         size = struct.pack("!B", 0x80 | n) if n < 126 else struct.pack("!BH", 0x80 | 126, n)
         return b"\x81" + size + b"\0\0\0\0" + payload
 
-    def round_trip(self):
-        """Seconds from sending a 1+1 execute_request to having its execute_reply and idle."""
+    def round_trip(self, legs=None):
+        """Seconds from sending a 1+1 execute_request to having its execute_reply and idle; with a dict for legs,
+        also the wall-clock times of sending and receiving and the kernel's dates of busy and idle."""
         import struct
         msg_id = uuid.uuid4().hex
         msg = execute_message(msg_id, self.session)
+        mine = []
+        sent = time.time()
         start = time.perf_counter()
         self.sock.sendall(self.frame(json.dumps(msg).encode()))
         mid = msg_id.encode()
@@ -232,12 +247,18 @@ class RawWebSocketKernel:
                     break
                 payload, buf = buf[at:at + length], buf[at + length:]
                 if mid in payload:
+                    mine.append(payload)
                     reply = reply or self.reply_re.search(payload) is not None
                     idle = idle or self.idle_re.search(payload) is not None
             if not (reply and idle):
                 buf += self.sock.recv(1 << 20)
         elapsed = time.perf_counter() - start
         self.buf = buf
+        if legs is not None:
+            received = time.time()
+            messages = [json.loads(payload) for payload in mine]
+            legs.update(sent=sent, received=received, statuses=[
+                (m["content"]["execution_state"], m["header"]["date"]) for m in messages if m["msg_type"] == "status"])
         return elapsed
 
     def close(self):
@@ -277,11 +298,42 @@ def paired(base, token, n, kernel_name="python3"):
         through.close()
 
 
+def split(legs):
+    """(in, kernel, out) seconds of one round trip from its legs record."""
+    dates = {state: datetime.datetime.fromisoformat(date.replace("Z", "+00:00")).timestamp()
+             for state, date in legs["statuses"]}
+    return dates["busy"] - legs["sent"], dates["idle"] - dates["busy"], legs["received"] - dates["idle"]
+
+
+def split_legs(base, token, n, kernel_name="python3"):
+    """paired, plus where the time goes: the kernel's own dates split each round trip into request in, in the
+    kernel, and answer out, for the kernel alone and through the server."""
+    alone, through = ZmqKernel(kernel_name), RawWebSocketKernel(base, token, kernel_name)
+    try:
+        rows = {alone: [], through: []}
+        for i in range(n + WARMUP):
+            for kernel in ((alone, through) if i % 2 == 0 else (through, alone)):
+                legs = {}
+                total = kernel.round_trip(legs)
+                if i >= WARMUP:
+                    rows[kernel].append((total,) + split(legs))
+        p = lambda values, q: sorted(values)[min(len(values) - 1, int(q * len(values)))] * 1000
+        for column, name in enumerate(("total", "request in", "in the kernel", "answer out")):
+            a, t = [r[column] for r in rows[alone]], [r[column] for r in rows[through]]
+            print(f"legs: {name:13s} kernel alone p50 {p(a, .5):6.2f} p90 {p(a, .9):6.2f} ms | through "
+                  f"{base} p50 {p(t, .5):6.2f} p90 {p(t, .9):6.2f} ms | adds p50 {p(t, .5) - p(a, .5):+.2f} ms")
+    finally:
+        alone.close()
+        through.close()
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "kernel":
         kernel(int(sys.argv[2]), *(sys.argv[3:4]))
     elif sys.argv[1] == "zmq":
         raw_zmq(int(sys.argv[2]), *(sys.argv[3:4]))
+    elif sys.argv[1] == "legs":
+        split_legs(sys.argv[2], sys.argv[3], int(sys.argv[4]), *(sys.argv[5:6]))
     elif sys.argv[1] == "paired":
         paired(sys.argv[2], sys.argv[3], int(sys.argv[4]), *(sys.argv[5:6]))
     elif sys.argv[1] == "wsraw":
