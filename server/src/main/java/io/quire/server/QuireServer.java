@@ -270,6 +270,9 @@ public final class QuireServer implements AutoCloseable {
                 .directHandlers(JsonDirectHandler.all())
                 // kernel messages are small and latency-bound: never let Nagle's algorithm hold them back
                 .connectionOptions(options -> options.tcpNoDelay(true))
+                // a plain socket writes a large body in 128 KiB pieces; Helidon's NIO socket copies it through an
+                // 8 KiB buffer, one system call each (decision 0041: GET of a 1 MB notebook, +40 % requests/s)
+                .useNio(false)
                 .shutdownHook(false)
                 .shutdownGracePeriod(config.shutdownGrace())
                 // Helidon checks the Origin of WebSocket upgrades: the listed origins, else the same origin only
