@@ -13,6 +13,8 @@ Usage:
   ws-latency.py paired BASE_URL TOKEN N [KERNEL]
                                               zmq and wsraw in turn, one round trip each, N of each: both see the
                                               same machine; prints both and what the server adds at p50/p90/p99
+  ws-latency.py versus TOKEN N BASE_URL...    as paired with several servers (e.g. two builds side by side): the kernel
+                                              alone and through each server in rotation, one round trip each
   ws-latency.py legs BASE_URL TOKEN N [KERNEL]
                                               as paired, and splits each round trip by the kernel's own timestamps
                                               (the header dates of its busy and idle status): request in (sent to
@@ -298,6 +300,30 @@ def paired(base, token, n, kernel_name="python3"):
         through.close()
 
 
+def versus(token, n, bases):
+    """The kernel alone and through each server in rotation, one round trip each, so that all see the same moments;
+    prints each and what each server adds."""
+    kernels = [("kernel alone (raw pyzmq)", ZmqKernel())] + [(base, RawWebSocketKernel(base, token)) for base in bases]
+    try:
+        samples = {name: [] for name, _ in kernels}
+        for i in range(n + WARMUP):
+            turn = kernels[i % len(kernels):] + kernels[:i % len(kernels)]
+            for name, kernel in turn:
+                elapsed = kernel.round_trip()
+                if i >= WARMUP:
+                    samples[name].append(elapsed)
+        p = lambda values, q: sorted(values)[min(len(values) - 1, int(q * len(values)))] * 1000
+        alone = samples[kernels[0][0]]
+        for name, values in samples.items():
+            print(f"versus: {name:28s} p50 {p(values, .5):6.2f} p90 {p(values, .9):6.2f} p99 {p(values, .99):6.2f} ms"
+                  + ("" if values is alone else " | adds " + ", ".join(
+                      f"{label} {p(values, q) - p(alone, q):+.2f} ms" for label, q in (("p50", .5), ("p90", .9),
+                                                                                     ("p99", .99)))))
+    finally:
+        for _, kernel in kernels:
+            kernel.close()
+
+
 def split(legs):
     """(in, kernel, out) seconds of one round trip from its legs record."""
     dates = {state: datetime.datetime.fromisoformat(date.replace("Z", "+00:00")).timestamp()
@@ -332,6 +358,8 @@ if __name__ == "__main__":
         kernel(int(sys.argv[2]), *(sys.argv[3:4]))
     elif sys.argv[1] == "zmq":
         raw_zmq(int(sys.argv[2]), *(sys.argv[3:4]))
+    elif sys.argv[1] == "versus":
+        versus(sys.argv[2], int(sys.argv[3]), sys.argv[4:])
     elif sys.argv[1] == "legs":
         split_legs(sys.argv[2], sys.argv[3], int(sys.argv[4]), *(sys.argv[5:6]))
     elif sys.argv[1] == "paired":
