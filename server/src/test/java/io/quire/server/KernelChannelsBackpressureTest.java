@@ -52,21 +52,29 @@ class KernelChannelsBackpressureTest {
     @Test
     void stalledClient_isDisconnectedWhileAReadingClientGetsEverything() throws Exception {
         try (ChannelsServer server = start()) {
-            String kernelId = server.startKernel();
-            try (KernelSocket reader = server.connect(kernelId, "reader");
-                 KernelSocket stalled = server.connectStalled(kernelId, "stalled")) {
-                Await.until(KernelSocket.WAIT, "two connections", () -> server.channels.connections() == 2);
+            floodWithAStalledClient(server, FLOOD_CODE, 1500);
+        }
+    }
 
-                String msgId = reader.execute(FLOOD_CODE);
+    /**
+     * Runs a flood with a reading and a stalled client on one kernel: the reader gets every line, the stalled client
+     * nothing, and the stalled client is dropped while the reader stays connected.
+     */
+    private static void floodWithAStalledClient(ChannelsServer server, String code, int lines) throws Exception {
+        String kernelId = server.startKernel();
+        try (KernelSocket reader = server.connect(kernelId, "reader");
+             KernelSocket stalled = server.connectStalled(kernelId, "stalled")) {
+            Await.until(KernelSocket.WAIT, "two connections", () -> server.channels.connections() == 2);
 
-                awaitIdle(reader, msgId);
-                assertThat(reader.children(msgId).stream().filter(m -> KernelSocket.isChild(m, msgId, "stream")))
-                        .hasSize(1500);
-                Await.until(KernelSocket.WAIT, "the stalled client to be dropped",
-                        () -> server.channels.connections() == 1);
-                assertThat(reader.isClosed()).isFalse();
-                assertThat(stalled.received()).as("it read nothing").isEmpty();
-            }
+            String msgId = reader.execute(code);
+
+            awaitIdle(reader, msgId);
+            assertThat(reader.children(msgId).stream().filter(m -> KernelSocket.isChild(m, msgId, "stream")))
+                    .hasSize(lines);
+            Await.until(KernelSocket.WAIT, "the stalled client to be dropped",
+                    () -> server.channels.connections() == 1);
+            assertThat(reader.isClosed()).isFalse();
+            assertThat(stalled.received()).as("it read nothing").isEmpty();
         }
     }
 
@@ -96,21 +104,7 @@ class KernelChannelsBackpressureTest {
                 .withRateLimits(0, 0, Duration.ofSeconds(3))
                 .withDirectWrites(1L << 40, Duration.ofMillis(300));
         try (ChannelsServer server = ChannelsServer.start(dir, options, builder -> builder.command("flood", FLOOD))) {
-            String kernelId = server.startKernel();
-            try (KernelSocket reader = server.connect(kernelId, "reader");
-                 KernelSocket stalled = server.connectStalled(kernelId, "stalled")) {
-                Await.until(KernelSocket.WAIT, "two connections", () -> server.channels.connections() == 2);
-
-                String msgId = reader.execute("flood:4000:4000");
-
-                awaitIdle(reader, msgId);
-                assertThat(reader.children(msgId).stream().filter(m -> KernelSocket.isChild(m, msgId, "stream")))
-                        .hasSize(4000);
-                Await.until(KernelSocket.WAIT, "the stalled client to be aborted",
-                        () -> server.channels.connections() == 1);
-                assertThat(reader.isClosed()).isFalse();
-                assertThat(stalled.received()).as("it read nothing").isEmpty();
-            }
+            floodWithAStalledClient(server, "flood:4000:4000", 4000);
         }
     }
 
