@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quire.kernel.Channel;
 import io.quire.kernel.RawMessage;
 import io.quire.server.http.JsonBodies;
+import io.quire.testing.Await;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -152,15 +154,16 @@ class OutboundQueueAndReplayBufferTest {
         OutboundQueue queue = new OutboundQueue(10, Long.MAX_VALUE);
         assertThat(queue.claim(0)).isTrue();
         queue.offer(message("b"));
-        CompletableFuture<Optional<OutboundQueue.Item>> taken =
-                CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return queue.take(10, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-        Thread.sleep(50);
+        CompletableFuture<Optional<OutboundQueue.Item>> taken = new CompletableFuture<>();
+        Thread writer = Thread.ofPlatform().start(() -> {
+            try {
+                taken.complete(queue.take(10, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                taken.completeExceptionally(e);
+            }
+        });
+        Await.until(Duration.ofSeconds(5), "the writer to wait in take",
+                () -> writer.getState() == Thread.State.TIMED_WAITING);
         assertThat(taken).as("still waiting for the claimed write").isNotDone();
 
         queue.finished();
