@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
 import static io.quire.kernels.ManagerFixture.ADA;
@@ -130,12 +131,31 @@ class KernelCullingTest {
         assertThat(events).containsExactly("warning " + id + " PT1M", "warning " + id + " PT1M");
     }
 
+    /**
+     * Starts a long execution and waits until the manager has seen its messages so far (busy, then execute_input), so
+     * that none of them arrives after the test moves the clock: the manager stamps activity when a message arrives.
+     * The execution's own listener hears execute_input only after the kernel client's direct listeners, the
+     * manager's among them, have handled it.
+     */
+    private void startSleeping(String id) {
+        AtomicBoolean input = new AtomicBoolean();
+        manager.running(id).execute(ExecuteRequest.of("sleep:600000"), new ExecutionListener() {
+            @Override
+            public void onEvent(IopubEvent event) {
+                if (event instanceof IopubEvent.ExecuteInput) {
+                    input.set(true);
+                }
+            }
+        });
+        Await.until(TIMEOUT, "the execute_input", input::get);
+        assertThat(manager.get(id).orElseThrow().executionState()).isEqualTo(ExecutionState.BUSY);
+    }
+
     @Test
     void busyKernel_isSpared() {
         culling(p -> p);
         String id = manager.start(request(ADA)).id();
-        manager.running(id).execute(ExecuteRequest.of("sleep:600000"), QUIET);
-        Await.until(TIMEOUT, "busy", () -> manager.get(id).orElseThrow().executionState() == ExecutionState.BUSY);
+        startSleeping(id);
 
         advance(Duration.ofMinutes(30));
 
@@ -148,8 +168,7 @@ class KernelCullingTest {
     void busyKernel_isCulledWithCullBusy_afterAFullNotice() {
         culling(p -> p.withCullBusy(true));
         String id = manager.start(request(ADA)).id();
-        manager.running(id).execute(ExecuteRequest.of("sleep:600000"), QUIET);
-        Await.until(TIMEOUT, "busy", () -> manager.get(id).orElseThrow().executionState() == ExecutionState.BUSY);
+        startSleeping(id);
         advance(Duration.ofMinutes(30));
 
         assertThat(pass()).isEmpty();
