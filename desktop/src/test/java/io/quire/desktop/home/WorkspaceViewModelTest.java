@@ -90,6 +90,21 @@ class WorkspaceViewModelTest {
                 """.formatted(source));
     }
 
+    /** Waits until the other client's copy of a cell has the typed text; says what both sides hold if not. */
+    private static void awaitTyping(io.quire.client.rtu.CollabSession other, String cellId, String typed,
+            NotebookViewModel notebook) {
+        io.quire.testing.Await.untilPresent(java.time.Duration.ofSeconds(20),
+                () -> "the other client sees the typing; the other has seq " + other.seq() + ", " + cellId + " = "
+                        + other.cellJson(cellId).map(cell -> cell.path("source").asText()).orElse("(none)")
+                        + ", connected " + other.isConnected() + ", errors " + other.errors() + "; the notebook"
+                        + " shows " + notebook.cells().stream().filter(cell -> cell.id().equals(cellId))
+                                .map(cell -> cell.sourceProperty().get()).findFirst().orElse("(no such cell)")
+                        + ", live " + notebook.liveProperty().get() + ", message '"
+                        + notebook.messageProperty().get() + "'",
+                () -> other.cellJson(cellId).map(cell -> cell.path("source").asText()).filter(typed::equals)
+                        .orElse(null));
+    }
+
     private NotebookTab open(String name) throws Exception {
         return workspace.openLocal(root.resolve(name)).get(30, TimeUnit.SECONDS);
     }
@@ -114,8 +129,7 @@ class WorkspaceViewModelTest {
             assertThat(workspace.openTimes(a)).isPresent();
 
             a.notebook().cells().getFirst().sourceProperty().set("x = 100");
-            io.quire.testing.Await.until(java.time.Duration.ofSeconds(20), "the other client sees the typing",
-                    () -> other.cellJson("c1").orElseThrow().path("source").asText().equals("x = 100"));
+            awaitTyping(other, "c1", "x = 100", a.notebook());
         }
     }
 
@@ -178,8 +192,7 @@ class WorkspaceViewModelTest {
                     .isEqualTo(java.util.stream.IntStream.range(0, 100).mapToObj(i -> "c" + i).toList());
 
             notebook.cells().get(50).sourceProperty().set("x = 5050");
-            io.quire.testing.Await.until(java.time.Duration.ofSeconds(20), "the other client sees the typing",
-                    () -> other.cellJson("c50").orElseThrow().path("source").asText().equals("x = 5050"));
+            awaitTyping(other, "c50", "x = 5050", notebook);
         }
     }
 
