@@ -182,7 +182,8 @@ public final class QuireServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         KernelLauncher launcher = KernelLauncher.create(provisioner, registry, KernelClientOptions.defaults());
         KernelManager kernels = backend.config().configure(KernelManager.builder(launcher)).clock(clock)
-                .defaultKernelName(config.defaultKernel()).startTimeout(Duration.ofSeconds(60)).build();
+                .defaultKernelName(config.defaultKernel()).startTimeout(Duration.ofSeconds(60))
+                .workingDirectory(config.root().toAbsolutePath()).build(); // as Jupyter Server: its root_dir
         SessionStore sessionStore = SessionStore.inMemory();
         KernelHandover handover = KernelHandover.create(config.stateDir(), kernels, sessionStore);
         handover.takeOver(launcher, Duration.ofSeconds(10));

@@ -235,6 +235,7 @@ public interface KernelManager {
         private int maxPerOrganisation = Integer.MAX_VALUE;
         private int maxConcurrentStarts = Integer.MAX_VALUE;
         private Optional<CullingPolicy> culling = Optional.empty();
+        private Optional<java.nio.file.Path> workingDirectory = Optional.empty();
 
         private Builder(KernelLauncher launcher) {
             this.launcher = Objects.requireNonNull(launcher, "launcher");
@@ -339,6 +340,17 @@ public interface KernelManager {
         }
 
         /**
+         * @param dir where a kernel started without a working directory runs, warm-pool kernels included (default:
+         *            the provisioner's choice; this process's directory for local kernels). A server passes its
+         *            contents root, as Jupyter Server starts such kernels in its root directory.
+         * @return this builder
+         */
+        public Builder workingDirectory(java.nio.file.Path dir) {
+            this.workingDirectory = Optional.of(Objects.requireNonNull(dir, "dir"));
+            return this;
+        }
+
+        /**
          * @param policy when to cull idle kernels (default: never)
          * @return this builder
          */
@@ -357,7 +369,8 @@ public interface KernelManager {
         public KernelManager build() {
             return new KernelManagerImpl(new KernelManagerImpl.Settings(launcher::start, launcher::spec,
                     launcher::health, clock, ids, startTimeout, shutdownGrace, startExecutor, defaultKernelName,
-                    List.copyOf(pools), maxPerUser, maxPerOrganisation, maxConcurrentStarts, culling));
+                    List.copyOf(pools), maxPerUser, maxPerOrganisation, maxConcurrentStarts, culling,
+                    workingDirectory));
         }
 
         private static int atLeastOne(String name, int value) {

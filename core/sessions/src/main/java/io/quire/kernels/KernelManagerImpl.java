@@ -97,7 +97,8 @@ final class KernelManagerImpl implements KernelManager {
     record Settings(KernelSource source, Function<String, KernelSpec> specs, Supplier<EngineHealth> health,
                     Clock clock, Supplier<String> ids, Duration startTimeout, Duration shutdownGrace,
                     Executor startExecutor, String defaultKernelName, List<PoolConfig> pools, int maxPerUser,
-                    int maxPerOrganisation, int maxConcurrentStarts, Optional<CullingPolicy> culling) {
+                    int maxPerOrganisation, int maxConcurrentStarts, Optional<CullingPolicy> culling,
+                    Optional<java.nio.file.Path> workingDirectory) {
     }
 
     /** Key of a warm pool. */
@@ -112,6 +113,8 @@ final class KernelManagerImpl implements KernelManager {
     private final Duration startTimeout;
     private final Duration shutdownGrace;
     private final Executor startExecutor;
+    /** Where a kernel started without a working directory runs, if the server names a place. */
+    private final Optional<java.nio.file.Path> workingDirectory;
     private final String defaultKernelName;
     private final int maxPerUser;
     private final int maxPerOrganisation;
@@ -141,6 +144,7 @@ final class KernelManagerImpl implements KernelManager {
         this.startTimeout = settings.startTimeout();
         this.shutdownGrace = settings.shutdownGrace();
         this.startExecutor = settings.startExecutor();
+        this.workingDirectory = settings.workingDirectory();
         this.defaultKernelName = settings.defaultKernelName();
         this.maxPerUser = settings.maxPerUser();
         this.maxPerOrganisation = settings.maxPerOrganisation();
@@ -159,7 +163,7 @@ final class KernelManagerImpl implements KernelManager {
         for (PoolConfig pool : settings.pools()) {
             PoolKey key = new PoolKey(pool.spec(), pool.size());
             pools.put(key, new WarmPool(pool, poolSpecs.get(key), this::startWithRetry, slots, startExecutor,
-                    housekeeping.orElseThrow(), shutdownGrace));
+                    housekeeping.orElseThrow(), shutdownGrace, workingDirectory));
         }
         culling.ifPresent(policy -> housekeeping.orElseThrow().scheduleWithFixedDelay(this::cullSafely,
                 policy.checkInterval().toMillis(), policy.checkInterval().toMillis(), TimeUnit.MILLISECONDS));
@@ -213,8 +217,8 @@ final class KernelManagerImpl implements KernelManager {
                     request.owner().map(o -> " to " + o.user() + " (" + o.organisation() + ")").orElse(""));
             return entry.snapshot();
         }
-        LaunchRequest launch = new LaunchRequest(request.cwd(), request.env(), Optional.empty(), request.owner(),
-                request.size());
+        LaunchRequest launch = new LaunchRequest(request.cwd().or(() -> workingDirectory), request.env(),
+                Optional.empty(), request.owner(), request.size());
         LOG.info("starting kernel {} ({})", id, spec.name());
         StartSlots.Ticket ticket = slots.request(false, () -> granted(entry, spec, launch));
         entry.ticket = ticket;

@@ -82,10 +82,11 @@ final class WarmPool {
     private boolean closed;
 
     WarmPool(PoolConfig config, KernelSpec spec, Launch launch, StartSlots slots, Executor executor,
-             ScheduledExecutorService scheduler, Duration shutdownGrace) {
+             ScheduledExecutorService scheduler, Duration shutdownGrace, Optional<java.nio.file.Path> cwd) {
         this.config = config;
         this.spec = spec;
-        this.request = config.size().map(LaunchRequest.defaults()::withSize).orElse(LaunchRequest.defaults());
+        LaunchRequest base = cwd.map(LaunchRequest.defaults()::withCwd).orElse(LaunchRequest.defaults());
+        this.request = config.size().map(base::withSize).orElse(base);
         this.launch = launch;
         this.slots = slots;
         this.executor = executor;

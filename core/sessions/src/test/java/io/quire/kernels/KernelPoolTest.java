@@ -208,6 +208,28 @@ class KernelPoolTest {
     }
 
     @Test
+    void workingDirectory_isWhereKernelsWithoutOneRun_pooledOrNot_andANamedDirectoryWins() throws Exception {
+        Path root = java.nio.file.Files.createDirectories(dataDir.resolve("root"));
+        Path folder = java.nio.file.Files.createDirectories(dataDir.resolve("root/sub"));
+        manager = fixture.manager(builder -> builder.workingDirectory(root)
+                .pools(List.of(PoolConfig.of(SPEC, Optional.of("small"), 1, 1))));
+        awaitIdle(1);
+
+        ManagedKernelInfo pooled = manager.start(request(ADA).withSize("small"));
+        manager.start(request(ADA));
+        manager.start(request(ADA).withCwd(Optional.of(folder)));
+        awaitIdle(1); // the pool has refilled
+
+        List<LaunchRequest> requests = fixture.provisioner.requests();
+        assertThat(requests.getFirst()).as("the pool's kernel").isEqualTo(
+                LaunchRequest.defaults().withCwd(root).withSize("small"));
+        assertThat(pooled.owner()).contains(ADA);
+        assertThat(requests).extracting(LaunchRequest::cwd).as("pool, its refill, no directory, a named one")
+                .containsExactlyInAnyOrder(Optional.of(root), Optional.of(root), Optional.of(root),
+                        Optional.of(folder));
+    }
+
+    @Test
     void pool_withCwdIgnored_servesStartsNamingADirectory() {
         withPool(PoolConfig.of(SPEC, Optional.empty(), 1, 1).withCwdIgnored(true));
         awaitIdle(1);
