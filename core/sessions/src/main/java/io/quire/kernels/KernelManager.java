@@ -235,7 +235,7 @@ public interface KernelManager {
         private int maxPerOrganisation = Integer.MAX_VALUE;
         private int maxConcurrentStarts = Integer.MAX_VALUE;
         private Optional<CullingPolicy> culling = Optional.empty();
-        private Optional<java.nio.file.Path> workingDirectory = Optional.empty();
+        private Optional<Path> workingDirectory = Optional.empty();
 
         private Builder(KernelLauncher launcher) {
             this.launcher = Objects.requireNonNull(launcher, "launcher");
@@ -345,7 +345,7 @@ public interface KernelManager {
          *            contents root, as Jupyter Server starts such kernels in its root directory.
          * @return this builder
          */
-        public Builder workingDirectory(java.nio.file.Path dir) {
+        public Builder workingDirectory(Path dir) {
             this.workingDirectory = Optional.of(Objects.requireNonNull(dir, "dir"));
             return this;
         }

@@ -17,6 +17,7 @@ import io.quire.kernel.spi.LaunchRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,7 +99,7 @@ final class KernelManagerImpl implements KernelManager {
                     Clock clock, Supplier<String> ids, Duration startTimeout, Duration shutdownGrace,
                     Executor startExecutor, String defaultKernelName, List<PoolConfig> pools, int maxPerUser,
                     int maxPerOrganisation, int maxConcurrentStarts, Optional<CullingPolicy> culling,
-                    Optional<java.nio.file.Path> workingDirectory) {
+                    Optional<Path> workingDirectory) {
     }
 
     /** Key of a warm pool. */
@@ -114,7 +115,7 @@ final class KernelManagerImpl implements KernelManager {
     private final Duration shutdownGrace;
     private final Executor startExecutor;
     /** Where a kernel started without a working directory runs, if the server names a place. */
-    private final Optional<java.nio.file.Path> workingDirectory;
+    private final Optional<Path> workingDirectory;
     private final String defaultKernelName;
     private final int maxPerUser;
     private final int maxPerOrganisation;

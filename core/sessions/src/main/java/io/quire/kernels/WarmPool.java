@@ -9,6 +9,7 @@ import io.quire.kernel.spi.LaunchRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ final class WarmPool {
     private boolean closed;
 
     WarmPool(PoolConfig config, KernelSpec spec, Launch launch, StartSlots slots, Executor executor,
-             ScheduledExecutorService scheduler, Duration shutdownGrace, Optional<java.nio.file.Path> cwd) {
+             ScheduledExecutorService scheduler, Duration shutdownGrace, Optional<Path> cwd) {
         this.config = config;
         this.spec = spec;
         LaunchRequest base = cwd.map(LaunchRequest.defaults()::withCwd).orElse(LaunchRequest.defaults());
