@@ -7,6 +7,15 @@
 # WARMUP (seconds, default 20): before the measured GET and PUT, each server gets this long of unmeasured GETs, then
 # of PUTs, with the same client (a server is measured warm: the JVM compiles its hot paths in its first ~20 s of
 # load; Jupyter Server gets the same warm-up). WARMUP=0 measures from a cold start.
+# KERNEL_CPUS and SERVER_CPUS (e.g. KERNEL_CPUS=1 SERVER_CPUS=0): the kernel on cores of its own, as a kernel has in
+# its own container or pod. Every kernel (Jupyter Server's, Quire's, and the one the Python client drives directly
+# as "the kernel alone") is then started from a 'python3' kernel spec in a temporary JUPYTER_PATH that runs ipykernel
+# under 'taskset -c KERNEL_CPUS'. GET and PUT still use every core; for the kernel measurements both servers are
+# started again under 'taskset -c SERVER_CPUS' (from the start, so that the JVM sizes its thread pools and picks its
+# collector for the cores it has), and the clients run there too. Unset: everything shares every core.
+# PAIRED (default 1000): round trips of each kind in the paired 1+1 measurement, after PAIRED_WARMUP (default 1000)
+# unmeasured ones of each kind (GET and PUT do not warm the WebSocket relay up: its code is still being compiled
+# during the first few hundred round trips).
 set -euo pipefail
 # Comparable runs: the server on its class-data-sharing archive, not the ahead-of-time cache whose first runs
 # record and then build it in the background (decision 0036).
@@ -24,6 +33,19 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p "$work/jupyter" "$work/quire"
+pin=()
+if [ -n "${KERNEL_CPUS:-}" ]; then
+    : "${SERVER_CPUS:?SERVER_CPUS must name the cores the servers and clients use, e.g. 0}"
+    command -v wrk >/dev/null || { echo "KERNEL_CPUS needs wrk (Debian package 'wrk') for GET and PUT" >&2; exit 2; }
+    mkdir -p "$work/jupyter-path/kernels/python3"
+    cat > "$work/jupyter-path/kernels/python3/kernel.json" <<JSON
+{"argv": ["taskset", "-c", "$KERNEL_CPUS", "/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+ "display_name": "Python 3 (cores $KERNEL_CPUS)", "language": "python", "metadata": {"debugger": true}}
+JSON
+    export JUPYTER_PATH="$work/jupyter-path"
+    pin=(taskset -c "$SERVER_CPUS")
+    echo "kernels on cores $KERNEL_CPUS; servers (for the kernel measurements) and clients on cores $SERVER_CPUS"
+fi
 /usr/bin/python3 - "$work/jupyter/big.ipynb" <<'PY'
 import base64, json, random, sys
 random.seed(1)
@@ -42,14 +64,23 @@ cp "$work/jupyter/big.ipynb" "$work/quire/big.ipynb"
 ls -l "$work/quire/big.ipynb" | awk '{print "notebook file: " $5 " bytes"}'
 
 token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-(cd "$work/jupyter" && exec /usr/bin/python3 -m jupyter_server --allow-root --no-browser --port=18899 \
-    --ServerApp.ip=127.0.0.1 --ServerApp.token="$token" --ServerApp.root_dir="$work/jupyter" \
-    > "$work/jupyter.log" 2>&1) & jupyter_pid=$!
-QUIRE_TOKEN="$token" launcher/target/quire/bin/quire server --port 18898 --root "$work/quire" > "$work/quire.log" 2>&1 &
-quire_pid=$!
-for url in http://127.0.0.1:18899/api http://127.0.0.1:18898/api; do
-    for _ in $(seq 1 100); do curl -sf -H "Authorization: token $token" "$url" >/dev/null && break; sleep 0.2; done
-done
+start_servers() { # [command prefix...]: starts both servers, each on its copy of the notebook, and waits for them
+    (cd "$work/jupyter" && exec "$@" /usr/bin/python3 -m jupyter_server --allow-root --no-browser --port=18899 \
+        --ServerApp.ip=127.0.0.1 --ServerApp.token="$token" --ServerApp.root_dir="$work/jupyter" \
+        >> "$work/jupyter.log" 2>&1) & jupyter_pid=$!
+    QUIRE_TOKEN="$token" "$@" launcher/target/quire/bin/quire server --port 18898 --root "$work/quire" \
+        >> "$work/quire.log" 2>&1 &
+    quire_pid=$!
+    for url in http://127.0.0.1:18899/api http://127.0.0.1:18898/api; do
+        for _ in $(seq 1 100); do curl -sf -H "Authorization: token $token" "$url" >/dev/null && break; sleep 0.2; done
+    done
+}
+stop_servers() {
+    kill "$jupyter_pid" "$quire_pid" 2>/dev/null || true
+    wait "$jupyter_pid" "$quire_pid" 2>/dev/null || true
+    jupyter_pid=""; quire_pid=""
+}
+start_servers
 
 java=$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1); java=${java:-java}
 bench="$java -cp core/benchmarks/target/quire-benchmarks.jar io.quire.benchmarks.ServerBench"
@@ -81,20 +112,30 @@ http_load() { # name base-url
 }
 echo "== Jupyter Server $(/usr/bin/python3 -c 'import jupyter_server; print(jupyter_server.__version__)')"
 http_load jupyter http://127.0.0.1:18899/
-$bench http://127.0.0.1:18899/ "$token" big.ipynb "$bench_seconds" "$concurrency" "$executes" "$starts"
+if [ ${#pin[@]} -eq 0 ]; then
+    $bench http://127.0.0.1:18899/ "$token" big.ipynb "$bench_seconds" "$concurrency" "$executes" "$starts"
+fi
 echo "== Quire"
 http_load quire http://127.0.0.1:18898/
-$bench http://127.0.0.1:18898/ "$token" big.ipynb "$bench_seconds" "$concurrency" "$executes" "$starts"
+if [ ${#pin[@]} -gt 0 ]; then
+    echo "== both servers started again on cores $SERVER_CPUS for the kernel measurements"
+    stop_servers
+    start_servers "${pin[@]}"
+    echo "== Jupyter Server"
+    "${pin[@]}" $bench http://127.0.0.1:18899/ "$token" big.ipynb "$bench_seconds" "$concurrency" "$executes" "$starts"
+    echo "== Quire"
+fi
+"${pin[@]}" $bench http://127.0.0.1:18898/ "$token" big.ipynb "$bench_seconds" "$concurrency" "$executes" "$starts"
 if /usr/bin/python3 -c 'import websocket' 2>/dev/null; then
     echo "== 1+1 with a second, independent client (Python websocket-client / jupyter_client)"
-    /usr/bin/python3 core/benchmarks/scripts/ws-latency.py kernel "$executes" 2>/dev/null
-    /usr/bin/python3 core/benchmarks/scripts/ws-latency.py ws http://127.0.0.1:18899/ "$token" "$executes"
-    /usr/bin/python3 core/benchmarks/scripts/ws-latency.py ws http://127.0.0.1:18898/ "$token" "$executes"
+    "${pin[@]}" /usr/bin/python3 core/benchmarks/scripts/ws-latency.py kernel "$executes" 2>/dev/null
+    "${pin[@]}" /usr/bin/python3 core/benchmarks/scripts/ws-latency.py ws http://127.0.0.1:18899/ "$token" "$executes"
+    "${pin[@]}" /usr/bin/python3 core/benchmarks/scripts/ws-latency.py ws http://127.0.0.1:18898/ "$token" "$executes"
 fi
 if /usr/bin/python3 -c 'import zmq, jupyter_client' 2>/dev/null; then
     # the fairest comparison: a kernel alone (raw pyzmq) and one through Quire (a minimal WebSocket client), one
     # round trip each in turn, so that both see the same machine at the same moments
-    echo "== 1+1, the kernel alone and through Quire in turn (paired, PAIRED round trips each, default 1000)"
-    /usr/bin/python3 core/benchmarks/scripts/ws-latency.py paired http://127.0.0.1:18898/ "$token" "${PAIRED:-1000}" \
-        2>/dev/null | grep '^paired'
+    echo "== 1+1, the kernel alone and through Quire in turn (paired: PAIRED round trips each, default 1000)"
+    WARMUP="${PAIRED_WARMUP:-1000}" "${pin[@]}" /usr/bin/python3 core/benchmarks/scripts/ws-latency.py paired \
+        http://127.0.0.1:18898/ "$token" "${PAIRED:-1000}" 2>/dev/null | grep '^paired'
 fi

@@ -295,9 +295,25 @@ def paired(base, token, n, kernel_name="python3"):
         p = lambda s, q: s[min(len(s) - 1, int(q * len(s)))] * 1000
         print("paired: the server adds " + ", ".join(f"{name} {p(t, q) - p(a, q):+.2f} ms"
                                                        for name, q in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99))))
+        print("paired: 95% intervals (bootstrap, 1,000 resamples) of what it adds: " + ", ".join(
+            f"{name} {low:+.2f} .. {high:+.2f} ms" for name, (low, high) in
+            (("p50", added_interval(a, t, 0.5)), ("p99", added_interval(a, t, 0.99)))))
     finally:
         alone.close()
         through.close()
+
+
+def added_interval(alone, through, q, resamples=1000, seed=1):
+    """A 95% bootstrap interval of quantile q of `through` minus quantile q of `alone` (ms): how far the difference
+    of two measured percentiles can move from sampling alone, so that a p99 read from a few thousand round trips is
+    not taken for more than it is."""
+    import random
+    rng = random.Random(seed)
+    n_a, n_t = len(alone), len(through)
+    p = lambda s, q: s[min(len(s) - 1, int(q * len(s)))] * 1000
+    differences = sorted(p(sorted(rng.choices(through, k=n_t)), q) - p(sorted(rng.choices(alone, k=n_a)), q)
+                         for _ in range(resamples))
+    return differences[int(0.025 * resamples)], differences[int(0.975 * resamples) - 1]
 
 
 def versus(token, n, bases):
