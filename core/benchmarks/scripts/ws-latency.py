@@ -22,14 +22,19 @@ Usage:
 Prints p50/p99/mean in ms of the time from sending execute_request to having both execute_reply and idle.
 The first WARMUP round trips (environment variable, default 20) are not counted.
 """
-import datetime, json, os, socket, statistics, sys, time, urllib.request, uuid
+import datetime, json, os, random, socket, statistics, sys, time, urllib.request, uuid
 
 WARMUP = int(os.environ.get("WARMUP", "20"))
 
 
+def ms_at(ordered, q):
+    """Quantile q of seconds already sorted, in ms (the nearest-rank value every report here uses)."""
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
 def report(name, samples):
     samples = sorted(samples)
-    p = lambda q: samples[min(len(samples) - 1, int(q * len(samples)))] * 1000
+    p = lambda q: ms_at(samples, q)
     print(f"{name}: n={len(samples)} p50 {p(0.5):.2f} ms p90 {p(0.9):.2f} ms p99 {p(0.99):.2f} ms "
           f"mean {statistics.mean(samples) * 1000:.2f} ms")
 
@@ -292,8 +297,7 @@ def paired(base, token, n, kernel_name="python3"):
         report(f"paired: kernel {kernel_name} alone (raw pyzmq)", a)
         report(f"paired: through {base} WebSocket (minimal client)", t)
         a, t = sorted(a), sorted(t)
-        p = lambda s, q: s[min(len(s) - 1, int(q * len(s)))] * 1000
-        print("paired: the server adds " + ", ".join(f"{name} {p(t, q) - p(a, q):+.2f} ms"
+        print("paired: the server adds " + ", ".join(f"{name} {ms_at(t, q) - ms_at(a, q):+.2f} ms"
                                                        for name, q in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99))))
         print("paired: 95% intervals (bootstrap, 1,000 resamples) of what it adds: " + ", ".join(
             f"{name} {low:+.2f} .. {high:+.2f} ms" for name, (low, high) in
@@ -307,12 +311,9 @@ def added_interval(alone, through, q, resamples=1000, seed=1):
     """A 95% bootstrap interval of quantile q of `through` minus quantile q of `alone` (ms): how far the difference
     of two measured percentiles can move from sampling alone, so that a p99 read from a few thousand round trips is
     not taken for more than it is."""
-    import random
     rng = random.Random(seed)
-    n_a, n_t = len(alone), len(through)
-    p = lambda s, q: s[min(len(s) - 1, int(q * len(s)))] * 1000
-    differences = sorted(p(sorted(rng.choices(through, k=n_t)), q) - p(sorted(rng.choices(alone, k=n_a)), q)
-                         for _ in range(resamples))
+    differences = sorted(ms_at(sorted(rng.choices(through, k=len(through))), q)
+                         - ms_at(sorted(rng.choices(alone, k=len(alone))), q) for _ in range(resamples))
     return differences[int(0.025 * resamples)], differences[int(0.975 * resamples) - 1]
 
 
@@ -328,7 +329,7 @@ def versus(token, n, bases):
                 elapsed = kernel.round_trip()
                 if i >= WARMUP:
                     samples[name].append(elapsed)
-        p = lambda values, q: sorted(values)[min(len(values) - 1, int(q * len(values)))] * 1000
+        p = lambda values, q: ms_at(sorted(values), q)
         alone = samples[kernels[0][0]]
         for name, values in samples.items():
             print(f"versus: {name:28s} p50 {p(values, .5):6.2f} p90 {p(values, .9):6.2f} p99 {p(values, .99):6.2f} ms"
@@ -359,7 +360,7 @@ def split_legs(base, token, n, kernel_name="python3"):
                 total = kernel.round_trip(legs)
                 if i >= WARMUP:
                     rows[kernel].append((total,) + split(legs))
-        p = lambda values, q: sorted(values)[min(len(values) - 1, int(q * len(values)))] * 1000
+        p = lambda values, q: ms_at(sorted(values), q)
         for column, name in enumerate(("total", "request in", "in the kernel", "answer out")):
             a, t = [r[column] for r in rows[alone]], [r[column] for r in rows[through]]
             print(f"legs: {name:13s} kernel alone p50 {p(a, .5):6.2f} p90 {p(a, .9):6.2f} ms | through "
