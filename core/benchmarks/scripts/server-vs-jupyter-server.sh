@@ -15,7 +15,12 @@
 # collector for the cores it has), and the clients run there too. Unset: everything shares every core.
 # PAIRED (default 1000): round trips of each kind in the paired 1+1 measurement, after PAIRED_WARMUP (default 1000)
 # unmeasured ones of each kind (GET and PUT do not warm the WebSocket relay up: its code is still being compiled
-# during the first few hundred round trips).
+# during the first few hundred round trips). CHUNK (e.g. 2000): the paired measurement also prints what the server
+# adds in each run of CHUNK consecutive pairs. The relay's methods run a few times per round trip, so the JIT reaches
+# them late: a fresh server's first ~2,000 round trips are slower (docs/benchmarks.md).
+# PAUSE_DAMON=1 (root): pauses the machine's DAMON memory monitors (kdamond) for the run and restarts them at the end,
+# also when the run fails. On the VMs this was measured on, kdamond takes milliseconds of a core every 0.5 s, which
+# lifts the 1+1 p99 through any relaying server (decision 0043). Unset: the machine is left as it is.
 set -euo pipefail
 # Comparable runs: the server on its class-data-sharing archive, not the ahead-of-time cache whose first runs
 # record and then build it in the background (decision 0036).
@@ -24,13 +29,26 @@ cd "$(dirname "$0")/../../.."
 seconds=${1:-15}; concurrency=${2:-16}; executes=${3:-300}; starts=${4:-5}
 work=$(mktemp -d)
 jupyter_pid=""; quire_pid=""
+paused=()
 cleanup() {
     [ -n "$jupyter_pid" ] && kill "$jupyter_pid" 2>/dev/null || true
     [ -n "$quire_pid" ] && kill "$quire_pid" 2>/dev/null || true
     wait 2>/dev/null || true
+    for state in "${paused[@]}"; do
+        echo on > "$state" && echo "DAMON monitor restarted: $state"
+    done
     rm -rf "$work"
 }
 trap cleanup EXIT
+
+if [ "${PAUSE_DAMON:-}" = 1 ]; then
+    for state in /sys/kernel/mm/damon/admin/kdamonds/*/state; do
+        [ -f "$state" ] && [ "$(cat "$state")" = on ] || continue
+        echo off > "$state" || { echo "PAUSE_DAMON=1: cannot write $state (root is needed)" >&2; exit 2; }
+        paused+=("$state")
+        echo "DAMON monitor paused for this run: $state"
+    done
+fi
 
 mkdir -p "$work/jupyter" "$work/quire"
 pin=()

@@ -20,7 +20,8 @@ Usage:
                                               (the header dates of its busy and idle status): request in (sent to
                                               busy), in the kernel (busy to idle), answer out (idle to received)
 Prints p50/p99/mean in ms of the time from sending execute_request to having both execute_reply and idle.
-The first WARMUP round trips (environment variable, default 20) are not counted.
+The first WARMUP round trips (environment variable, default 20) are not counted. With CHUNK set, paired also prints
+what the server adds in each run of CHUNK consecutive pairs, which shows whether it drifts while the server runs.
 """
 import datetime, json, os, random, socket, statistics, sys, time, urllib.request, uuid
 
@@ -210,7 +211,10 @@ class RawWebSocketKernel:
                            f"Authorization: token {token}\r\n\r\n").encode())
         buf = b""
         while b"\r\n\r\n" not in buf:
-            buf += self.sock.recv(65536)
+            data = self.sock.recv(65536)
+            if not data:
+                raise ConnectionError("the server closed the connection during the WebSocket upgrade")
+            buf += data
         head, self.buf = buf.split(b"\r\n\r\n", 1)
         if not head.startswith(b"HTTP/1.1 101"):
             raise SystemExit("upgrade refused: " + head.decode(errors="replace"))
@@ -258,7 +262,10 @@ class RawWebSocketKernel:
                     reply = reply or self.reply_re.search(payload) is not None
                     idle = idle or self.idle_re.search(payload) is not None
             if not (reply and idle):
-                buf += self.sock.recv(1 << 20)
+                data = self.sock.recv(1 << 20)
+                if not data:  # the server went away: stop rather than spin on a closed socket
+                    raise ConnectionError("the server closed the WebSocket")
+                buf += data
         elapsed = time.perf_counter() - start
         self.buf = buf
         if legs is not None:
@@ -294,6 +301,12 @@ def paired(base, token, n, kernel_name="python3"):
             if i >= WARMUP:
                 a.append(x if first is alone else y)
                 t.append(y if first is alone else x)
+        chunk = int(os.environ.get("CHUNK", "0"))
+        for start in range(0, len(a) - chunk + 1, chunk) if chunk > 0 else ():
+            ca, ct = sorted(a[start:start + chunk]), sorted(t[start:start + chunk])
+            added = ", ".join(f"{name} {ms_at(ct, q) - ms_at(ca, q):+.2f} ms"
+                              for name, q in (("p50", 0.5), ("p99", 0.99)))
+            print(f"paired: pairs {start + 1}-{start + chunk}: the server adds {added}")
         report(f"paired: kernel {kernel_name} alone (raw pyzmq)", a)
         report(f"paired: through {base} WebSocket (minimal client)", t)
         a, t = sorted(a), sorted(t)
