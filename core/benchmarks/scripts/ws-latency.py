@@ -33,6 +33,11 @@ def ms_at(ordered, q):
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
+def added(alone, through, quantiles):
+    """What `through` adds to `alone` at each named quantile, as text; both lists already sorted."""
+    return ", ".join(f"{name} {ms_at(through, q) - ms_at(alone, q):+.2f} ms" for name, q in quantiles)
+
+
 def report(name, samples):
     samples = sorted(samples)
     p = lambda q: ms_at(samples, q)
@@ -303,15 +308,13 @@ def paired(base, token, n, kernel_name="python3"):
                 t.append(y if first is alone else x)
         chunk = int(os.environ.get("CHUNK", "0"))
         for start in range(0, len(a) - chunk + 1, chunk) if chunk > 0 else ():
-            ca, ct = sorted(a[start:start + chunk]), sorted(t[start:start + chunk])
-            added = ", ".join(f"{name} {ms_at(ct, q) - ms_at(ca, q):+.2f} ms"
-                              for name, q in (("p50", 0.5), ("p99", 0.99)))
-            print(f"paired: pairs {start + 1}-{start + chunk}: the server adds {added}")
+            part = lambda samples: sorted(samples[start:start + chunk])
+            print(f"paired: pairs {start + 1}-{start + chunk}: the server adds "
+                  + added(part(a), part(t), (("p50", 0.5), ("p99", 0.99))))
         report(f"paired: kernel {kernel_name} alone (raw pyzmq)", a)
         report(f"paired: through {base} WebSocket (minimal client)", t)
         a, t = sorted(a), sorted(t)
-        print("paired: the server adds " + ", ".join(f"{name} {ms_at(t, q) - ms_at(a, q):+.2f} ms"
-                                                       for name, q in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99))))
+        print("paired: the server adds " + added(a, t, (("p50", 0.5), ("p90", 0.9), ("p99", 0.99))))
         print("paired: 95% intervals (bootstrap, 1,000 resamples) of what it adds: " + ", ".join(
             f"{name} {low:+.2f} .. {high:+.2f} ms" for name, (low, high) in
             (("p50", added_interval(a, t, 0.5)), ("p99", added_interval(a, t, 0.99)))))
@@ -342,13 +345,13 @@ def versus(token, n, bases):
                 elapsed = kernel.round_trip()
                 if i >= WARMUP:
                     samples[name].append(elapsed)
-        p = lambda values, q: ms_at(sorted(values), q)
-        alone = samples[kernels[0][0]]
+        alone = sorted(samples[kernels[0][0]])
         for name, values in samples.items():
-            print(f"versus: {name:28s} p50 {p(values, .5):6.2f} p90 {p(values, .9):6.2f} p99 {p(values, .99):6.2f} ms"
-                  + ("" if values is alone else " | adds " + ", ".join(
-                      f"{label} {p(values, q) - p(alone, q):+.2f} ms" for label, q in (("p50", .5), ("p90", .9),
-                                                                                     ("p99", .99)))))
+            values = sorted(values)
+            p = lambda q: ms_at(values, q)
+            print(f"versus: {name:28s} p50 {p(.5):6.2f} p90 {p(.9):6.2f} p99 {p(.99):6.2f} ms"
+                  + ("" if name == kernels[0][0] else
+                     " | adds " + added(alone, values, (("p50", .5), ("p90", .9), ("p99", .99)))))
     finally:
         for _, kernel in kernels:
             kernel.close()
